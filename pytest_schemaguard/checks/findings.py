@@ -1,0 +1,42 @@
+"""Findings: the plain result of comparing one declared object with the snapshot.
+
+Checks return these and never format or raise; the pytest items (and later the CLI) turn them
+into text at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One way in which the database differs from what the YAML declared."""
+
+    aspect: str  # what is wrong, e.g. "rls", "column organization_type", "policy p_select"
+    message: str  # e.g. "expected enabled, found disabled"; "missing"
+    line: int | None = None  # the YAML line that declared it
+
+
+@dataclass(frozen=True)
+class ObjectReport:
+    """The outcome for one declared object: empty ``mismatches`` means it passed."""
+
+    kind: str  # "table" | "view" | "materialized_view" | "enum" | "function" | "extension" | ...
+    name: str  # qualified name / signature, as it appears in the item id
+    line: int | None
+    mismatches: tuple[Mismatch, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+    def render(self, filename: str) -> str:
+        """The SPEC §4 failure text: a header naming the object and its line, one row a mismatch."""
+        where = f" ({filename}:{self.line})" if self.line else ""
+        rows = [f"  {m.aspect}: {m.message}" for m in self.mismatches]
+        width = max((len(r) for r in rows), default=0) + 4
+        lines = [f"{self.name}{where}"]
+        for row, m in zip(rows, self.mismatches):
+            lines.append(f"{row.ljust(width)}(line {m.line})" if m.line else row)
+        return "\n".join(lines)
