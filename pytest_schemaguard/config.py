@@ -1,0 +1,104 @@
+"""Options: one table declares them, one frozen object holds their values for the session.
+
+Precedence is command line, then environment variable, then ini (``[tool.pytest.ini_options]``),
+then the default, for every option alike.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    name: str  # command-line flag without dashes; the ini key is the same with '-' -> '_'
+    help: str
+    flag: bool = False
+    env: str | None = None
+    metavar: str | None = None
+
+    @property
+    def dest(self) -> str:
+        return self.name.replace("-", "_")
+
+
+OPTIONS: tuple[OptionSpec, ...] = (
+    OptionSpec("schemaguard", "build the database from the migrations and check schema_expectations.yml",
+               flag=True),
+    OptionSpec("schemaguard-file", "expectations file (default: schema_expectations.yml in rootdir)",
+               metavar="PATH"),
+    OptionSpec("schemaguard-dsn", "use this existing server: a uniquely named throwaway database is "
+               "created there and dropped afterwards", env="SCHEMAGUARD_DSN", metavar="URL"),
+    OptionSpec("schemaguard-pg-bin", "directory holding initdb/pg_ctl/postgres (default: discovered)",
+               env="SCHEMAGUARD_PG_BIN", metavar="DIR"),
+    OptionSpec("schemaguard-live-dsn", "a real database to compare against (read-only)",
+               env="SCHEMAGUARD_LIVE_DSN", metavar="URL"),
+    OptionSpec("schemaguard-base", "pre-merge mode: git ref whose migrations are already applied",
+               metavar="REF"),
+    OptionSpec("schemaguard-update", "rewrite snapshot and lock files instead of failing on them", flag=True),
+    OptionSpec("schemaguard-keep", "keep the built database and print how to connect to it", flag=True),
+    OptionSpec("schemaguard-no-cache", "rebuild even if a cached build of identical inputs exists", flag=True),
+)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("schemaguard", "schema checks built from your migrations")
+    for spec in OPTIONS:
+        if spec.flag:
+            group.addoption(f"--{spec.name}", action="store_true", default=None, dest=spec.dest, help=spec.help)
+            parser.addini(spec.dest, spec.help, type="bool", default=False)
+        else:
+            group.addoption(f"--{spec.name}", default=None, dest=spec.dest, metavar=spec.metavar,
+                            help=spec.help + (f" [env {spec.env}]" if spec.env else ""))
+            parser.addini(spec.dest, spec.help, default=None)
+
+
+def _value(config: pytest.Config, spec: OptionSpec) -> Any:
+    value = config.getoption(spec.dest)
+    if value is not None:
+        return value
+    if spec.env and os.environ.get(spec.env):
+        return os.environ[spec.env]
+    return config.getini(spec.dest)
+
+
+@dataclass(frozen=True)
+class Settings:
+    enabled: bool
+    rootdir: Path
+    file: Path
+    dsn: str | None
+    pg_bin: str | None
+    live_dsn: str | None
+    base: str | None
+    update: bool
+    keep: bool
+    no_cache: bool
+
+
+def get_settings(config: pytest.Config) -> Settings:
+    values = {spec.dest: _value(config, spec) for spec in OPTIONS}
+    rootdir = Path(config.rootpath)
+    file = Path(values["schemaguard_file"] or "schema_expectations.yml")
+    if not file.is_absolute():
+        # A path given on the command line is relative to where pytest was started, like every
+        # other pytest path; the default and the ini value are relative to rootdir.
+        from_cli = config.getoption("schemaguard_file") is not None
+        file = (Path(config.invocation_params.dir) if from_cli else rootdir) / file
+    return Settings(
+        enabled=bool(values["schemaguard"]),
+        rootdir=rootdir,
+        file=file.resolve(),
+        dsn=values["schemaguard_dsn"] or None,
+        pg_bin=values["schemaguard_pg_bin"] or None,
+        live_dsn=values["schemaguard_live_dsn"] or None,
+        base=values["schemaguard_base"] or None,
+        update=bool(values["schemaguard_update"]),
+        keep=bool(values["schemaguard_keep"]),
+        no_cache=bool(values["schemaguard_no_cache"]),
+    )

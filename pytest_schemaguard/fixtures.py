@@ -1,0 +1,76 @@
+"""The library fixtures of SPEC §9, all served from the session's one build and one snapshot."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from .catalog.model import Schema
+from .errors import SchemaguardError
+from .items import SESSION_KEY
+from .server import ConnectionInfo
+from .session import SchemaguardSession
+
+
+def _guard(request: pytest.FixtureRequest) -> SchemaguardSession:
+    return request.config.stash[SESSION_KEY]
+
+
+def _built(request: pytest.FixtureRequest) -> SchemaguardSession:
+    guard = _guard(request)
+    try:
+        guard.require_database()
+    except SchemaguardError as exc:
+        pytest.fail(f"schemaguard: {exc}", pytrace=False)
+    return guard
+
+
+@pytest.fixture(scope="session")
+def schemaguard_db(request: pytest.FixtureRequest) -> ConnectionInfo:
+    """Connection info of the database built from the migrations (host, port, user, dbname)."""
+    return _built(request).info
+
+
+@pytest.fixture(scope="session")
+def schemaguard_schema(request: pytest.FixtureRequest) -> Schema:
+    """The catalog snapshot of the built database (read once per session)."""
+    return _built(request).schema
+
+
+@pytest.fixture
+def schemaguard_conn(schemaguard_db: ConnectionInfo) -> Iterator[psycopg.Connection]:
+    """A connection inside a transaction that is rolled back after the test: nothing persists."""
+    with psycopg.connect(schemaguard_db.conninfo()) as conn:
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
+@pytest.fixture
+def schemaguard_as(
+    schemaguard_conn: psycopg.Connection,
+) -> Callable[..., AbstractContextManager[psycopg.Connection]]:
+    """Run statements as a role with JWT claims, as PostgREST would: ``with schemaguard_as("authenticated", sub=...)``."""
+
+    @contextmanager
+    def as_role(role: str, **claims: Any) -> Iterator[psycopg.Connection]:
+        claims.setdefault("role", role)
+        conn = schemaguard_conn
+        conn.execute("SELECT set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
+        conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
+        try:
+            yield conn
+        finally:
+            if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+                return  # the test's transaction failed; the fixture rolls it back
+            conn.execute("RESET ROLE")
+            conn.execute("SELECT set_config('request.jwt.claims', '', true)")
+
+    return as_role

@@ -1,0 +1,137 @@
+"""pytest collection: the expectations file becomes one item per migration and per declared object.
+
+Modelled on pytest's "Working with non-python tests": a ``File`` collector yields ``Item``s whose
+``runtest`` asks the session for its (already computed) result and whose ``repr_failure`` prints
+the finding text instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .checks.findings import ObjectReport
+from .errors import SchemaguardError
+from .expectations.model import Expectations
+from .session import DatabaseUnavailable, SchemaguardSession
+
+SESSION_KEY = pytest.StashKey[SchemaguardSession]()
+
+
+class SchemaguardFailure(Exception):
+    """A check that found mismatches; its text is the whole report."""
+
+
+def _session(node: pytest.Node) -> SchemaguardSession:
+    return node.config.stash[SESSION_KEY]
+
+
+def declared_objects(expectations: Expectations) -> list[tuple[str, str, int | None]]:
+    """(kind, name, line) for every declared object, in file order; names form the item ids."""
+    objects: list[tuple[str, str, int | None]] = []
+    objects += [("extension", e.name, e.line) for e in expectations.extensions]
+    objects += [("table", t.name, t.line) for t in expectations.tables]
+    objects += [("materialized_view" if v.materialized else "view", v.name, v.line) for v in expectations.views]
+    objects += [("enum", e.name, e.line) for e in expectations.enums]
+    objects += [("function", function_id(f.name, f.args), f.line) for f in expectations.functions]
+    objects += [("absent", f"{a.kind} {a.name}", a.line) for a in expectations.absent]
+    objects += [("exhaustive", x.schema, x.line) for x in expectations.exhaustive]
+    return objects
+
+
+def function_id(name: str, args: tuple[str, ...] | None) -> str:
+    """``public.f(bigint,bigint)`` when args are declared, else ``public.f``."""
+    if args is None:
+        return name
+    return f"{name}({','.join(' '.join(a.split()) for a in args)})"
+
+
+class ExpectationsFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        session = _session(self)
+        session.load()
+        if session.load_error is not None:
+            raise session.load_error
+        assert session.expectations is not None and session.project is not None
+        for migration in session.project.migrations.migrations:
+            yield MigrationItem.from_parent(self, name=f"migration[{migration.name}]", step=migration.name,
+                                            path_=migration.path)
+        for seed in session.project.seeds:
+            yield MigrationItem.from_parent(self, name=f"seed[{seed.name}]", step=seed.name, path_=seed)
+        for kind, name, line in declared_objects(session.expectations):
+            yield ObjectItem.from_parent(self, name=f"{kind}[{name}]", kind=kind, object_name=name, line=line)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> str:  # type: ignore[override]
+        if isinstance(excinfo.value, SchemaguardError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)  # type: ignore[return-value]
+
+
+class SchemaguardItem(pytest.Item):
+    def __init__(self, *, marker: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_marker("schemaguard")
+        self.add_marker(marker)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
+        if isinstance(excinfo.value, (SchemaguardFailure, SchemaguardError)):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style=style))
+
+
+class MigrationItem(SchemaguardItem):
+    """Passes when the file applied cleanly; fails with file:line, statement and PostgreSQL's error."""
+
+    def __init__(self, *, step: str, path_: Path, **kwargs: Any) -> None:
+        super().__init__(marker="schemaguard_migration", **kwargs)
+        self.step = step
+        self.step_path = path_
+
+    def runtest(self) -> None:
+        build = _session(self).ensure_built()
+        outcome = build.outcome(self.step)
+        if outcome is None:
+            failed = build.failed_step
+            pytest.skip(f"not applied: database build failed at {failed.name if failed else '?'}")
+        if outcome.failure is not None:
+            raise SchemaguardFailure(outcome.failure.render())
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.step_path, None, self.name
+
+
+class ObjectItem(SchemaguardItem):
+    """One declared object; fails with every mismatch found, each with its YAML line."""
+
+    def __init__(self, *, kind: str, object_name: str, line: int | None, **kwargs: Any) -> None:
+        super().__init__(marker="schemaguard_behaviour" if kind == "behaviour" else "schemaguard_structure",
+                         **kwargs)
+        self.kind = kind
+        self.object_name = object_name
+        self.line = line
+
+    def setup(self) -> None:
+        # A broken build is reported once, on the migration that broke it; here it is an error
+        # of one line rather than a cascade of failures.
+        try:
+            _session(self).require_database()
+        except DatabaseUnavailable as exc:
+            raise SchemaguardFailure(str(exc)) from None
+
+    def runtest(self) -> None:
+        report = self.report()
+        if not report.ok:
+            raise SchemaguardFailure(report.render(self.path.name))
+
+    def report(self) -> ObjectReport:
+        reports = _session(self).reports()
+        key = (self.kind, self.object_name)
+        if key not in reports:
+            raise SchemaguardFailure(f"internal: no result for {self.kind} {self.object_name}")
+        return reports[key]
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, (self.line - 1) if self.line else None, self.name

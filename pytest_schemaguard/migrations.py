@@ -1,0 +1,117 @@
+"""Migration files: discovery, numeric ordering, and splitting into statements with line numbers.
+
+Statements are located with sqlglot's PostgreSQL tokenizer (it understands ``$$``/``$tag$``
+bodies, quoted strings and comments) purely to find boundaries and lines: the original text of
+each statement is what runs, never SQL regenerated from a parse tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import TokenError
+from sqlglot.tokens import TokenType
+
+MIGRATION_NAME = re.compile(r"^(?P<version>\d+)_(?P<name>.+)\.sql$")
+NO_TRANSACTION = re.compile(r"--\s*schemaguard:\s*no-transaction\b", re.IGNORECASE)
+# Transaction control a file may carry out of habit; the file already runs in one transaction.
+TRANSACTION_CONTROL = re.compile(r"^\s*(begin|start\s+transaction|commit|end|rollback)\s*(work|transaction)?\s*$",
+                                 re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str  # the original text, without the terminating semicolon
+    line: int  # 1-based line of its first token in the file
+    offset: int  # character offset of its first token in the file
+
+    def line_at(self, position: int) -> int:
+        """File line of a 1-based character position inside this statement (PostgreSQL's P: field)."""
+        return self.line + self.text[: max(position - 1, 0)].count("\n")
+
+    def is_transaction_control(self) -> bool:
+        return bool(TRANSACTION_CONTROL.match(self.text))
+
+
+@dataclass(frozen=True)
+class Migration:
+    path: Path
+    version: int
+    name: str  # file name, e.g. 20250926130000_baseline_schema.sql
+
+    @cached_property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+    @property
+    def no_transaction(self) -> bool:
+        return bool(NO_TRANSACTION.search(self.text))
+
+    @cached_property
+    def statements(self) -> tuple[Statement, ...]:
+        return split_statements(self.text)
+
+
+@dataclass(frozen=True)
+class MigrationSet:
+    directory: Path
+    migrations: tuple[Migration, ...]
+    strays: tuple[Path, ...]  # files in the directory that are not migrations
+
+
+def discover_migrations(directory: Path) -> MigrationSet:
+    """``<digits>_<name>.sql`` files ordered by version as a number (``9_x`` before ``10_x``)."""
+    migrations: list[Migration] = []
+    strays: list[Path] = []
+    if directory.is_dir():
+        for path in sorted(directory.iterdir()):
+            if path.is_dir():
+                continue
+            match = MIGRATION_NAME.match(path.name)
+            if match:
+                migrations.append(Migration(path=path, version=int(match["version"]), name=path.name))
+            else:
+                strays.append(path)
+    migrations.sort(key=lambda m: (m.version, m.name))
+    return MigrationSet(directory=directory, migrations=tuple(migrations), strays=tuple(strays))
+
+
+def split_statements(sql: str) -> tuple[Statement, ...]:
+    """Split a script at top-level semicolons; comments and blank lines between statements drop out.
+
+    Text that sqlglot cannot tokenize (e.g. an unterminated string) is returned as one statement
+    so that PostgreSQL, not the splitter, reports the error.
+    """
+    try:
+        tokens = Postgres().tokenize(sql)
+    except TokenError:
+        stripped = sql.strip()
+        if not stripped:
+            return ()
+        offset = sql.index(stripped)
+        return (Statement(text=stripped, line=sql.count("\n", 0, offset) + 1, offset=offset),)
+    statements: list[Statement] = []
+    start: int | None = None
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            if start is not None:
+                statements.append(_statement(sql, start, token.start))
+            start = None
+        elif start is None:
+            start = token.start
+    if start is not None:
+        statements.append(_statement(sql, start, len(sql)))
+    return tuple(statements)
+
+
+def _statement(sql: str, start: int, end: int) -> Statement:
+    return Statement(text=sql[start:end].rstrip(), line=sql.count("\n", 0, start) + 1, offset=start)

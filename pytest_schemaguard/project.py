@@ -1,0 +1,96 @@
+"""The project on disk: where its migrations and seeds are, and which flavor it is.
+
+YAML paths are relative to the directory of the expectations file; Supabase's own
+``supabase/config.toml`` supplies defaults (seed paths, major version) the way the CLI reads them.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .expectations.model import ProjectSettings
+from .migrations import MigrationSet, discover_migrations
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path  # directory of the expectations file
+    flavor: str
+    migrations: MigrationSet
+    seeds: tuple[Path, ...]
+    supabase_config: dict[str, Any]
+    settings: ProjectSettings
+
+    @property
+    def major_version(self) -> int | None:
+        value = self.supabase_config.get("db", {}).get("major_version")
+        return int(value) if isinstance(value, int) else None
+
+
+def read_supabase_config(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: is not valid TOML: {exc}") from None
+
+
+def _seed_paths(root: Path, settings: ProjectSettings, config: dict[str, Any], config_dir: Path) -> tuple[Path, ...]:
+    if settings.seed is not None:
+        patterns, base = list(settings.seed), root
+    else:
+        seed = config.get("db", {}).get("seed", {})
+        if not isinstance(seed, dict) or seed.get("enabled", True) is False:
+            return ()
+        patterns = seed.get("sql_paths", ["./seed.sql"])
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise ConfigError(f"{config_dir / 'config.toml'}: [db.seed] sql_paths must be a list of strings")
+        base = config_dir
+    found: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(base.glob(pattern)) if any(c in pattern for c in "*?[") else [base / pattern]
+        for match in matches:
+            if match.exists():
+                found.append(match.resolve())
+            elif settings.seed is not None:
+                raise ConfigError(f"project.seed: {match} does not exist")
+    return tuple(dict.fromkeys(found))
+
+
+def load_project(expectations_path: Path, settings: ProjectSettings) -> Project:
+    root = expectations_path.parent
+    config_dir = root / "supabase"
+    config = read_supabase_config(config_dir / "config.toml")
+    flavor = settings.flavor or ("supabase" if (config_dir / "config.toml").exists() else "postgres")
+    migrations_dir = (root / settings.migrations).resolve()
+    if not migrations_dir.is_dir():
+        raise ConfigError(
+            f"migrations directory {migrations_dir} does not exist "
+            f"(project.migrations in {expectations_path.name} is {settings.migrations!r})"
+        )
+    migrations = discover_migrations(migrations_dir)
+    if not migrations.migrations:
+        raise ConfigError(
+            f"no migrations in {migrations_dir}: expected files named like "
+            "20250926130000_baseline_schema.sql (version digits, underscore, name, .sql)"
+        )
+    return Project(
+        root=root,
+        flavor=flavor,
+        migrations=migrations,
+        seeds=_seed_paths(root, settings, config, config_dir),
+        supabase_config=config,
+        settings=settings,
+    )

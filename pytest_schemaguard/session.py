@@ -1,0 +1,148 @@
+"""One schemaguard run: expectations -> server -> build -> snapshot -> findings, each done once.
+
+The plugin and the fixtures only ask this object for results; it decides when work happens
+(lazily, at most once per pytest session) and owns the clean-up of everything it started.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import psycopg
+
+from .build import BuildResult, StepOutcome, build_database
+from .catalog import inspect_schema
+from .catalog.model import Schema
+from .checks import check_all
+from .checks.findings import ObjectReport
+from .checks.normalise import Normaliser
+from .config import Settings
+from .errors import SchemaguardError
+from .expectations import load_expectations
+from .expectations.model import Expectations
+from .project import Project, load_project
+from .server import ConnectionInfo, ServerSession, open_session
+
+
+class DatabaseUnavailable(SchemaguardError):
+    """The database every object item needs could not be built."""
+
+
+@dataclass
+class SchemaguardSession:
+    settings: Settings
+    expectations: Expectations | None = None
+    project: Project | None = None
+    load_error: SchemaguardError | None = None
+    server: ServerSession | None = None
+    conn: psycopg.Connection | None = None
+    build: BuildResult | None = None
+    server_seconds: float = 0.0
+    _schema: Schema | None = None
+    _reports: dict[tuple[str, str], ObjectReport] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def load(self) -> None:
+        """Read the expectations file and the project it describes; remember what went wrong."""
+        if self.expectations is not None or self.load_error is not None:
+            return
+        try:
+            self.expectations = load_expectations(self.settings.file)
+            self.project = load_project(self.settings.file, self.expectations.project)
+        except SchemaguardError as exc:
+            self.load_error = exc
+
+    # ------------------------------------------------------------------ build
+
+    def ensure_built(self) -> BuildResult:
+        """Start the server and build the database, once. Raises SchemaguardError for bad input."""
+        if self.build is not None:
+            return self.build
+        self.load()
+        if self.load_error is not None:
+            raise self.load_error
+        assert self.project is not None
+        started = time.perf_counter()
+        self.server = open_session(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, keep=self.settings.keep)
+        self.server_seconds = time.perf_counter() - started
+        self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
+        self.build = build_database(
+            self.conn,
+            root=self.project.root,
+            migrations=self.project.migrations.migrations,
+            seeds=self.project.seeds,
+            flavor=self.project.flavor,
+        )
+        self.warnings.extend(self.build.warnings)
+        self.warnings.extend(self._version_warnings())
+        return self.build
+
+    def _version_warnings(self) -> list[str]:
+        assert self.project is not None and self.build is not None
+        wanted = self.project.major_version
+        running = self.build.server_version_num // 10000
+        if wanted and wanted != running:
+            return [
+                f"supabase/config.toml says [db] major_version = {wanted}, but the server is PostgreSQL "
+                f"{running}: version-specific behaviour may differ from production"
+            ]
+        return []
+
+    @property
+    def info(self) -> ConnectionInfo:
+        self.ensure_built()
+        assert self.server is not None
+        return self.server.info
+
+    def failed_step(self) -> StepOutcome | None:
+        return self.ensure_built().failed_step
+
+    def require_database(self) -> psycopg.Connection:
+        """The connection to a successfully built database, or DatabaseUnavailable."""
+        failed = self.failed_step()
+        if failed is not None:
+            raise DatabaseUnavailable(f"database build failed at {failed.name}")
+        assert self.conn is not None
+        return self.conn
+
+    # ------------------------------------------------------------------ results
+
+    @property
+    def schema(self) -> Schema:
+        if self._schema is None:
+            self._schema = inspect_schema(self.require_database())
+        return self._schema
+
+    def reports(self) -> dict[tuple[str, str], ObjectReport]:
+        """Every object report, computed in one pass over one snapshot."""
+        if self._reports is None:
+            assert self.expectations is not None
+            normaliser = Normaliser(self.require_database())
+            reports = check_all(self.expectations, self.schema, normaliser)
+            self._reports = {(r.kind, r.name): r for r in reports}
+        return self._reports
+
+    # ------------------------------------------------------------------ clean-up
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        if self.server is not None:
+            self.server.close()
+
+    def keep_message(self) -> str | None:
+        if not (self.settings.keep and self.server is not None):
+            return None
+        info = self.server.info
+        lines = [f"schemaguard: kept database {info.display()}", f"  connect: {info.psql_command()}"]
+        if self.server.private is not None and self.server.private.basedir is not None:
+            private = self.server.private
+            who = f"sudo -u {private.account[2]} " if private.account else ""
+            lines.append(f"  stop the server when done: {who}{private.bindir / 'pg_ctl'} stop -D "
+                         f"{private.basedir / 'data'} && rm -rf {private.basedir}")
+        else:
+            lines.append(f"  drop it when done: DROP DATABASE {info.dbname};")
+        return "\n".join(lines)
+
