@@ -1,4 +1,8 @@
-"""Shared fixtures for the test suite: real PostgreSQL, throwaway databases."""
+"""Shared fixtures for the test suite: a real PostgreSQL the suite starts, throwaway databases.
+
+The suite starts one private server for the whole session (with the plugin's own server code,
+so that path is exercised on every run) unless SCHEMAGUARD_TEST_ADMIN_DSN names a server to use.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,38 @@ import psycopg
 import pytest
 from psycopg import sql
 
-ADMIN_DSN = os.environ.get("SCHEMAGUARD_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+from pytest_schemaguard.server import ConnectionInfo, PrivateServer, find_bindir, parse_dsn
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[ConnectionInfo]:
+    """Superuser connection info of a server the tests may create databases on."""
+    dsn = os.environ.get("SCHEMAGUARD_TEST_ADMIN_DSN")
+    if dsn:
+        yield parse_dsn(dsn)
+        return
+    server = PrivateServer(find_bindir(os.environ.get("SCHEMAGUARD_PG_BIN"))).start()
+    try:
+        yield server.admin_info()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def admin_dsn(pg_admin: ConnectionInfo) -> str:
+    """A DSN for --schemaguard-dsn: the plugin makes its own throwaway database there."""
+    return pg_admin.conninfo()
 
 
 @pytest.fixture
-def scratch_conn() -> Iterator[psycopg.Connection]:
+def scratch_conn(admin_dsn: str) -> Iterator[psycopg.Connection]:
     """A connection to a fresh, empty database that is dropped afterwards."""
     name = f"sg_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    conninfo = psycopg.conninfo.make_conninfo(ADMIN_DSN, dbname=name)
     try:
-        with psycopg.connect(conninfo) as conn:
+        with psycopg.connect(psycopg.conninfo.make_conninfo(admin_dsn, dbname=name)) as conn:
             yield conn
     finally:
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

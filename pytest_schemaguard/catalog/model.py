@@ -133,6 +133,7 @@ class View:
     indexes: Mapping[str, Index] = field(default_factory=dict)  # materialized views only
     owner: str = ""
     comment: str | None = None
+    triggers: Mapping[str, Trigger] = field(default_factory=dict)  # INSTEAD OF and other user triggers
 
     @property
     def qualified_name(self) -> str:

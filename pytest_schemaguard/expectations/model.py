@@ -211,3 +211,4 @@ class Expectations:
     exhaustive: tuple[SchemaExhaustiveExpectation, ...] = ()
     rules: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # rule -> (level, line)
     behaviour: tuple[Mapping[str, object], ...] = ()  # raw entries, for the behaviour checks
+    behaviour_lines: tuple[int, ...] = ()  # line of each behaviour entry, same order
