@@ -24,8 +24,8 @@ import psycopg
 
 from pytest_schemaguard.build import SUPABASE_SEARCH_PATH, build_database
 from pytest_schemaguard.catalog import inspect_schema
-from pytest_schemaguard.project import load_project
 from pytest_schemaguard.expectations import load_expectations
+from pytest_schemaguard.project import load_project
 from pytest_schemaguard.server import ConnectionInfo, PrivateServer, create_database, find_bindir
 
 ROOT = Path(__file__).resolve().parent.parent

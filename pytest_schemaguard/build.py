@@ -43,8 +43,10 @@ class StatementFailure:
 
     def render(self) -> str:
         shown = _shorten(self.statement)
-        where = f"{self.file}:{self.error_line or self.line}"
-        lines = [f"{where}: statement starting at line {self.line} failed", ""]
+        if self.error_line and self.error_line != self.line:
+            lines = [f"{self.file}:{self.error_line}: statement starting at line {self.line} failed", ""]
+        else:
+            lines = [f"{self.file}:{self.line}: statement failed", ""]
         lines += [f"    {row}" for row in shown.splitlines()]
         lines += ["", f"ERROR:  {self.message}" + (f" (SQLSTATE {self.sqlstate})" if self.sqlstate else "")]
         for label, value in (("DETAIL", self.detail), ("HINT", self.hint), ("CONTEXT", self.context)):
@@ -87,6 +89,11 @@ class BuildResult:
     @property
     def failed_step(self) -> StepOutcome | None:
         return next((s for s in [*self.migrations, *self.seeds] if not s.ok), None)
+
+    @property
+    def failed_migration(self) -> StepOutcome | None:
+        """The migration that stopped the build; a failed seed leaves the schema complete."""
+        return next((s for s in self.migrations if not s.ok), None)
 
     @property
     def ok(self) -> bool:

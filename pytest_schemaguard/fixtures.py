@@ -57,7 +57,11 @@ def schemaguard_conn(schemaguard_db: ConnectionInfo) -> Iterator[psycopg.Connect
 def schemaguard_as(
     schemaguard_conn: psycopg.Connection,
 ) -> Callable[..., AbstractContextManager[psycopg.Connection]]:
-    """Run statements as a role with JWT claims, as PostgREST would: ``with schemaguard_as("authenticated", sub=...)``."""
+    """Run statements as a role with JWT claims, as PostgREST would.
+
+    ``with schemaguard_as("authenticated", sub=...) as conn:`` sets the role and
+    ``request.jwt.claims`` for the block, inside the test's rolled-back transaction.
+    """
 
     @contextmanager
     def as_role(role: str, **claims: Any) -> Iterator[psycopg.Connection]:
@@ -68,9 +72,10 @@ def schemaguard_as(
         try:
             yield conn
         finally:
-            if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
-                return  # the test's transaction failed; the fixture rolls it back
-            conn.execute("RESET ROLE")
-            conn.execute("SELECT set_config('request.jwt.claims', '', true)")
+            # After a failed statement the transaction only accepts ROLLBACK, which the
+            # schemaguard_conn fixture does; otherwise undo the role for the rest of the test.
+            if conn.info.transaction_status != psycopg.pq.TransactionStatus.INERROR:
+                conn.execute("RESET ROLE")
+                conn.execute("SELECT set_config('request.jwt.claims', '', true)")
 
     return as_role

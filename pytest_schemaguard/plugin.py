@@ -5,6 +5,7 @@ The work lives in session.py (what happens when) and the modules it calls.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from .fixtures import (  # noqa: F401  (fixtures are found by name in this modul
     schemaguard_db,
     schemaguard_schema,
 )
-from .items import SESSION_KEY, ExpectationsFile
+from .items import SESSION_KEY, ExpectationsFile, SchemaguardFailure, SchemaguardItem
 from .session import SchemaguardSession
 
 MARKERS = {
@@ -80,6 +81,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         guard.ensure_built()  # before the header, so build warnings can be shown in it
     except SchemaguardError as exc:
         raise pytest.UsageError(f"schemaguard: {exc}") from None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Setup errors of our items ("database build failed at ...") read as one line, not a traceback."""
+    report = yield
+    if (isinstance(item, SchemaguardItem) and call.when == "setup" and call.excinfo is not None
+            and isinstance(call.excinfo.value, (SchemaguardFailure, SchemaguardError))):
+        report.longrepr = str(call.excinfo.value)
+    return report
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from .build import BuildResult, StepOutcome, build_database
+from .build import BuildResult, build_database
 from .catalog import inspect_schema
 from .catalog.model import Schema
-from .checks import check_all
 from .checks.findings import ObjectReport
-from .checks.normalise import Normaliser
 from .config import Settings
 from .errors import SchemaguardError
 from .expectations import load_expectations
@@ -95,12 +93,9 @@ class SchemaguardSession:
         assert self.server is not None
         return self.server.info
 
-    def failed_step(self) -> StepOutcome | None:
-        return self.ensure_built().failed_step
-
     def require_database(self) -> psycopg.Connection:
-        """The connection to a successfully built database, or DatabaseUnavailable."""
-        failed = self.failed_step()
+        """The connection to a database whose migrations all applied, or DatabaseUnavailable."""
+        failed = self.ensure_built().failed_migration
         if failed is not None:
             raise DatabaseUnavailable(f"database build failed at {failed.name}")
         assert self.conn is not None
@@ -117,6 +112,9 @@ class SchemaguardSession:
     def reports(self) -> dict[tuple[str, str], ObjectReport]:
         """Every object report, computed in one pass over one snapshot."""
         if self._reports is None:
+            from .checks import check_all  # the checks are only needed once items run
+            from .checks.normalise import Normaliser
+
             assert self.expectations is not None
             normaliser = Normaliser(self.require_database())
             reports = check_all(self.expectations, self.schema, normaliser)

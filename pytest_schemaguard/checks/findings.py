@@ -35,8 +35,9 @@ class ObjectReport:
         """The SPEC §4 failure text: a header naming the object and its line, one row a mismatch."""
         where = f" ({filename}:{self.line})" if self.line else ""
         rows = [f"  {m.aspect}: {m.message}" for m in self.mismatches]
-        width = max((len(r) for r in rows), default=0) + 4
+        # Line references form a column, except after rows too long to align with the others.
+        width = min(max((len(r) for r in rows), default=0), 76) + 4
         lines = [f"{self.name}{where}"]
-        for row, m in zip(rows, self.mismatches):
+        for row, m in zip(rows, self.mismatches, strict=True):
             lines.append(f"{row.ljust(width)}(line {m.line})" if m.line else row)
         return "\n".join(lines)
