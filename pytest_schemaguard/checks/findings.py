@@ -39,5 +39,6 @@ class ObjectReport:
         width = min(max((len(r) for r in rows), default=0), 76) + 4
         lines = [f"{self.name}{where}"]
         for row, m in zip(rows, self.mismatches, strict=True):
-            lines.append(f"{row.ljust(width)}(line {m.line})" if m.line else row)
+            padded = row.ljust(width) if len(row) < width - 1 else row + "  "
+            lines.append(f"{padded}(line {m.line})" if m.line else row)
         return "\n".join(lines)

@@ -1,0 +1,295 @@
+"""Server-side normalisation: compare what the YAML says with what the catalog prints.
+
+Comparison is semantic (SPEC §3): ``int8`` equals ``bigint`` and ``deleted_at is null`` equals
+``(deleted_at IS NULL)``. Rather than re-implement PostgreSQL's parser, the expected text is
+compiled by the built (throwaway) database itself, against the real table, and read back from
+the catalog in exactly the spelling the snapshot uses. All requests of a file are collected
+first (:meth:`Normaliser.prepare`) and resolved in one rolled-back transaction; later lookups are
+dictionary hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from pytest_schemaguard.catalog.model import qualify
+from pytest_schemaguard.expectations.model import (
+    Expectations,
+    FunctionExpectation,
+    TableExpectation,
+)
+
+_SQL_FUNCTION = resources.files("pytest_schemaguard.checks").joinpath("normalise.sql").read_text("utf-8")
+_SIMPLE_IDENTIFIER = re.compile(r'^(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")$')
+_EXCLUSION_ELEMENT = re.compile(r"^(?P<expr>.*\S)\s+with\s+(?P<op>\S+)\s*$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class NormalisationError:
+    """The server could not compile an expected type or expression; ``message`` is PostgreSQL's."""
+
+    text: str
+    message: str
+    kind: str = "expression"  # "expression" | "type"
+
+    def describe(self) -> str:
+        """The user-facing sentence (SPEC: failures say what was tried and why it failed)."""
+        if self.kind == "type":
+            return f"unknown type '{self.text}': {self.message}"
+        return f"could not compile expected expression '{self.text}': {self.message}"
+
+
+Normalisation = str | NormalisationError
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One thing to compile; also the cache key."""
+
+    kind: str  # type | check | predicate | element | default | using | with_check
+    table: str = ""  # qualified
+    text: str = ""
+    column: str = ""
+    hint: str = "btree"  # access method for index elements
+
+
+class Normaliser:
+    """Normalises expected types and expressions with the built database; batches and caches.
+
+    The connection is left exactly as found: with no transaction open when it was idle (whether
+    or not it is in autocommit mode), or inside the caller's own transaction, untouched, when one
+    was already open (the work then happens under a savepoint that is rolled back).
+    """
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self._conn = conn
+        self._plain: dict[_Request, Normalisation] = {}
+        self._pretty: dict[str, set[str]] = {}  # plain spelling -> other spellings of it
+        self.batches = 0  # how many transactions were used; lets tests prove the batching
+
+    # -- public lookups --------------------------------------------------------------------
+
+    def types(self, names: Iterable[str]) -> dict[str, Normalisation]:
+        """``{"int8": "bigint", "varchar(20)": "character varying(20)", "nope": error}``."""
+        requests = {name: _Request("type", text=name.strip()) for name in names}
+        self._resolve(requests.values())
+        return {name: self._plain[request] for name, request in requests.items()}
+
+    def type(self, name: str) -> Normalisation:
+        return self.types([name])[name]
+
+    def check_expression(self, table: str, expr: str) -> Normalisation:
+        return self._get(_Request("check", table, expr))
+
+    def predicate(self, table: str, expr: str) -> Normalisation:
+        """A partial index's or exclusion constraint's WHERE clause."""
+        return self._get(_Request("predicate", table, expr))
+
+    def default(self, table: str, column: str, expr: str) -> Normalisation:
+        return self._get(_Request("default", table, expr, column))
+
+    def policy_using(self, table: str, expr: str) -> Normalisation:
+        return self._get(_Request("using", table, expr))
+
+    def policy_with_check(self, table: str, expr: str) -> Normalisation:
+        return self._get(_Request("with_check", table, expr))
+
+    def index_element(self, table: str, expr: str, using: str | None = None) -> Normalisation:
+        """One index key as ``pg_get_indexdef(oid, n)`` prints it; plain column names pass through."""
+        if _SIMPLE_IDENTIFIER.match(expr.strip()):
+            return unquote_identifier(expr.strip())
+        return self._get(_Request("element", table, expr, hint=using or "btree"))
+
+    def same(self, normalised: str, found: str | None) -> bool:
+        """Whether ``found`` is ``normalised`` in the catalog's plain or pretty-printed spelling.
+
+        The catalog reader may use either form of ``pg_get_expr``/``pg_get_indexdef``; both come
+        from the same compiled expression, so either counts as equal.
+        """
+        if found is None:
+            return False
+        if found == normalised or found in self._pretty.get(normalised, ()):
+            return True
+        # index keys that are plain columns are printed quoted only when they need it
+        return bool(_SIMPLE_IDENTIFIER.match(found)) and unquote_identifier(found) == normalised
+
+    # -- batching --------------------------------------------------------------------------
+
+    def prepare(self, expectations: Expectations) -> None:
+        """Resolve everything the checks of ``expectations`` will ask for, in one transaction."""
+        self._resolve(requests_for(expectations))
+
+    def _get(self, request: _Request) -> Normalisation:
+        self._resolve([request])
+        return self._plain[request]
+
+    def _resolve(self, requests: Iterable[_Request]) -> None:
+        pending = list(dict.fromkeys(r for r in requests if r not in self._plain))
+        if not pending:
+            return
+        for request, (plain, pretty, error) in zip(pending, self._run(pending), strict=True):
+            if plain is None:
+                kind = "type" if request.kind == "type" else "expression"
+                self._plain[request] = NormalisationError(request.text, error or "no result", kind)
+            else:
+                self._plain[request] = plain
+                if pretty and pretty != plain:
+                    self._pretty.setdefault(plain, set()).add(pretty)
+
+    def _run(self, pending: list[_Request]) -> list[tuple[str | None, str | None, str | None]]:
+        """Compile ``pending`` in one transaction that is always rolled back."""
+        if self._conn.info.transaction_status == TransactionStatus.INERROR:
+            raise RuntimeError("the connection is in a failed transaction; roll it back before normalising")
+        columns: tuple[list[str], ...] = ([], [], [], [], [], [])
+        for request in pending:
+            schema, _, table = request.table.partition(".") if request.table else ("", "", "")
+            values = (request.kind, schema, table, request.column, request.text, request.hint)
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+        self.batches += 1
+        with self._conn.transaction(force_rollback=True), self._conn.cursor() as cur:
+            # a lock held elsewhere on a table must not hang a test run
+            cur.execute("SET LOCAL lock_timeout = '10s'")
+            cur.execute(_SQL_FUNCTION)
+            cur.execute(
+                "SELECT plain, pretty, error FROM pg_temp.sg_normalise(%s, %s, %s, %s, %s, %s) ORDER BY i",
+                columns,
+            )
+            return [(row[0], row[1], row[2]) for row in cur.fetchall()]
+
+
+# -- what the checks will ask for ----------------------------------------------------------
+
+
+def requests_for(expectations: Expectations) -> Iterator[_Request]:
+    """Every normalisation the checks need, mirroring the calls they make."""
+    for table in expectations.tables:
+        yield from _table_requests(table)
+    for function in expectations.functions:
+        yield from _function_requests(function)
+    for absent in expectations.absent:
+        if absent.kind == "function":
+            for arg in split_signature(absent.name)[1] or ():
+                yield _Request("type", text=arg)
+
+
+def _table_requests(table: TableExpectation) -> Iterator[_Request]:
+    name = qualify(table.name)
+    for column in table.columns:
+        if column.type is not None:
+            yield _Request("type", text=column.type.strip())
+        if column.default is not None:
+            yield _Request("default", name, column.default, column.name)
+    for check in table.checks:
+        if check.expression is not None:
+            yield _Request("check", name, check.expression)
+    for exclusion in table.exclusion_constraints:
+        for element in exclusion.elements:
+            expr, _ = split_exclusion_element(element)
+            if not _SIMPLE_IDENTIFIER.match(expr):
+                yield _Request("element", name, expr, hint=exclusion.using or "gist")
+        if exclusion.where is not None:
+            yield _Request("predicate", name, exclusion.where)
+    for index in table.indexes:
+        for element in index.columns or ():
+            if not _SIMPLE_IDENTIFIER.match(element.strip()):
+                yield _Request("element", name, element, hint=index.using or "btree")
+        if index.where is not None:
+            yield _Request("predicate", name, index.where)
+    for policy in table.policies:
+        if policy.using is not None:
+            yield _Request("using", name, policy.using)
+        if policy.with_check is not None:
+            yield _Request("with_check", name, policy.with_check)
+
+
+def _function_requests(function: FunctionExpectation) -> Iterator[_Request]:
+    for arg in function.args or ():
+        yield _Request("type", text=arg.strip())
+    if function.returns is not None:
+        plain = plain_return_type(function.returns)
+        if plain is not None:
+            yield _Request("type", text=plain)
+
+
+# -- pure-Python helpers shared with the checks --------------------------------------------
+
+
+def split_exclusion_element(element: str) -> tuple[str, str]:
+    """``"lower(name) WITH ="`` -> ``("lower(name)", "=")``; no ``WITH`` gives operator ``""``."""
+    match = _EXCLUSION_ELEMENT.match(element.strip())
+    if match is None:
+        return element.strip(), ""
+    return match.group("expr").strip(), match.group("op")
+
+
+def split_signature(name: str) -> tuple[str, tuple[str, ...] | None]:
+    """``"public.f(bigint, text)"`` -> ``("public.f", ("bigint", "text"))``; no parens -> None."""
+    if "(" not in name:
+        return name.strip(), None
+    base, _, rest = name.partition("(")
+    inner = rest.rsplit(")", 1)[0]
+    return base.strip(), tuple(split_top_level(inner))
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split on commas outside parentheses: ``"numeric(10,2), text"`` -> two items."""
+    items: list[str] = []
+    depth = 0
+    current = ""
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += char
+    if current.strip():
+        items.append(current.strip())
+    return items
+
+
+def plain_return_type(returns: str) -> str | None:
+    """The type to normalise in a declared ``returns``: ``SETOF x`` -> ``x``; ``TABLE(...)`` -> None."""
+    text = returns.strip()
+    if re.match(r"(?i)^table\s*\(", text):
+        return None
+    match = re.match(r"(?i)^setof\s+(.+)$", text)
+    return match.group(1).strip() if match else text
+
+
+def unquote_identifier(name: str) -> str:
+    """``"Name"`` -> ``Name``; unquoted identifiers fold to lower case as PostgreSQL folds them."""
+    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name.lower()
+
+
+def fold_sql(text: str) -> str:
+    """Case- and whitespace-insensitive spelling of SQL text, without redundant outer parentheses."""
+    folded = re.sub(r"\s+", " ", text.strip().lower())
+    folded = re.sub(r"\s*([(),])\s*", r"\1", folded)
+    while folded.startswith("(") and folded.endswith(")") and _wraps_whole(folded):
+        folded = folded[1:-1].strip()
+    return folded
+
+
+def loose_equal(a: str, b: str) -> bool:
+    """Fallback comparison, used only when the server cannot compile the expected text."""
+    return fold_sql(a) == fold_sql(b)
+
+
+def _wraps_whole(text: str) -> bool:
+    """Whether the first ``(`` of ``text`` closes at its last character."""
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return position == len(text) - 1
+    return False

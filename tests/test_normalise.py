@@ -1,0 +1,225 @@
+"""The Normaliser compiles expected types and expressions with the real server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.pq import TransactionStatus
+
+from pytest_schemaguard.checks.normalise import (
+    NormalisationError,
+    Normaliser,
+    fold_sql,
+    loose_equal,
+    split_exclusion_element,
+    split_signature,
+)
+from pytest_schemaguard.expectations.model import (
+    CheckExpectation,
+    ColumnExpectation,
+    Expectations,
+    FunctionExpectation,
+    IndexExpectation,
+    PolicyExpectation,
+    TableExpectation,
+)
+
+SETUP = """
+CREATE SCHEMA auth;
+CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS 'SELECT NULL::uuid';
+CREATE TYPE organization_type AS ENUM ('unknown', 'company');
+CREATE SCHEMA crm;
+CREATE TYPE crm.stage AS ENUM ('new', 'won');
+CREATE TABLE organizations (
+    id bigint PRIMARY KEY,
+    name text NOT NULL,
+    user_id uuid,
+    organization_type organization_type,
+    search_tsv tsvector,
+    deleted_at timestamptz
+);
+"""
+
+
+@pytest.fixture
+def conn(scratch_conn: psycopg.Connection) -> psycopg.Connection:
+    scratch_conn.execute(SETUP.encode())
+    scratch_conn.commit()
+    return scratch_conn
+
+
+def catalog_fingerprint(conn: psycopg.Connection) -> tuple[int, ...]:
+    """Counts of the catalog rows a normalisation could leave behind."""
+    row = conn.execute(
+        """SELECT (SELECT count(*) FROM pg_class), (SELECT count(*) FROM pg_constraint),
+                  (SELECT count(*) FROM pg_policy), (SELECT count(*) FROM pg_attrdef),
+                  (SELECT count(*) FROM pg_proc), (SELECT count(*) FROM pg_index)"""
+    ).fetchone()
+    conn.rollback()
+    assert row is not None
+    return tuple(row)
+
+
+def test_types_are_spelled_as_format_type_prints_them(conn: psycopg.Connection) -> None:
+    found = Normaliser(conn).types(
+        [
+            "int8",
+            "varchar(20)",
+            "timestamptz",
+            "organization_type",
+            "crm.stage",
+            "text[]",
+            "numeric(10,2)",
+            "void",
+            "trigger",
+            "bool",
+        ]
+    )
+    assert found == {
+        "int8": "bigint",
+        "varchar(20)": "character varying(20)",
+        "timestamptz": "timestamp with time zone",
+        "organization_type": "organization_type",
+        "crm.stage": "crm.stage",
+        "text[]": "text[]",
+        "numeric(10,2)": "numeric(10,2)",
+        "void": "void",
+        "trigger": "trigger",
+        "bool": "boolean",
+    }
+
+
+def test_unknown_type_fails_alone_with_postgres_message(conn: psycopg.Connection) -> None:
+    normaliser = Normaliser(conn)
+    found = normaliser.types(["nope", "int4"])
+    assert found["int4"] == "integer"
+    error = found["nope"]
+    assert isinstance(error, NormalisationError)
+    assert error.describe() == "unknown type 'nope': type \"nope\" does not exist"
+
+
+def test_expressions_compile_against_the_real_table(conn: psycopg.Connection) -> None:
+    n = Normaliser(conn)
+    table = "public.organizations"
+    assert n.check_expression(table, "deleted_at is null") == "(deleted_at IS NULL)"
+    assert n.predicate(table, "deleted_at is null and name <> ''") == "((deleted_at IS NULL) AND (name <> ''::text))"
+    assert n.default(table, "organization_type", "'unknown'") == "'unknown'::organization_type"
+    assert n.default(table, "deleted_at", "now()") == "now()"
+    assert n.policy_using(table, "auth.uid() = user_id") == "(auth.uid() = user_id)"
+    assert n.policy_with_check(table, "user_id = (select auth.uid())") == "(user_id = ( SELECT auth.uid() AS uid))"
+    assert n.index_element(table, "lower(name)") == "lower(name)"
+    assert n.index_element(table, "name") == "name"
+    assert n.index_element(table, "search_tsv", "gin") == "search_tsv"
+    assert n.index_element(table, "(id + 1)") == "((id + 1))"
+    assert n.index_element(table, "name text_pattern_ops") == "name"
+
+
+def test_pretty_and_plain_spellings_are_the_same_expression(conn: psycopg.Connection) -> None:
+    n = Normaliser(conn)
+    normalised = n.predicate("public.organizations", "deleted_at is null and name <> ''")
+    assert isinstance(normalised, str)
+    assert n.same(normalised, "((deleted_at IS NULL) AND (name <> ''::text))")
+    assert n.same(normalised, "deleted_at IS NULL AND name <> ''::text")
+    assert not n.same(normalised, "(deleted_at IS NOT NULL)")
+    assert not n.same(normalised, None)
+
+
+def test_uncompilable_expression_is_a_value_not_an_exception(conn: psycopg.Connection) -> None:
+    n = Normaliser(conn)
+    error = n.check_expression("public.organizations", "bogus > 1")
+    assert isinstance(error, NormalisationError)
+    assert error.describe() == "could not compile expected expression 'bogus > 1': column \"bogus\" does not exist"
+    syntax = n.policy_using("public.organizations", "deleted_at is")
+    assert isinstance(syntax, NormalisationError)
+    assert "syntax error" in syntax.message
+    # the failures did not poison the connection
+    assert n.check_expression("public.organizations", "id > 0") == "(id > 0)"
+
+
+def test_nothing_is_left_behind_and_no_transaction_stays_open(conn: psycopg.Connection) -> None:
+    before = catalog_fingerprint(conn)
+    n = Normaliser(conn)
+    n.check_expression("public.organizations", "id > 0")
+    n.policy_using("public.organizations", "true")
+    n.default("public.organizations", "name", "'x'")
+    n.types(["int8", "nope"])
+    n.index_element("public.organizations", "lower(name)")
+    assert conn.info.transaction_status == TransactionStatus.IDLE
+    assert catalog_fingerprint(conn) == before
+    assert conn.execute("SELECT current_setting('search_path')").fetchone() == ('"$user", public',)
+    conn.rollback()
+
+
+def test_autocommit_connection(conn: psycopg.Connection) -> None:
+    conn.autocommit = True
+    before = catalog_fingerprint(conn)
+    n = Normaliser(conn)
+    assert n.check_expression("public.organizations", "name <> ''") == "(name <> ''::text)"
+    assert conn.info.transaction_status == TransactionStatus.IDLE
+    assert catalog_fingerprint(conn) == before
+
+
+def test_callers_open_transaction_is_kept_untouched(conn: psycopg.Connection) -> None:
+    conn.execute("CREATE TABLE mine (a int)")
+    assert conn.info.transaction_status == TransactionStatus.INTRANS
+    assert Normaliser(conn).check_expression("public.mine", "a > 0") == "(a > 0)"
+    assert conn.info.transaction_status == TransactionStatus.INTRANS
+    assert conn.execute("SELECT to_regclass('public.mine') IS NOT NULL").fetchone() == (True,)
+    conn.rollback()
+
+
+def test_failed_transaction_is_refused_clearly(conn: psycopg.Connection) -> None:
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        conn.execute("SELECT 1/0")
+    with pytest.raises(RuntimeError, match="failed transaction"):
+        Normaliser(conn).type("int8")
+    conn.rollback()
+
+
+def test_prepare_resolves_everything_in_one_batch(conn: psycopg.Connection) -> None:
+    table = TableExpectation(
+        name="public.organizations",
+        line=3,
+        columns=(
+            ColumnExpectation("id", 4, type="int8"),
+            ColumnExpectation("organization_type", 5, type="organization_type", default="'unknown'"),
+        ),
+        checks=(CheckExpectation("c", "id > 0", 6),),
+        indexes=(IndexExpectation("i", 7, columns=("lower(name)",), where="deleted_at is null"),),
+        policies=(PolicyExpectation("p", 8, using="auth.uid() = user_id", with_check="true"),),
+    )
+    function = FunctionExpectation("public.f", 10, args=("int4", "varchar(3)"), returns="setof int8")
+    n = Normaliser(conn)
+    n.prepare(Expectations(path=Path("x.yml"), tables=(table,), functions=(function,)))
+    assert n.batches == 1
+    assert n.type("int8") == "bigint"
+    assert n.types(["int4", "varchar(3)", "int8"]) == {
+        "int4": "integer",
+        "varchar(3)": "character varying(3)",
+        "int8": "bigint",
+    }
+    assert n.policy_using("public.organizations", "auth.uid() = user_id") == "(auth.uid() = user_id)"
+    assert n.policy_with_check("public.organizations", "true") == "true"
+    assert n.predicate("public.organizations", "deleted_at is null") == "(deleted_at IS NULL)"
+    assert n.index_element("public.organizations", "lower(name)") == "lower(name)"
+    assert n.batches == 1  # every lookup above was a cache hit
+
+
+def test_loose_equal_is_only_case_space_and_outer_paren_insensitive() -> None:
+    assert loose_equal("deleted_at is null", "(deleted_at IS NULL)")
+    assert loose_equal("lower( name )", "LOWER(name)")
+    assert loose_equal("((a = b))", "a  =  b")
+    assert not loose_equal("(a) = (b)", "a) = (b")
+    assert not loose_equal("a > 0", "a >= 0")
+    assert fold_sql("(a) = (b)") == "(a)=(b)"
+
+
+def test_pure_helpers() -> None:
+    assert split_exclusion_element("lower(name) WITH =") == ("lower(name)", "=")
+    assert split_exclusion_element("room with &&") == ("room", "&&")
+    assert split_exclusion_element("room") == ("room", "")
+    assert split_signature("public.f(numeric(10,2), text)") == ("public.f", ("numeric(10,2)", "text"))
+    assert split_signature("public.f") == ("public.f", None)
+    assert split_signature("f()") == ("f", ())
