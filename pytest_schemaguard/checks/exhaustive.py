@@ -13,28 +13,21 @@ from pytest_schemaguard.checks.constraints import find_exclusion
 from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
 from pytest_schemaguard.checks.grants import unexpected_grantees
 from pytest_schemaguard.checks.normalise import Normaliser
-from pytest_schemaguard.expectations.model import Expectations, SchemaExhaustiveExpectation, TableExpectation
-
-TABLE_ASPECTS = (
-    "columns",
-    "policies",
-    "indexes",
-    "triggers",
-    "checks",
-    "foreign_keys",
-    "unique",
-    "exclusion_constraints",
-    "grants",
+from pytest_schemaguard.expectations.model import (
+    SCHEMA_EXHAUSTIVE_ASPECTS,
+    TABLE_EXHAUSTIVE_ASPECTS,
+    Expectations,
+    SchemaExhaustiveExpectation,
+    TableExpectation,
 )
-SCHEMA_ASPECTS = ("tables", "views", "materialized_views", "enums", "functions")
 
 
 def check_table_exhaustive(expected: TableExpectation, table: Table, normaliser: Normaliser) -> list[Mismatch]:
     line = expected.exhaustive_line or expected.line
     mismatches = []
     for aspect in expected.exhaustive:
-        if aspect not in TABLE_ASPECTS:
-            message = f"cannot check aspect {aspect!r} (known: {', '.join(TABLE_ASPECTS)})"
+        if aspect not in TABLE_EXHAUSTIVE_ASPECTS:
+            message = f"cannot check aspect {aspect!r} (known: {', '.join(TABLE_EXHAUSTIVE_ASPECTS)})"
             mismatches.append(Mismatch("exhaustive", message, line))
             continue
         extra = _TABLE_FINDERS[aspect](expected, table, normaliser)
@@ -115,8 +108,8 @@ def check_schema_exhaustive(
     """
     mismatches = []
     for aspect in expected.aspects:
-        if aspect not in SCHEMA_ASPECTS:
-            message = f"cannot check aspect {aspect!r} (known: {', '.join(SCHEMA_ASPECTS)})"
+        if aspect not in SCHEMA_EXHAUSTIVE_ASPECTS:
+            message = f"cannot check aspect {aspect!r} (known: {', '.join(SCHEMA_EXHAUSTIVE_ASPECTS)})"
             mismatches.append(Mismatch("exhaustive", message, expected.line))
             continue
         existing, declared = _schema_objects(aspect, expectations, schema, set(declared_functions))

@@ -18,6 +18,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ExpectationsError
 from .model import (
+    SCHEMA_EXHAUSTIVE_ASPECTS,
+    TABLE_EXHAUSTIVE_ASPECTS,
     AbsentExpectation,
     CheckExpectation,
     ColumnExpectation,
@@ -119,18 +121,8 @@ VOLATILITIES = spellings("volatile", "stable", "immutable")
 NAMINGS = spellings("timestamp", "sequential", "any")
 FLAVORS = spellings("supabase", "postgres")
 RULE_LEVELS = spellings("error", "warn", "off")
-TABLE_ASPECTS = spellings(
-    "columns",
-    "policies",
-    "indexes",
-    "triggers",
-    "checks",
-    "foreign_keys",
-    "unique",
-    "exclusion_constraints",
-    "grants",
-)
-SCHEMA_ASPECTS = spellings("tables", "views", "materialized_views", "enums", "functions")
+TABLE_ASPECTS = spellings(*TABLE_EXHAUSTIVE_ASPECTS)
+SCHEMA_ASPECTS = spellings(*SCHEMA_EXHAUSTIVE_ASPECTS)
 TABLE_PRIVILEGES = ("select", "insert", "update", "delete", "truncate", "references", "trigger")
 FUNCTION_PRIVILEGES = ("execute",)
 

@@ -11,6 +11,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# What `exhaustive:` may list, for a table and for a schema; the loader validates against these
+# and the exhaustive checks implement exactly these.
+TABLE_EXHAUSTIVE_ASPECTS = (
+    "columns",
+    "policies",
+    "indexes",
+    "triggers",
+    "checks",
+    "foreign_keys",
+    "unique",
+    "exclusion_constraints",
+    "grants",
+)
+SCHEMA_EXHAUSTIVE_ASPECTS = ("tables", "views", "materialized_views", "enums", "functions")
+
 
 @dataclass(frozen=True)
 class ProjectSettings:
