@@ -16,6 +16,7 @@ import pytest
 from .checks.findings import ObjectReport
 from .errors import SchemaguardError
 from .expectations.model import Expectations
+from .migrations import naming_problems
 from .session import DatabaseUnavailable, SchemaguardSession
 
 SESSION_KEY = pytest.StashKey[SchemaguardSession]()
@@ -56,10 +57,12 @@ class ExpectationsFile(pytest.File):
         if session.load_error is not None:
             raise session.load_error
         assert session.expectations is not None and session.project is not None
-        for migration in session.project.migrations.migrations:
+        project = session.project
+        naming = naming_problems(project.migrations, project.settings.naming)
+        for migration in project.migrations.migrations:
             yield MigrationItem.from_parent(self, name=f"migration[{migration.name}]", step=migration.name,
-                                            path_=migration.path)
-        for seed in session.project.seeds:
+                                            path_=migration.path, problems=tuple(naming.get(migration.name, ())))
+        for seed in project.seeds:
             yield MigrationItem.from_parent(self, name=f"seed[{seed.name}]", step=seed.name, path_=seed)
         for kind, name, line in declared_objects(session.expectations):
             yield ObjectItem.from_parent(self, name=f"{kind}[{name}]", kind=kind, object_name=name, line=line)
@@ -85,10 +88,11 @@ class SchemaguardItem(pytest.Item):
 class MigrationItem(SchemaguardItem):
     """Passes when the file applied cleanly; fails with file:line, statement and PostgreSQL's error."""
 
-    def __init__(self, *, step: str, path_: Path, **kwargs: Any) -> None:
+    def __init__(self, *, step: str, path_: Path, problems: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(marker="schemaguard_migration", **kwargs)
         self.step = step
         self.step_path = path_
+        self.problems = problems  # static findings about the file itself (naming, duplicates)
 
     def runtest(self) -> None:
         build = _session(self).ensure_built()
@@ -98,6 +102,8 @@ class MigrationItem(SchemaguardItem):
             pytest.skip(f"not applied: database build failed at {failed.name if failed else '?'}")
         if outcome.failure is not None:
             raise SchemaguardFailure(outcome.failure.render())
+        if self.problems:
+            raise SchemaguardFailure("\n".join(f"{self.step}: {p}" for p in self.problems))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.step_path, None, self.name

@@ -20,6 +20,10 @@ from sqlglot.tokens import TokenType
 MIGRATION_NAME = re.compile(r"^(?P<version>\d+)_(?P<name>.+)\.sql$")
 NO_TRANSACTION = re.compile(r"--\s*schemaguard:\s*no-transaction\b", re.IGNORECASE)
 # Transaction control a file may carry out of habit; the file already runs in one transaction.
+NAMING_RULES = {
+    "timestamp": (re.compile(r"^\d{14}_[a-z0-9_]+\.sql$"), "YYYYMMDDHHMMSS_snake_case_name.sql"),
+    "sequential": (re.compile(r"^\d{3,}_[a-z0-9_]+\.sql$"), "NNN_snake_case_name.sql (3 or more digits)"),
+}
 TRANSACTION_CONTROL = re.compile(r"^\s*(begin|start\s+transaction|commit|end|rollback)\s*(work|transaction)?\s*$",
                                  re.IGNORECASE)
 
@@ -83,6 +87,25 @@ def discover_migrations(directory: Path) -> MigrationSet:
                 strays.append(path)
     migrations.sort(key=lambda m: (m.version, m.name))
     return MigrationSet(directory=directory, migrations=tuple(migrations), strays=tuple(strays))
+
+
+def naming_problems(migrations: MigrationSet, naming: str) -> dict[str, list[str]]:
+    """File name -> what is wrong with its name under ``project.naming`` (and duplicate versions)."""
+    problems: dict[str, list[str]] = {}
+    rule = NAMING_RULES.get(naming)
+    by_version: dict[int, list[str]] = {}
+    for migration in migrations.migrations:
+        by_version.setdefault(migration.version, []).append(migration.name)
+        if rule and not rule[0].match(migration.name):
+            problems.setdefault(migration.name, []).append(
+                f"file name does not follow project.naming {naming}: expected {rule[1]}"
+            )
+    for version, names in by_version.items():
+        if len(names) > 1:
+            for name in names:
+                others = ", ".join(n for n in names if n != name)
+                problems.setdefault(name, []).append(f"version {version} is also used by {others}")
+    return problems
 
 
 def split_statements(sql: str) -> tuple[Statement, ...]:

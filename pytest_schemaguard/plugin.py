@@ -87,9 +87,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Setup errors of our items ("database build failed at ...") read as one line, not a traceback."""
     report = yield
-    if (isinstance(item, SchemaguardItem) and call.when == "setup" and call.excinfo is not None
-            and isinstance(call.excinfo.value, (SchemaguardFailure, SchemaguardError))):
+    if not isinstance(item, SchemaguardItem) or call.excinfo is None:
+        return report
+    if call.when == "setup" and isinstance(call.excinfo.value, (SchemaguardFailure, SchemaguardError)):
         report.longrepr = str(call.excinfo.value)
+    elif report.skipped and isinstance(report.longrepr, tuple):
+        # A skip points at the file the item stands for, not at the plugin line that skipped it.
+        path, line, _ = item.reportinfo()
+        report.longrepr = (str(path), (line or 0) + 1, report.longrepr[2])
     return report
 
 
@@ -100,10 +105,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     lines = [f"schemaguard: {guard.settings.file.name}"]
     if guard.build is not None and guard.server is not None and guard.project is not None:
         where = "private server" if guard.server.private else "server from --schemaguard-dsn"
+        build = guard.build
+        applied = sum(1 for m in build.migrations if m.ok)
+        total = len(guard.project.migrations.migrations)
+        failed = build.failed_migration
+        status = f"build failed at {failed.name}" if failed else f"built in {build.seconds:.2f}s"
         lines[0] += (
-            f" | {guard.project.flavor} | {len(guard.build.migrations)} migration(s) applied in "
-            f"{guard.build.seconds:.2f}s on {where} {guard.server.info.display()} "
-            f"(started in {guard.server_seconds:.2f}s)"
+            f" | {guard.project.flavor} | {applied} of {total} migration(s) applied, {status} | "
+            f"{where} {guard.server.info.display()} (started in {guard.server_seconds:.2f}s)"
         )
         lines += [f"schemaguard warning: {w}" for w in guard.warnings]
     return lines

@@ -81,7 +81,7 @@ def check_function(expected: FunctionExpectation, schema: Schema, normaliser: No
         "search_path": _search_path_difference(expected, function),
         "volatility": _word_difference(expected.volatility, function.volatility),
     }
-    mismatches = [Mismatch(aspect, m, expected.line) for aspect, m in messages.items() if m]
+    mismatches = [Mismatch(aspect, m, expected.line_of(aspect)) for aspect, m in messages.items() if m]
     mismatches += check_grants(expected.grants, function.privileges)
     return ObjectReport("function", resolved.name, expected.line, tuple(mismatches))
 

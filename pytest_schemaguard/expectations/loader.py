@@ -492,11 +492,12 @@ def build_enum(reader: Reader, entry: Entry, owner: str) -> EnumExpectation:
 
 FUNCTION_FIELDS = {
     "args": Field(read_arg_types),
-    "returns": Field(read_text),
-    "language": Field(read_lower_text),
-    "security_definer": Field(read_bool),
-    "search_path": Field(read_sql, nullable=True),  # "" is SET search_path = ''; null: none set
-    "volatility": Field(one_of(VOLATILITIES)),
+    "returns": Field(read_text, line_attr="returns_line"),
+    "language": Field(read_lower_text, line_attr="language_line"),
+    "security_definer": Field(read_bool, line_attr="security_definer_line"),
+    # "" is SET search_path = ''; null: none set
+    "search_path": Field(read_sql, nullable=True, line_attr="search_path_line"),
+    "volatility": Field(one_of(VOLATILITIES), line_attr="volatility_line"),
     "grants": Field(grants_of(FUNCTION_PRIVILEGES)),
 }
 

@@ -189,6 +189,15 @@ class FunctionExpectation:
     has_search_path: bool = False  # True when `search_path:` was given
     volatility: str | None = None
     grants: tuple[GrantExpectation, ...] = ()
+    # The YAML line of each declared property, so a mismatch points at the key that declared it.
+    returns_line: int | None = None
+    language_line: int | None = None
+    security_definer_line: int | None = None
+    search_path_line: int | None = None
+    volatility_line: int | None = None
+
+    def line_of(self, aspect: str) -> int:
+        return getattr(self, f"{aspect}_line", None) or self.line
 
 
 @dataclass(frozen=True)
