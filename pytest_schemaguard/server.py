@@ -33,6 +33,17 @@ from .errors import ServerError
 
 SERVER_BINARIES = ("initdb", "pg_ctl", "postgres")
 UNPRIVILEGED_USERS = ("postgres", "nobody")
+# Well-known install locations, after pg_config and PATH; versioned ones are tried newest first.
+BINDIR_PATTERNS = (
+    "/usr/lib/postgresql/*/bin",
+    "/usr/pgsql-*/bin",
+    "/usr/local/pgsql/bin",
+    "/opt/homebrew/opt/postgresql@*/bin",
+    "/opt/homebrew/opt/postgresql/bin",
+    "/usr/local/opt/postgresql@*/bin",
+    "/usr/local/opt/postgresql/bin",
+    "/Applications/Postgres.app/Contents/Versions/*/bin",
+)
 
 
 @dataclass(frozen=True)
@@ -94,17 +105,7 @@ def candidate_bindirs() -> Iterator[tuple[str, Path | None]]:
         yield "pg_config --bindir: pg_config not on PATH", None
     on_path = shutil.which("pg_ctl")
     yield f"PATH: {on_path or 'no pg_ctl on PATH'}", Path(on_path).resolve().parent if on_path else None
-    patterns = (
-        "/usr/lib/postgresql/*/bin",
-        "/usr/pgsql-*/bin",
-        "/usr/local/pgsql/bin",
-        "/opt/homebrew/opt/postgresql@*/bin",
-        "/opt/homebrew/opt/postgresql/bin",
-        "/usr/local/opt/postgresql@*/bin",
-        "/usr/local/opt/postgresql/bin",
-        "/Applications/Postgres.app/Contents/Versions/*/bin",
-    )
-    for pattern in patterns:
+    for pattern in BINDIR_PATTERNS:
         matches = sorted(glob.glob(pattern), key=_version_key, reverse=True)
         if not matches:
             yield f"{pattern}: nothing there", None
