@@ -230,7 +230,7 @@ def build_database(
             break
     if result.ok:
         for seed in seeds:
-            outcome = builder.apply(seed.name, seed, split_statements(seed.read_text(encoding="utf-8")))
+            outcome = builder.apply(seed.name, seed, split_statements(seed.read_text(encoding="utf-8-sig")))
             result.seeds.append(outcome)
             result.warnings.extend(outcome.warnings)
             if not outcome.ok:

@@ -125,7 +125,8 @@ class ObjectItem(SchemaguardItem):
         try:
             _session(self).require_database()
         except DatabaseUnavailable as exc:
-            raise SchemaguardFailure(str(exc)) from None
+            # pytrace=False: pytest renders only the message, without building a traceback first.
+            pytest.fail(str(exc), pytrace=False)
 
     def runtest(self) -> None:
         report = self.report()

@@ -50,7 +50,7 @@ class Migration:
 
     @cached_property
     def text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        return self.path.read_text(encoding="utf-8-sig")  # editors on Windows add a BOM
 
     @cached_property
     def sha256(self) -> str:

@@ -18,7 +18,7 @@ from .fixtures import (  # noqa: F401  (fixtures are found by name in this modul
     schemaguard_db,
     schemaguard_schema,
 )
-from .items import SESSION_KEY, ExpectationsFile, SchemaguardFailure, SchemaguardItem
+from .items import SESSION_KEY, ExpectationsFile, SchemaguardItem
 from .session import SchemaguardSession
 
 MARKERS = {
@@ -85,13 +85,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    """Setup errors of our items ("database build failed at ...") read as one line, not a traceback."""
+    """Skips of our items point at the file the item stands for."""
     report = yield
     if not isinstance(item, SchemaguardItem) or call.excinfo is None:
         return report
-    if call.when == "setup" and isinstance(call.excinfo.value, (SchemaguardFailure, SchemaguardError)):
-        report.longrepr = str(call.excinfo.value)
-    elif report.skipped and isinstance(report.longrepr, tuple):
+    if report.skipped and isinstance(report.longrepr, tuple):
         # A skip points at the file the item stands for, not at the plugin line that skipped it.
         path, line, _ = item.reportinfo()
         report.longrepr = (str(path), (line or 0) + 1, report.longrepr[2])
