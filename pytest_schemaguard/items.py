@@ -15,7 +15,6 @@ import pytest
 
 from .checks.findings import ObjectReport
 from .errors import SchemaguardError
-from .expectations.model import Expectations
 from .migrations import naming_problems
 from .session import DatabaseUnavailable, SchemaguardSession
 
@@ -28,26 +27,6 @@ class SchemaguardFailure(Exception):
 
 def _session(node: pytest.Node) -> SchemaguardSession:
     return node.config.stash[SESSION_KEY]
-
-
-def declared_objects(expectations: Expectations) -> list[tuple[str, str, int | None]]:
-    """(kind, name, line) for every declared object, in file order; names form the item ids."""
-    objects: list[tuple[str, str, int | None]] = []
-    objects += [("extension", e.name, e.line) for e in expectations.extensions]
-    objects += [("table", t.name, t.line) for t in expectations.tables]
-    objects += [("materialized_view" if v.materialized else "view", v.name, v.line) for v in expectations.views]
-    objects += [("enum", e.name, e.line) for e in expectations.enums]
-    objects += [("function", function_id(f.name, f.args), f.line) for f in expectations.functions]
-    objects += [("absent", f"{a.kind} {a.name}", a.line) for a in expectations.absent]
-    objects += [("exhaustive", x.schema, x.line) for x in expectations.exhaustive]
-    return objects
-
-
-def function_id(name: str, args: tuple[str, ...] | None) -> str:
-    """``public.f(bigint,bigint)`` when args are declared, else ``public.f``."""
-    if args is None:
-        return name
-    return f"{name}({','.join(' '.join(a.split()) for a in args)})"
 
 
 class ExpectationsFile(pytest.File):
@@ -64,7 +43,7 @@ class ExpectationsFile(pytest.File):
                                             path_=migration.path, problems=tuple(naming.get(migration.name, ())))
         for seed in project.seeds:
             yield MigrationItem.from_parent(self, name=f"seed[{seed.name}]", step=seed.name, path_=seed)
-        for kind, name, line in declared_objects(session.expectations):
+        for kind, name, line in session.expectations.declared_objects():
             yield ObjectItem.from_parent(self, name=f"{kind}[{name}]", kind=kind, object_name=name, line=line)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> str:  # type: ignore[override]

@@ -118,7 +118,12 @@ class SchemaguardSession:
             assert self.expectations is not None
             normaliser = Normaliser(self.require_database())
             reports = check_all(self.expectations, self.schema, normaliser)
-            self._reports = {(r.kind, r.name): r for r in reports}
+            declared = self.expectations.declared_objects()
+            # Paired by position: the item id comes from the YAML, the report's own name may be the
+            # resolved signature (e.g. `public.f(bigint)` for a function declared without args).
+            if [kind for kind, _, _ in declared] != [r.kind for r in reports]:
+                raise RuntimeError("schemaguard internal error: reports do not follow the declared objects")
+            self._reports = {(kind, name): r for (kind, name, _), r in zip(declared, reports, strict=True)}
         return self._reports
 
     # ------------------------------------------------------------------ clean-up

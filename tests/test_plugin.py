@@ -1026,3 +1026,23 @@ def test_failed_build_does_not_render_throwaway_tracebacks(pytester, project, ad
     # its summary line), never a Python traceback of ~17 frames with source lookups.
     assert len(rendered) <= 2 * len(DB_ITEMS)
     assert set(rendered) <= {"value"}
+
+
+# --------------------------------------------------------------------------- item ids come from the YAML
+
+
+def test_function_ids_follow_the_yaml_whatever_the_database_resolves(pytester, project, admin_dsn):
+    # Without `args` the item is named after the function alone; with `int8` it keeps that
+    # spelling. Both are checked against the one overload the database has (bigint).
+    edit_yaml(pytester, "    args: [bigint]\n", "")
+    add_migration(pytester, "20250104000000_helper.sql", "create function public.helper(x bigint) returns int "
+                  "language sql immutable set search_path = '' as $$ select 1 $$;\n")
+    edit_yaml(pytester, "functions:\n", "functions:\n  helper:\n    args: [int8]\n    returns: int4\n")
+    result = run(pytester, admin_dsn, "-v")
+    result.stdout.fnmatch_lines(
+        [
+            f"{YAML}::function[[]public.helper(int8)[]] PASSED*",
+            f"{YAML}::function[[]public.organization_deal_total[]] PASSED*",
+        ]
+    )
+    assert "internal" not in result.stdout.str()

@@ -236,3 +236,26 @@ class Expectations:
     rules: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # rule -> (level, line)
     behaviour: tuple[Mapping[str, object], ...] = ()  # raw entries, for the behaviour checks
     behaviour_lines: tuple[int, ...] = ()  # line of each behaviour entry, same order
+
+    def declared_objects(self) -> list[tuple[str, str, int | None]]:
+        """(kind, id, line) of every declared object, in the order the checks report them.
+
+        Ids come from the YAML alone, so they are stable whatever the database holds: the item
+        of a missing function keeps its name.
+        """
+        objects: list[tuple[str, str, int | None]] = []
+        objects += [("extension", e.name, e.line) for e in self.extensions]
+        objects += [("table", t.name, t.line) for t in self.tables]
+        objects += [("materialized_view" if v.materialized else "view", v.name, v.line) for v in self.views]
+        objects += [("enum", e.name, e.line) for e in self.enums]
+        objects += [("function", function_id(f.name, f.args), f.line) for f in self.functions]
+        objects += [("absent", f"{a.kind.replace('_', ' ')} {a.name}", a.line) for a in self.absent]
+        objects += [("exhaustive", x.schema, x.line) for x in self.exhaustive]
+        return objects
+
+
+def function_id(name: str, args: tuple[str, ...] | None) -> str:
+    """``public.f(bigint,bigint)`` when args are declared, else ``public.f``."""
+    if args is None:
+        return name
+    return f"{name}({','.join(' '.join(a.split()) for a in args)})"
