@@ -1,20 +1,54 @@
-"""The ``schemaguard`` command. Subcommands arrive with later issues (SPEC §8)."""
+"""The ``schemaguard`` command (SPEC §8): a thin dispatcher over ``pytest_schemaguard.commands``.
+
+Exit codes: 0 ok, 1 findings, 2 usage or input error. User mistakes are printed as one clear
+message, never as a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
-SUBCOMMANDS = ("new", "status", "lock", "snapshot", "diff", "lint", "init", "baseline")
+from .commands import discover_commands
+from .errors import SchemaguardError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="schemaguard", description="Schema checks built from your migrations.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module in discover_commands().items():
+        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        add_common_arguments(sub)
+        module.add_arguments(sub)
+    return parser
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--file", type=Path, default=Path("schema_expectations.yml"),
+                        help="expectations file (default: schema_expectations.yml)")
+    parser.add_argument("--dsn", default=os.environ.get("SCHEMAGUARD_DSN"),
+                        help="build on this existing server instead of a private one [env SCHEMAGUARD_DSN]")
+    parser.add_argument("--pg-bin", default=os.environ.get("SCHEMAGUARD_PG_BIN"),
+                        help="directory of initdb/pg_ctl/postgres [env SCHEMAGUARD_PG_BIN]")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="schemaguard", description="Schema checks built from your migrations.")
-    parser.add_argument("command", choices=SUBCOMMANDS, help="what to do")
+    parser = build_parser()
     args = parser.parse_args(argv)
-    print(f"schemaguard {args.command}: not available yet in this version; "
-          "run `pytest --schemaguard` for the schema checks.", file=sys.stderr)
-    return 2
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    module = discover_commands()[args.command]
+    try:
+        return int(module.run(args))
+    except SchemaguardError as exc:
+        print(f"schemaguard {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"schemaguard {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

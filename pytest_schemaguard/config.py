@@ -102,3 +102,19 @@ def get_settings(config: pytest.Config) -> Settings:
         keep=bool(values["schemaguard_keep"]),
         no_cache=bool(values["schemaguard_no_cache"]),
     )
+
+
+def command_settings(
+    file: Path,
+    *,
+    dsn: str | None = None,
+    pg_bin: str | None = None,
+    live_dsn: str | None = None,
+    base: str | None = None,
+    update: bool = False,
+    keep: bool = False,
+) -> Settings:
+    """Settings for the ``schemaguard`` command: the same session, without pytest."""
+    file = file.resolve()
+    return Settings(enabled=True, rootdir=file.parent, file=file, dsn=dsn, pg_bin=pg_bin, live_dsn=live_dsn,
+                    base=base, update=update, keep=keep, no_cache=False)

@@ -16,6 +16,7 @@ import pytest
 from .checks.findings import ObjectReport
 from .errors import SchemaguardError
 from .migrations import naming_problems
+from .providers import ItemSpec, discover_providers
 from .session import DatabaseUnavailable, SchemaguardSession
 
 SESSION_KEY = pytest.StashKey[SchemaguardSession]()
@@ -45,6 +46,9 @@ class ExpectationsFile(pytest.File):
             yield MigrationItem.from_parent(self, name=f"seed[{seed.name}]", step=seed.name, path_=seed)
         for kind, name, line in session.expectations.declared_objects():
             yield ObjectItem.from_parent(self, name=f"{kind}[{name}]", kind=kind, object_name=name, line=line)
+        for _, provide in discover_providers():
+            for spec in provide(session):
+                yield ProvidedItem.from_parent(self, name=spec.name, spec=spec)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> str:  # type: ignore[override]
         if isinstance(excinfo.value, SchemaguardError):
@@ -121,3 +125,28 @@ class ObjectItem(SchemaguardItem):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, (self.line - 1) if self.line else None, self.name
+
+
+class ProvidedItem(SchemaguardItem):
+    """An item contributed by a provider module (lock, snapshot, drift, rules, ...)."""
+
+    def __init__(self, *, spec: ItemSpec, **kwargs: Any) -> None:
+        super().__init__(marker=spec.marker, **kwargs)
+        self.spec = spec
+
+    def setup(self) -> None:
+        if not self.spec.needs_database:
+            return
+        try:
+            _session(self).require_database()
+        except DatabaseUnavailable as exc:
+            pytest.fail(str(exc), pytrace=False)
+
+    def runtest(self) -> None:
+        failure = self.spec.check(_session(self))
+        if failure:
+            raise SchemaguardFailure(failure)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        line = (self.spec.line - 1) if self.spec.line else None
+        return self.spec.path or self.path, line, self.name

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -380,8 +380,8 @@ class ServerSession:
     """The server and the throwaway database of one pytest session, with their clean-up."""
 
     database: ThrowawayDatabase
+    admin: ConnectionInfo  # where further throwaway databases can be created
     private: PrivateServer | None = None
-    cleanups: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def info(self) -> ConnectionInfo:
@@ -402,7 +402,7 @@ def open_session(*, dsn: str | None, pg_bin: str | None, keep: bool = False) -> 
         check_reachable(admin)
         database = create_database(admin, unique_dbname())
         database.keep = keep
-        return ServerSession(database=database)
+        return ServerSession(database=database, admin=admin)
     server = PrivateServer(find_bindir(pg_bin)).start()
     try:
         database = create_database(server.admin_info(), "schemaguard")
@@ -410,7 +410,7 @@ def open_session(*, dsn: str | None, pg_bin: str | None, keep: bool = False) -> 
         server.stop()
         raise
     database.keep = keep
-    return ServerSession(database=database, private=server)
+    return ServerSession(database=database, admin=server.admin_info(), private=server)
 
 
 @contextmanager

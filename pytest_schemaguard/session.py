@@ -7,6 +7,8 @@ The plugin and the fixtures only ask this object for results; it decides when wo
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
@@ -20,7 +22,14 @@ from .errors import SchemaguardError
 from .expectations import load_expectations
 from .expectations.model import Expectations
 from .project import Project, load_project
-from .server import ConnectionInfo, ServerSession, open_session
+from .server import (
+    ConnectionInfo,
+    ServerSession,
+    ThrowawayDatabase,
+    create_database,
+    open_session,
+    unique_dbname,
+)
 
 
 class DatabaseUnavailable(SchemaguardError):
@@ -40,6 +49,7 @@ class SchemaguardSession:
     _schema: Schema | None = None
     _reports: dict[tuple[str, str], ObjectReport] | None = None
     warnings: list[str] = field(default_factory=list)
+    scratch: list[ThrowawayDatabase] = field(default_factory=list)
 
     def load(self) -> None:
         """Read the expectations file and the project it describes; remember what went wrong."""
@@ -128,10 +138,25 @@ class SchemaguardSession:
 
     # ------------------------------------------------------------------ clean-up
 
+    def scratch_database(self, label: str) -> ConnectionInfo:
+        """Another empty throwaway database on the session's server, dropped in ``close``.
+
+        For checks that need a second build (rollbacks, baselines, snapshot reloads).
+        """
+        self.ensure_built()
+        assert self.server is not None
+        admin = self.server.admin
+        database = create_database(admin, unique_dbname(f"schemaguard_{label}"))
+        self.scratch.append(database)
+        return database.info
+
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+        for database in self.scratch:
+            database.drop()
+        self.scratch.clear()
         if self.server is not None:
             self.server.close()
 
@@ -149,3 +174,13 @@ class SchemaguardSession:
             lines.append(f"  drop it when done: DROP DATABASE {info.dbname};")
         return "\n".join(lines)
 
+
+
+@contextmanager
+def command_session(settings: Settings) -> Iterator[SchemaguardSession]:
+    """A session for a CLI command, closed (databases dropped, server stopped) however it ends."""
+    session = SchemaguardSession(settings)
+    try:
+        yield session
+    finally:
+        session.close()
