@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 from psycopg import sql
@@ -204,6 +205,15 @@ def _failure(file: str, statement: Statement, exc: psycopg.Error) -> StatementFa
     )
 
 
+class BuildObserver(Protocol):
+    """Called around each migration on the build connection (e.g. to snapshot the catalog before
+    and after it, for semantic lint); it must leave the connection idle and unchanged."""
+
+    def before_migration(self, conn: psycopg.Connection, migration: Migration) -> None: ...
+
+    def after_migration(self, conn: psycopg.Connection, migration: Migration, outcome: StepOutcome) -> None: ...
+
+
 def build_database(
     conn: psycopg.Connection,
     *,
@@ -211,6 +221,7 @@ def build_database(
     migrations: Sequence[Migration],
     seeds: Sequence[Path] = (),
     flavor: str = "supabase",
+    observers: Sequence[BuildObserver] = (),
 ) -> BuildResult:
     """Apply shim (supabase flavor), every migration in order, then the seeds; stop at the first failure."""
     started = time.perf_counter()
@@ -222,8 +233,12 @@ def build_database(
     if flavor == "supabase":
         builder.install_shim()
     for migration in migrations:
+        for observer in observers:
+            observer.before_migration(conn, migration)
         outcome = builder.apply(migration.name, migration.path, migration.statements,
                                 transaction=not migration.no_transaction)
+        for observer in observers:
+            observer.after_migration(conn, migration, outcome)
         result.migrations.append(outcome)
         result.warnings.extend(outcome.warnings)
         if not outcome.ok:

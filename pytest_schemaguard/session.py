@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from .build import BuildResult, build_database
+from .build import BuildObserver, BuildResult, build_database
 from .catalog import inspect_schema
 from .catalog.model import Schema
 from .checks.findings import ObjectReport
@@ -50,6 +50,7 @@ class SchemaguardSession:
     _reports: dict[tuple[str, str], ObjectReport] | None = None
     warnings: list[str] = field(default_factory=list)
     scratch: list[ThrowawayDatabase] = field(default_factory=list)
+    observers: list[BuildObserver] = field(default_factory=list)  # e.g. semantic lint; add before the build
 
     def load(self) -> None:
         """Read the expectations file and the project it describes; remember what went wrong."""
@@ -81,6 +82,7 @@ class SchemaguardSession:
             migrations=self.project.migrations.migrations,
             seeds=self.project.seeds,
             flavor=self.project.flavor,
+            observers=self.observers,
         )
         self.warnings.extend(self.build.warnings)
         self.warnings.extend(self._version_warnings())
