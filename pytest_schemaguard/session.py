@@ -42,6 +42,7 @@ class SchemaguardSession:
     expectations: Expectations | None = None
     project: Project | None = None
     load_error: SchemaguardError | None = None
+    server_error: SchemaguardError | None = None
     server: ServerSession | None = None
     conn: psycopg.Connection | None = None
     build: BuildResult | None = None
@@ -71,9 +72,15 @@ class SchemaguardSession:
         self.load()
         if self.load_error is not None:
             raise self.load_error
+        if self.server_error is not None:
+            raise self.server_error  # one attempt per session, not one per item or fixture
         assert self.project is not None
         started = time.perf_counter()
-        self.server = open_session(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, keep=self.settings.keep)
+        try:
+            self.server = open_session(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, keep=self.settings.keep)
+        except SchemaguardError as exc:
+            self.server_error = exc
+            raise
         self.server_seconds = time.perf_counter() - started
         self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
         self.build = build_database(
