@@ -18,6 +18,11 @@ from sqlglot.errors import TokenError
 from sqlglot.tokens import TokenType
 
 MIGRATION_NAME = re.compile(r"^(?P<version>\d+)_(?P<name>.+)\.sql$")
+SKIPPED_SUFFIX = ".sql.skip"  # the Supabase CLI convention for "keep the file, do not apply it"
+# Files every repository tool leaves in directories; they are not mistaken migrations.
+IGNORED_FILES = frozenset({".gitkeep", ".keep", ".gitignore"})
+TIMESTAMP_DIGITS = 14
+SEQUENTIAL_MAX_DIGITS = 7  # longer non-timestamp versions are mistyped timestamps, not a numbering system
 NO_TRANSACTION = re.compile(r"--\s*schemaguard:\s*no-transaction\b", re.IGNORECASE)
 # Transaction control a file may carry out of habit; the file already runs in one transaction.
 NAMING_RULES = {
@@ -69,24 +74,69 @@ class Migration:
 class MigrationSet:
     directory: Path
     migrations: tuple[Migration, ...]
-    strays: tuple[Path, ...]  # files in the directory that are not migrations
+    strays: tuple[Path, ...]  # files in the directory that are not migrations (and not skipped)
+    skipped: tuple[Path, ...] = ()  # ``*.sql.skip``: deliberately not applied, but worth listing
 
 
 def discover_migrations(directory: Path) -> MigrationSet:
     """``<digits>_<name>.sql`` files ordered by version as a number (``9_x`` before ``10_x``)."""
     migrations: list[Migration] = []
     strays: list[Path] = []
+    skipped: list[Path] = []
     if directory.is_dir():
         for path in sorted(directory.iterdir()):
-            if path.is_dir():
+            if path.is_dir() or path.name in IGNORED_FILES:
                 continue
             match = MIGRATION_NAME.match(path.name)
             if match:
                 migrations.append(Migration(path=path, version=int(match["version"]), name=path.name))
+            elif path.name.endswith(SKIPPED_SUFFIX):
+                skipped.append(path)
             else:
                 strays.append(path)
     migrations.sort(key=lambda m: (m.version, m.name))
-    return MigrationSet(directory=directory, migrations=tuple(migrations), strays=tuple(strays))
+    return MigrationSet(directory=directory, migrations=tuple(migrations), strays=tuple(strays),
+                        skipped=tuple(skipped))
+
+
+def numbering_system(migration: Migration) -> str:
+    """``timestamp`` (14 digits), ``sequential`` (up to 7 digits) or ``other``."""
+    digits = len(migration.name.split("_", 1)[0])
+    if digits == TIMESTAMP_DIGITS:
+        return "timestamp"
+    return "sequential" if digits <= SEQUENTIAL_MAX_DIGITS else "other"
+
+
+def mixed_numbering(migrations: MigrationSet, naming: str) -> tuple[list[Migration], list[Migration]] | None:
+    """(odd ones out, the others) when files use both numbering systems, else None.
+
+    The odd ones out are the files not in the ``project.naming`` system; with ``any``, the
+    system fewer files use (sequential on a tie: it is usually the older history).
+    """
+    systems: dict[str, list[Migration]] = {"timestamp": [], "sequential": [], "other": []}
+    for migration in migrations.migrations:
+        systems[numbering_system(migration)].append(migration)
+    if not (systems["timestamp"] and systems["sequential"]):
+        return None
+    if naming in systems:
+        odd = "sequential" if naming == "timestamp" else "timestamp"
+    else:
+        odd = "timestamp" if len(systems["timestamp"]) < len(systems["sequential"]) else "sequential"
+    other = "sequential" if odd == "timestamp" else "timestamp"
+    return systems[odd], systems[other]
+
+
+def describe_mixed_numbering(odd: list[Migration], others: list[Migration]) -> str:
+    """One finding: what is mixed, why it matters, and the way out (the archive)."""
+    odd_system, other_system = numbering_system(odd[0]), numbering_system(others[0])
+    names = ", ".join(m.name for m in odd[:3]) + (f" and {len(odd) - 3} more" if len(odd) > 3 else "")
+    first, last = (odd, others) if odd[0].version < others[0].version else (others, odd)
+    return (
+        f"two numbering systems are mixed: {len(odd)} {odd_system} file(s) ({names}) and {len(others)} "
+        f"{other_system} file(s); versions compare as numbers, so every {numbering_system(first[0])} file "
+        f"runs before every {numbering_system(last[0])} one. If the {odd_system} files are old history, "
+        "move them to project.archive (e.g. supabase/migrations/archive) and start from a baseline"
+    )
 
 
 def naming_problems(migrations: MigrationSet, naming: str) -> dict[str, list[str]]:
@@ -105,6 +155,11 @@ def naming_problems(migrations: MigrationSet, naming: str) -> dict[str, list[str
             for name in names:
                 others = ", ".join(n for n in names if n != name)
                 problems.setdefault(name, []).append(f"version {version} is also used by {others}")
+    mixed = mixed_numbering(migrations, naming) if rule else None
+    if mixed:  # under `any`, mixing is reported once, by the naming item
+        finding = describe_mixed_numbering(*mixed)
+        for migration in mixed[0]:
+            problems.setdefault(migration.name, []).append(finding)
     return problems
 
 

@@ -1,0 +1,86 @@
+"""``schemaguard new NAME``: the next migration file, always sorting after every existing one.
+
+The version is the current UTC time (``YYYYMMDDHHMMSS``), or one second after the newest existing
+version when the clock is behind it (another machine's clock, a rebased branch), so a new file
+can never be inserted before history. Under ``naming: sequential`` it is the next number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from ..errors import ConfigError, SchemaguardError
+from ..expectations import load_expectations
+from ..expectations.model import ProjectSettings
+from ..migrations import MIGRATION_NAME, discover_migrations
+from ._integrity import shown
+
+NAME = "new"
+HELP = "create the next migration file (YYYYMMDDHHMMSS_name.sql, after the newest existing one)"
+SNAKE_CASE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
+TIMESTAMP = "%Y%m%d%H%M%S"
+TEMPLATE = """\
+-- {name}
+-- Created {created} by `schemaguard new`. The file runs in one transaction; for statements that
+-- cannot (CREATE INDEX CONCURRENTLY, ...), add the line: -- schemaguard: no-transaction
+-- Locking a busy table? Start with: set lock_timeout = '5s';
+
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME", help="what the migration does, in snake_case (e.g. add_tags)")
+
+
+def utcnow() -> datetime:
+    """The clock, in one place so tests can set it back."""
+    return datetime.now(timezone.utc)
+
+
+def validate_name(name: str) -> str:
+    name = name.removesuffix(".sql")
+    if SNAKE_CASE.match(name):
+        return name
+    suggestion = re.sub(r"[^a-z0-9]+", "_", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()).strip("_")
+    hint = f": use {suggestion}" if suggestion else ""
+    raise SchemaguardError(f"migration name {name!r} is not snake_case (lowercase letters, digits and single "
+                           f"underscores){hint}")
+
+
+def next_version(existing: list[int], naming: str, now: datetime) -> str:
+    newest = max(existing, default=None)
+    if naming == "sequential":
+        width = max((len(str(v)) for v in existing), default=3)
+        return str((newest or 0) + 1).zfill(max(width, 3))
+    stamp = now.astimezone(timezone.utc).strftime(TIMESTAMP)
+    if newest is None or int(stamp) > newest:
+        return stamp
+    try:  # one second after the newest, as a real timestamp (…59 -> next minute)
+        return (datetime.strptime(str(newest), TIMESTAMP) + timedelta(seconds=1)).strftime(TIMESTAMP)
+    except ValueError:
+        return str(newest + 1)
+
+
+def _settings(file: Path) -> ProjectSettings:
+    """project settings from the expectations file; the defaults when the project has none yet."""
+    return load_expectations(file).project if file.exists() else ProjectSettings()
+
+
+def run(args: argparse.Namespace) -> int:
+    name = validate_name(args.name)
+    settings = _settings(args.file)
+    directory = (args.file.resolve().parent / settings.migrations).resolve()
+    if not directory.is_dir():
+        raise ConfigError(f"migrations directory {directory} does not exist (project.migrations is "
+                          f"{settings.migrations!r}); create it first")
+    found = discover_migrations(directory)
+    versions = [m.version for m in found.migrations]
+    versions += [int(m["version"]) for p in found.skipped if (m := MIGRATION_NAME.match(p.name.removesuffix(".skip")))]
+    now = utcnow()
+    path = directory / f"{next_version(versions, settings.naming, now)}_{name}.sql"
+    path.write_text(TEMPLATE.format(name=name, created=now.strftime("%Y-%m-%d %H:%M:%S UTC")), encoding="utf-8")
+    print(shown(path))
+    return 0

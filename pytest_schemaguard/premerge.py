@@ -1,0 +1,155 @@
+"""Pre-merge mode (``--schemaguard-base REF``): the migrations at a git ref are "already applied".
+
+The files at REF are read from git (``git ls-tree`` / ``git cat-file``), never from the working
+tree, so the check is the same on a developer's checkout and in CI. New files must sort after
+REF's newest version; files present at REF must be byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import SchemaguardError
+from .lockfile import read_lock
+from .migrations import MIGRATION_NAME, Migration
+
+if TYPE_CHECKING:
+    from .session import SchemaguardSession
+
+
+class GitError(SchemaguardError):
+    """The base ref cannot be read: not a repository, unknown ref, or git missing."""
+
+
+def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=60, check=False)
+    except FileNotFoundError:
+        raise GitError("--schemaguard-base needs git, and `git` is not on PATH") from None
+
+
+def git_toplevel(directory: Path) -> Path:
+    """The root of the work tree holding ``directory``, or GitError saying it is not a repository."""
+    result = _git(directory, "rev-parse", "--show-toplevel")
+    if result.returncode != 0:
+        raise GitError(
+            f"{directory} is not inside a git repository, so --schemaguard-base cannot read the migrations "
+            "at a ref. Run from a clone of the project, or leave out --schemaguard-base."
+        )
+    return Path(result.stdout.decode().strip()).resolve()
+
+
+def resolve_ref(toplevel: Path, ref: str) -> str:
+    """The commit a ref names, or GitError listing how to make it available."""
+    result = _git(toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    if result.returncode != 0 or not result.stdout.strip():
+        raise GitError(
+            f"--schemaguard-base {ref}: no such commit, branch or tag in {toplevel}. "
+            f"Check the spelling, or fetch it first (CI checkouts are often shallow: "
+            f"`git fetch origin {ref}` and use origin/{ref})."
+        )
+    return result.stdout.decode().strip()
+
+
+def files_at_ref(repo_root: Path, ref: str, migrations_dir: Path) -> dict[str, bytes]:
+    """Migration file name -> its content at ``ref`` (empty when the directory did not exist there)."""
+    toplevel = git_toplevel(repo_root)
+    commit = resolve_ref(toplevel, ref)
+    try:
+        relative = migrations_dir.resolve().relative_to(toplevel).as_posix()
+    except ValueError:
+        raise GitError(f"{migrations_dir} is outside the git repository at {toplevel}") from None
+    listing = _git(toplevel, "ls-tree", "-z", commit, "--", f"{relative}/" if relative != "." else ".")
+    if listing.returncode != 0:
+        raise GitError(f"git ls-tree {ref} failed: {listing.stderr.decode(errors='replace').strip()}")
+    blobs: dict[str, str] = {}
+    for record in listing.stdout.split(b"\0"):
+        if not record:
+            continue
+        meta, path = record.decode().split("\t", 1)
+        _mode, kind, obj = meta.split()
+        name = path.rsplit("/", 1)[-1]
+        if kind == "blob" and MIGRATION_NAME.match(name):
+            blobs[name] = obj
+    return dict(zip(blobs, _read_blobs(toplevel, list(blobs.values())), strict=True))
+
+
+def _read_blobs(toplevel: Path, objects: list[str]) -> list[bytes]:
+    """Contents of many blobs with one ``git cat-file --batch`` (one process, not one per file)."""
+    if not objects:
+        return []
+    result = _git(toplevel, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in objects).encode())
+    if result.returncode != 0:
+        raise GitError(f"git cat-file failed: {result.stderr.decode(errors='replace').strip()}")
+    out, position, contents = result.stdout, 0, []
+    for _ in objects:
+        header_end = out.index(b"\n", position)
+        size = int(out[position:header_end].split()[2])
+        start = header_end + 1
+        contents.append(out[start:start + size])
+        position = start + size + 1  # the content is followed by a newline
+    return contents
+
+
+def compare_with_base(migrations: Sequence[Migration], base: dict[str, bytes], ref: str) -> list[str]:
+    """Findings, each naming the file(s): out of order, edited, removed, renamed."""
+    findings: list[str] = []
+    current = {m.name: m for m in migrations}
+    base_sha = {name: hashlib.sha256(content).hexdigest() for name, content in base.items()}
+    new = [m for m in migrations if m.name not in base]
+    renamed_to: dict[str, str] = {}
+    for name, sha in base_sha.items():
+        migration = current.get(name)
+        if migration is None:
+            twin = next((m.name for m in new if m.sha256 == sha and m.name not in renamed_to.values()), None)
+            if twin:
+                renamed_to[name] = twin
+                findings.append(f"{name}: renamed to {twin} since {ref} (same content): databases record the "
+                                "version, so the renamed file would run again; keep the old name")
+            else:
+                findings.append(f"{name}: removed since {ref}: it may already be applied; to undo it, add a new "
+                                "migration instead of deleting the file")
+        elif migration.sha256 != sha:
+            findings.append(f"{name}: edited since {ref} (sha256 at {ref} {sha[:12]}…, now {migration.sha256[:12]}…):"
+                            " a migration that may already be applied must not change; put the change in a new "
+                            "migration")
+    newest = max(((_version(n), n) for n in base), default=None)
+    for migration in new:
+        if migration.name in renamed_to.values() or newest is None:
+            continue
+        if (migration.version, migration.name) <= newest:
+            findings.append(
+                f"{migration.name}: out of order: it is new relative to {ref}, but {ref} already has {newest[1]} "
+                f"(version {migration.version} <= {newest[0]}), so databases that applied {ref} would run it out "
+                f"of order. Give it a version after {newest[0]} (`schemaguard new NAME` picks one)"
+            )
+    return findings
+
+
+def _version(name: str) -> int:
+    match = MIGRATION_NAME.match(name)
+    return int(match["version"]) if match else 0
+
+
+def new_files(session: SchemaguardSession) -> set[str] | None:
+    """Migrations that are new relative to --schemaguard-base, else to the lock file; None if neither.
+
+    Raises GitError / LockError when the base ref or the lock cannot be read.
+    """
+    session.load()
+    project = session.project
+    if project is None:
+        return None
+    names = {m.name for m in project.migrations.migrations}
+    if session.settings.base:
+        return names - set(files_at_ref(project.root, session.settings.base, project.migrations.directory))
+    if project.settings.lock:
+        path = project.root / project.settings.lock
+        if not path.exists():
+            return None
+        return names - set(read_lock(path))
+    return None
