@@ -309,14 +309,17 @@ def unique_dbname(prefix: str = "schemaguard") -> str:
     return f"{prefix}_{worker}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 
 
-def parse_dsn(dsn: str) -> ConnectionInfo:
+def parse_dsn(dsn: str, *, what: str = "--schemaguard-dsn") -> ConnectionInfo:
     """A ConnectionInfo for the server a DSN names (its database is the maintenance database)."""
     try:
         params = psycopg.conninfo.conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:
-        raise ServerError(f"--schemaguard-dsn is not a valid connection string: {scrub(str(exc), None)}") from None
+        raise ServerError(f"{what} is not a valid connection string: {scrub(str(exc), None)}") from None
     host = str(params.pop("host", "") or os.environ.get("PGHOST", "localhost"))
-    port = int(params.pop("port", "") or os.environ.get("PGPORT", 5432))
+    raw_port = str(params.pop("port", "") or os.environ.get("PGPORT", 5432))
+    if not raw_port.isdigit():
+        raise ServerError(f"{what}: port must be a number, found {raw_port!r}")
+    port = int(raw_port)
     user = str(params.pop("user", "") or os.environ.get("PGUSER", "postgres"))
     dbname = str(params.pop("dbname", "") or "postgres")
     password = params.pop("password", None)

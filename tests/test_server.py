@@ -62,6 +62,8 @@ def test_dsn_parsing_keeps_the_password_out_of_display() -> None:
 def test_invalid_dsn_is_a_clear_error() -> None:
     with pytest.raises(ServerError, match="not a valid connection string"):
         parse_dsn("host=localhost port")
+    with pytest.raises(ServerError, match="--schemaguard-dsn: port must be a number, found 'notaport'"):
+        parse_dsn("postgresql://u:pw@db:notaport/postgres")
 
 
 def test_scrub_removes_passwords() -> None:

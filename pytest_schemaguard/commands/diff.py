@@ -1,0 +1,78 @@
+"""``schemaguard diff --live-dsn URL [--format text|json]``: the migrations' schema versus a live one.
+
+The live database is snapshotted first (read-only, see ``live.py``), so a wrong DSN fails before
+anything is built; then the migrations are built on a throwaway database and the two catalogs
+are diffed. Exit 0: no drift; 1: drift; 2: input error (bad DSN, unreachable server, migrations
+that do not build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from ..config import command_settings
+from ..diff import changes_as_json
+from ..errors import SchemaguardError
+from ..live import LIVE_LABEL, MIGRATIONS_LABEL, Drift, diff_with_live, open_live, requested_extensions
+from ..session import command_session
+
+NAME = "diff"
+HELP = "compare the schema the migrations build with a live database (opened read-only)"
+WHAT = "--live-dsn"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--live-dsn", default=os.environ.get("SCHEMAGUARD_LIVE_DSN"), metavar="URL",
+                        help="the live database to compare with; opened read-only [env SCHEMAGUARD_LIVE_DSN]")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.live_dsn:
+        raise SchemaguardError("no live database given: pass --live-dsn URL or set SCHEMAGUARD_LIVE_DSN")
+    if not args.file.exists():
+        raise SchemaguardError(f"expectations file {args.file} not found; name it with --file PATH")
+    with open_live(args.live_dsn, what=WHAT) as live:
+        live_schema = live.snapshot()
+        description = live.describe()
+    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, live_dsn=args.live_dsn)
+    with command_session(settings) as session:
+        build = session.ensure_built()
+        failed = build.failed_migration
+        if failed is not None and failed.failure is not None:
+            raise SchemaguardError(f"the migrations do not build, nothing to compare:\n{failed.failure.render()}")
+        project = session.project
+        assert project is not None
+        drift = diff_with_live(session.schema, live_schema, live_description=description, flavor=project.flavor,
+                               requested_extensions=requested_extensions(project.migrations.migrations))
+        warnings = list(session.warnings)
+        migrations = f"{project.migrations.directory} ({len(project.migrations.migrations)} file(s))"
+    if args.format == "json":
+        print(json.dumps(_as_json(drift, migrations, warnings), indent=2))
+    else:
+        _print_text(drift, migrations, warnings)
+    return 1 if drift.changes else 0
+
+
+def _print_text(drift: Drift, migrations: str, warnings: list[str]) -> None:
+    print(f"schemaguard diff: {MIGRATIONS_LABEL} = {migrations}")
+    print(f"                  {LIVE_LABEL} = {drift.live}; nothing is written there")
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(drift.render())
+
+
+def _as_json(drift: Drift, migrations: str, warnings: list[str]) -> dict[str, Any]:
+    return {
+        "migrations": migrations,
+        "live": drift.live,
+        "read_only": True,
+        "drift": bool(drift.changes),
+        "changes": changes_as_json(list(drift.changes)),
+        "notes": list(drift.notes),
+        "warnings": warnings,
+    }
