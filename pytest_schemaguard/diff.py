@@ -135,7 +135,7 @@ _INDEX_FIELDS = ("using", "columns", "unique", "primary", "predicate", "constrai
 _TRIGGER_FIELDS = ("timing", "events", "level", "function", "enabled")
 _POLICY_FIELDS = ("command", "roles", "permissive", "using", "with_check")
 _COLUMN_FIELDS = ("type", "nullable", "default", "identity", "generated")
-_FUNCTION_FIELDS = ("identity_arguments", "returns", "language", "security_definer", "volatility", "kind")
+_FUNCTION_FIELDS = ("identity_arguments", "returns", "language", "security_definer", "volatility", "kind", "body")
 
 
 def _diff_table(a: Table, b: Table) -> list[Change]:

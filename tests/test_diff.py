@@ -217,3 +217,17 @@ def test_json_round_trip(pair: tuple[Schema, psycopg.Connection]) -> None:
         {"kind": "grant", "name": "public.t", "change": "differs", "field": "PUBLIC", "a": [],
          "b": ["insert", "select"], "object_kind": "table", "object_name": "public.t"},
     ]
+
+
+
+def test_function_body_hot_fix_is_drift(pair: tuple[Schema, psycopg.Connection]) -> None:
+    statement = "create function public.sg_body() returns int language sql as $$ select {} $$"
+    _, conn = pair
+    with conn.transaction(force_rollback=True):
+        conn.execute(statement.format(1))  # type: ignore[arg-type]
+        before = inspect_schema(conn)
+        conn.execute(statement.replace("create", "create or replace").format(2))  # type: ignore[arg-type]
+        after = inspect_schema(conn)
+    assert [(c.kind, c.name, c.change, c.field, c.a, c.b) for c in diff_snapshots(before, after)] == [
+        ("function", "public.sg_body()", "differs", "body", "select 1", "select 2")
+    ]

@@ -171,6 +171,7 @@ class Function:
     privileges: Privileges = field(default_factory=dict)
     owner: str = ""
     comment: str | None = None
+    body: str | None = None  # prosrc: the source of SQL/plpgsql functions
 
     @property
     def qualified_name(self) -> str:

@@ -377,4 +377,5 @@ def _function(row: DictRow) -> Function:
         privileges=_privileges(row["privileges"]),
         owner=row["owner"],
         comment=row["comment"],
+        body=row["body"],
     )

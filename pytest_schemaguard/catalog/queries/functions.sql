@@ -4,6 +4,8 @@
 -- are left out via pg_depend deptype 'e'. arg_types are the input argument types of the call
 -- signature (proargtypes), without typmods; they identify the overload. proconfig is returned
 -- as stored ("search_path=\"\"", "search_path=public, extensions") and parsed by the reader.
+-- body: the source text (prosrc) without surrounding blank space, so a hot-fix that only
+-- changes a body shows up in drift.
 -- privileges: the ACL, or the owner's defaults (EXECUTE to PUBLIC) when none is set.
 SELECT p.oid,
        n.nspname AS schema,
@@ -22,6 +24,7 @@ SELECT p.oid,
        coalesce(p.proconfig, '{}'::text[]) AS config,
        pg_get_userbyid(p.proowner) AS owner,
        obj_description(p.oid, 'pg_proc') AS comment,
+       btrim(p.prosrc, E' \n\r\t') AS body,
        (
            SELECT coalesce(jsonb_agg(jsonb_build_array(
                       CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(acl.grantee)::text END,
