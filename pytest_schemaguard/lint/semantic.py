@@ -1,0 +1,256 @@
+"""Semantic rules: what a migration really changed, from catalog snapshots before and after it.
+
+``LintObserver`` is a build observer (see ``build.py``): around each migration being linted it
+reads the catalog (``inspect_schema``) plus the oid/attnum identity of every relation and
+column, so a rename is told from a drop-and-add exactly, not guessed from the SQL text. The
+rules then read ``diff_snapshots(before, after)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import psycopg
+
+from ..build import StepOutcome
+from ..catalog import inspect_schema
+from ..catalog.model import Constraint, Schema, Table
+from ..diff import ONLY_IN_A, ONLY_IN_B, Change, diff_snapshots
+from ..migrations import Migration, Statement
+from .rules import Finding
+
+DEFAULT_EXPOSED_SCHEMAS = ("public", "graphql_public")
+
+
+@dataclass(frozen=True)
+class Relations:
+    """oid -> qualified name, and (oid, attnum) -> column name, of every table and view."""
+
+    names: dict[int, str]
+    columns: dict[tuple[int, int], str]
+
+    def oid_of(self, name: str) -> int | None:
+        return next((oid for oid, qualified in self.names.items() if qualified == name), None)
+
+
+def read_relations(conn: psycopg.Connection[Any]) -> Relations:
+    query = resources.files("pytest_schemaguard.lint").joinpath("queries/relations.sql").read_text()
+    names: dict[int, str] = {}
+    columns: dict[tuple[int, int], str] = {}
+    for oid, schema, name, attnums, attnames in conn.execute(query).fetchall():
+        names[oid] = f"{schema}.{name}"
+        columns.update({(oid, num): col for num, col in zip(attnums, attnames, strict=True)})
+    return Relations(names, columns)
+
+
+@dataclass(frozen=True)
+class CatalogState:
+    schema: Schema
+    relations: Relations
+
+
+@dataclass
+class MigrationCatalogs:
+    before: CatalogState
+    after: CatalogState | None = None  # None when the migration failed
+
+
+@dataclass
+class LintObserver:
+    """Snapshots the catalog around each migration in ``targets`` (None: every migration)."""
+
+    targets: set[str] | None = None
+    catalogs: dict[str, MigrationCatalogs] = field(default_factory=dict)
+    applied: list[str] = field(default_factory=list)
+    failed: StepOutcome | None = None
+    ran: bool = False
+    _previous_after: CatalogState | None = None  # reused as the next migration's "before"
+
+    def wants(self, migration: Migration) -> bool:
+        return self.targets is None or migration.name in self.targets
+
+    def before_migration(self, conn: psycopg.Connection[Any], migration: Migration) -> None:
+        self.ran = True
+        if not self.wants(migration):
+            return
+        before = self._previous_after or self._read(conn)
+        self.catalogs[migration.name] = MigrationCatalogs(before=before)
+
+    def after_migration(self, conn: psycopg.Connection[Any], migration: Migration, outcome: StepOutcome) -> None:
+        self._previous_after = None
+        if not outcome.ok:
+            self.failed = outcome
+            return
+        self.applied.append(migration.name)
+        if self.wants(migration):
+            self._previous_after = self._read(conn)
+            self.catalogs[migration.name].after = self._previous_after
+
+    @staticmethod
+    def _read(conn: psycopg.Connection[Any]) -> CatalogState:
+        return CatalogState(inspect_schema(conn), read_relations(conn))
+
+
+def exposed_schemas(supabase_config: dict[str, Any], flavor: str) -> frozenset[str]:
+    """Schemas the Data API serves: ``[api] schemas`` of supabase/config.toml, Supabase's default otherwise."""
+    configured = supabase_config.get("api", {}).get("schemas")
+    if isinstance(configured, list):
+        return frozenset(str(s) for s in configured)
+    return frozenset(DEFAULT_EXPOSED_SCHEMAS) if flavor == "supabase" else frozenset()
+
+
+def lint_catalogs(migration: Migration, catalogs: MigrationCatalogs, exposed: frozenset[str]) -> list[Finding]:
+    """Every semantic finding of one applied migration."""
+    if catalogs.after is None:
+        return []
+    context = _Context(migration, catalogs.before, catalogs.after, exposed)
+    for change in diff_snapshots(catalogs.before.schema, catalogs.after.schema):
+        context.judge(change)
+    return context.findings
+
+
+@dataclass
+class _Context:
+    migration: Migration
+    before: CatalogState
+    after: CatalogState
+    exposed: frozenset[str]
+    findings: list[Finding] = field(default_factory=list)
+    _seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, rule: str, name: str, message: str, keywords: Iterable[str], where: str | None = None) -> None:
+        """One finding about object ``name``, at the statement naming ``where`` (default: the object)."""
+        if (rule, name) in self._seen:
+            return
+        self._seen.add((rule, name))
+        statement = locate(self.migration.statements, where or name, keywords)
+        line, text = (statement.line, statement.text) if statement else (1, "")
+        self.findings.append(Finding(rule, self.migration.name, line, text, message))
+
+    def renamed_to(self, name: str) -> str | None:
+        oid = self.before.relations.oid_of(name)
+        new = self.after.relations.names.get(oid) if oid is not None else None
+        return new if new and new != name else None
+
+    def renamed_from(self, name: str) -> str | None:
+        oid = self.after.relations.oid_of(name)
+        old = self.before.relations.names.get(oid) if oid is not None else None
+        return old if old and old != name else None
+
+    def judge(self, change: Change) -> None:
+        handler = getattr(self, f"_{change.kind}", None)
+        if handler is not None:
+            handler(change)
+
+    # one method per Change.kind the rules care about
+
+    def _table(self, change: Change) -> None:
+        if change.change == ONLY_IN_A:
+            self._gone(change.name, "table")
+        elif change.change == ONLY_IN_B and not self.renamed_from(change.name):
+            table = self.after.schema.tables[change.name]
+            if table.schema in self.exposed and not table.rls_enabled:
+                self.add("exposed_table_without_rls", change.name,
+                         f"new table {change.name} in exposed schema {table.schema} has row level security "
+                         "disabled", ("create", "table"))
+            for constraint in table.constraints_of("foreign_key"):
+                self._foreign_key(table, constraint)
+
+    def _view(self, change: Change) -> None:
+        if change.change == ONLY_IN_A:
+            self._gone(change.name, "view")
+
+    def _materialized_view(self, change: Change) -> None:
+        if change.change == ONLY_IN_A:
+            self._gone(change.name, "materialized view")
+
+    def _gone(self, name: str, kind: str) -> None:
+        new = self.renamed_to(name)
+        if new:
+            self.add("renamed_table", name, f"{kind} {name} renamed to {new}", ("rename", "schema"))
+        else:
+            rule = "dropped_table" if kind == "table" else "dropped_view"
+            self.add(rule, name, f"{kind} {name} dropped", ("drop",))
+
+    def _column(self, change: Change) -> None:
+        owner_kind, owner = change.object or ("table", change.name.rsplit(".", 1)[0])
+        column = change.name[len(owner) + 1:]
+        what = change.name if owner_kind == "table" else f"{column} of {owner_kind.replace('_', ' ')} {owner}"
+        if change.change == ONLY_IN_A:
+            new = self._renamed_column(owner, column)
+            if new:
+                self.add("renamed_column", change.name, f"column {what} renamed to {new}", ("rename", column))
+            elif self.renamed_to(owner) is None:
+                self.add("dropped_column", change.name, f"column {what} dropped", ("drop", column))
+        elif change.field == "type" and owner_kind == "table":
+            self.add("column_type_changed", change.name,
+                     f"column {change.name} changed type from {change.a} to {change.b}", ("type", column))
+
+    def _renamed_column(self, table: str, column: str) -> str | None:
+        oid = self.before.relations.oid_of(table)
+        if oid is None:
+            return None
+        attnum = next((num for (o, num), name in self.before.relations.columns.items()
+                       if o == oid and name == column), None)
+        new = self.after.relations.columns.get((oid, attnum)) if attnum is not None else None
+        return new if new and new != column else None
+
+    def _function(self, change: Change) -> None:
+        if change.change == ONLY_IN_A:
+            self.add("dropped_function", change.name, f"function {change.name} dropped (or its arguments changed)",
+                     ("drop", "function"))
+            return
+        if change.change != ONLY_IN_B and change.field not in ("security_definer", "search_path"):
+            return
+        function = self.after.schema.functions[change.name]
+        if function.security_definer and function.search_path is None:
+            self.add("security_definer_without_search_path", change.name,
+                     f"SECURITY DEFINER function {change.name} has no SET search_path", ("function", "definer"))
+
+    def _constraint(self, change: Change) -> None:
+        if change.change != ONLY_IN_B or change.object is None or change.object[0] != "table":
+            return
+        table = self.after.schema.tables[change.object[1]]
+        constraint = table.constraints[change.name[len(table.qualified_name) + 1:]]
+        if constraint.kind == "foreign_key":
+            self._foreign_key(table, constraint)
+
+    def _foreign_key(self, table: Table, constraint: Constraint) -> None:
+        if not indexed(table, constraint):
+            name = f"{table.qualified_name}.{constraint.name}"
+            self.add("foreign_key_without_index", name,
+                     f"foreign key {constraint.name} on {table.qualified_name} ({', '.join(constraint.columns)}) "
+                     "has no index starting with its columns", ("references",), where=table.qualified_name)
+
+    def _rls(self, change: Change) -> None:
+        schema = change.name.split(".", 1)[0]
+        if change.field == "enabled" and change.a and not change.b and schema in self.exposed:
+            self.add("exposed_table_without_rls", change.name,
+                     f"row level security disabled on {change.name} in exposed schema {schema}",
+                     ("disable", "row"))
+
+
+def indexed(table: Table, constraint: Constraint) -> bool:
+    """Some index of ``table`` starts with the foreign key's columns (in any order)."""
+    wanted = set(constraint.columns)
+    for index in table.indexes.values():
+        leading = {c.strip('"') for c in index.columns[: len(wanted)]}
+        if leading == wanted:
+            return True
+    return False
+
+
+def locate(statements: Sequence[Statement], name: str, keywords: Iterable[str]) -> Statement | None:
+    """The statement that most likely made the change: it names the object and says the keywords."""
+    short = re.escape(name.split("(")[0].rsplit(".", 1)[-1].lower())
+    pattern = re.compile(rf"(?<![\w$]){short}(?![\w$])")
+    naming = [s for s in statements if pattern.search(s.text.lower())]
+    words = [k.lower() for k in keywords]
+    best = next((s for s in naming if all(re.search(rf"\b{re.escape(w)}\b", s.text.lower()) for w in words)), None)
+    fallback = statements[0] if statements else None
+    return best or next((s for s in naming if words and words[0] in s.text.lower()), None) or \
+        (naming[0] if naming else fallback)

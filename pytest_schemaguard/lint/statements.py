@@ -1,0 +1,469 @@
+"""What one migration statement does, as far as the lint rules care: its ``Facts``.
+
+sqlglot parses the statement's original text (dialect postgres). Where it gives a precise tree
+for a statement kind the rules look at (CREATE/DROP INDEX, CREATE TABLE, ALTER TABLE, UPDATE,
+DELETE, TRUNCATE), the facts come from the tree. Where it falls back to ``exp.Command``, fails
+to parse, or returns a tree for another kind than the leading keywords say (``CLUSTER t`` parses
+as an alias), the facts come from the statement's tokens instead. Either way the rules see the
+same ``Facts``; nothing is ever regenerated into SQL that runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import Token, TokenType
+
+# sqlglot logs "contains unsupported syntax. Falling back to parsing as a 'Command'" for every
+# statement it only half understands; that is expected here and handled below.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+VOLATILE_FUNCTIONS = frozenset({
+    "random", "random_normal", "setseed", "gen_random_uuid", "gen_random_bytes", "uuid_generate_v1",
+    "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7", "clock_timestamp", "timeofday",
+    "nextval", "txid_current",
+})
+SERIAL_TYPES = frozenset({"SERIAL", "BIGSERIAL", "SMALLSERIAL", "SERIAL4", "SERIAL8", "SERIAL2"})
+LOCK_TIMEOUT = re.compile(r"^\s*(set\s+(session\s+|local\s+)?lock_timeout\b|select\s+(pg_catalog\.)?set_config\s*"
+                          r"\(\s*'lock_timeout')", re.IGNORECASE)
+NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
+
+
+@dataclass
+class Facts:
+    """The lint-relevant content of one statement (names are qualified: ``public.t``)."""
+
+    kind: str = "other"  # create_table | create_index | drop_index | drop_table | alter_table | create_trigger |
+    # update | delete | truncate | vacuum_full | cluster | enum_add_value | set_lock_timeout | other
+    tables: tuple[str, ...] = ()  # the table(s) the statement creates or acts on
+    indexes: tuple[str, ...] = ()  # indexes it creates or drops
+    concurrently: bool = False
+    has_where: bool = True
+    positioned: bool = True  # enum_add_value: BEFORE/AFTER given
+    unvalidated_constraints: list[str] = field(default_factory=list)  # "CHECK constraint c", ...
+    volatile_defaults: list[tuple[str, str]] = field(default_factory=list)  # (column, function or type)
+    set_not_null: list[str] = field(default_factory=list)  # columns
+    parsed_by: str = "tokens"  # "sqlglot" | "tokens": which path produced the facts (tests look)
+
+
+def analyse(text: str) -> Facts:
+    """The facts of one statement; never raises (unknown statements are kind ``other``)."""
+    try:
+        tokens = _tokenize(text)
+    except SqlglotError:
+        return Facts()
+    words = [_word(t) for t in tokens]
+    kind = _leading_kind(words)
+    if kind is None:
+        return Facts()
+    if kind in TREE_KINDS:
+        facts = _from_tree(text, kind)
+        if facts is not None:
+            return facts
+    return _from_tokens(kind, tokens, words)
+
+
+def _tokenize(text: str) -> list[Token]:
+    """Tokens of the statement; a COMMAND keyword (VACUUM, REINDEX, ...) swallows the rest of the
+    statement as one string, which is tokenized again so keywords and names inside it are seen."""
+    tokens = Postgres().tokenize(text)
+    if len(tokens) == 2 and tokens[0].token_type == TokenType.COMMAND and tokens[1].token_type == TokenType.STRING:
+        return [tokens[0], *Postgres().tokenize(tokens[1].text)]
+    return tokens
+
+
+def _word(token: Token) -> str:
+    return "" if token.token_type == TokenType.STRING else token.text.upper()
+
+
+def _leading_kind(words: list[str]) -> str | None:
+    """Classify by the first keywords (the reliable part of any statement)."""
+    head = " ".join(w for w in words[:8] if w not in {"OR", "REPLACE", "UNIQUE", "GLOBAL", "LOCAL", "TEMP",
+                                                      "TEMPORARY", "UNLOGGED", "CONSTRAINT"})
+    for prefix, kind in LEADING:
+        if head.startswith(prefix):
+            return kind
+    return None
+
+
+LEADING: tuple[tuple[str, str], ...] = (
+    ("CREATE INDEX", "create_index"),
+    ("CREATE TABLE", "create_table"),
+    ("CREATE TRIGGER", "create_trigger"),
+    ("DROP INDEX", "drop_index"),
+    ("DROP TABLE", "drop_table"),
+    ("ALTER TABLE", "alter_table"),
+    ("ALTER TYPE", "alter_type"),
+    ("UPDATE", "update"),
+    ("DELETE", "delete"),
+    ("TRUNCATE", "truncate"),
+    ("VACUUM", "vacuum"),
+    ("CLUSTER", "cluster"),
+    ("REINDEX", "reindex"),
+    ("SET", "set"),
+    ("SELECT", "select"),
+)
+TREE_KINDS = {"create_index", "create_table", "drop_index", "drop_table", "alter_table", "update", "delete",
+              "truncate"}
+
+# ------------------------------------------------------------------ sqlglot tree
+
+
+def _from_tree(text: str, kind: str) -> Facts | None:
+    try:
+        tree = sqlglot.parse_one(text, dialect="postgres")
+    except SqlglotError:
+        return None
+    reader = TREE_READERS[kind]
+    facts = reader(tree)
+    if facts is not None:
+        facts.parsed_by = "sqlglot"
+    return facts
+
+
+def _ident(node: exp.Expression | None) -> str:
+    if isinstance(node, exp.Identifier):
+        return node.name if node.quoted else node.name.lower()
+    return node.name.lower() if node is not None else ""
+
+
+def _table_name(table: exp.Expression | None) -> str:
+    if not isinstance(table, exp.Table):
+        return ""
+    schema = _ident(table.args.get("db")) or "public"
+    return f"{schema}.{_ident(table.this)}"
+
+
+def _tree_create_index(tree: exp.Expression) -> Facts | None:
+    if not (isinstance(tree, exp.Create) and tree.kind == "INDEX" and isinstance(tree.this, exp.Index)):
+        return None
+    table = _table_name(tree.this.args.get("table"))
+    name = _ident(tree.this.this) if tree.this.this else ""
+    schema = table.split(".")[0] if table else "public"
+    return Facts(kind="create_index", tables=(table,), indexes=(f"{schema}.{name}",) if name else (),
+                 concurrently=bool(tree.args.get("concurrently")))
+
+
+def _tree_create_table(tree: exp.Expression) -> Facts | None:
+    if not (isinstance(tree, exp.Create) and tree.kind == "TABLE"):
+        return None
+    table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    name = _table_name(table)
+    return Facts(kind="create_table", tables=(name,)) if name else None
+
+
+def _tree_drop(tree: exp.Expression, kind: str) -> Facts | None:
+    if not (isinstance(tree, exp.Drop) and tree.args.get("kind") == kind):
+        return None
+    names = tuple(_table_name(t) for t in tree.args.get("tables") or ())
+    concurrently = bool(tree.args.get("concurrently"))
+    if kind == "INDEX":
+        return Facts(kind="drop_index", indexes=names, concurrently=concurrently)
+    return Facts(kind="drop_table", tables=names)
+
+
+def _tree_alter_table(tree: exp.Expression) -> Facts | None:
+    if not (isinstance(tree, exp.Alter) and tree.args.get("kind") == "TABLE" and tree.args.get("actions")):
+        return None
+    facts = Facts(kind="alter_table", tables=(_table_name(tree.this),))
+    not_valid = bool(tree.args.get("not_valid"))
+    for action in tree.args["actions"]:
+        if isinstance(action, exp.ColumnDef):
+            _tree_added_column(action, facts)
+        elif isinstance(action, exp.AddConstraint) and not not_valid:
+            facts.unvalidated_constraints.extend(_tree_constraint_labels(action))
+        elif isinstance(action, exp.AlterColumn) and action.args.get("allow_null") is False \
+                and not action.args.get("drop"):
+            facts.set_not_null.append(_ident(action.this))
+    return facts
+
+
+def _tree_added_column(column: exp.ColumnDef, facts: Facts) -> None:
+    name = _ident(column.this)
+    data_type = column.args.get("kind")
+    if isinstance(data_type, exp.DataType) and data_type.this.name in SERIAL_TYPES:
+        facts.volatile_defaults.append((name, data_type.this.name.lower()))
+    for constraint in column.args.get("constraints") or ():
+        kind = constraint.args.get("kind")
+        if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
+            facts.volatile_defaults.append((name, "identity/serial"))
+        elif isinstance(kind, exp.DefaultColumnConstraint) and kind.this is not None:
+            rendered = kind.this.sql(dialect="postgres")
+            for function in re.findall(r"([A-Za-z_][\w$]*)\s*\(", rendered):
+                if function.lower() in VOLATILE_FUNCTIONS:
+                    facts.volatile_defaults.append((name, f"{function.lower()}()"))
+
+
+def _tree_constraint_labels(action: exp.AddConstraint) -> list[str]:
+    labels = []
+    for item in action.expressions:
+        name = _ident(item.this) if isinstance(item, exp.Constraint) else ""
+        parts = item.expressions if isinstance(item, exp.Constraint) else [item]
+        for part in parts:
+            if isinstance(part, exp.ForeignKey):
+                labels.append(f"FOREIGN KEY constraint {name}".rstrip())
+            elif isinstance(part, exp.CheckColumnConstraint):
+                labels.append(f"CHECK constraint {name}".rstrip())
+    return labels
+
+
+def _tree_update_delete(tree: exp.Expression, kind: str) -> Facts | None:
+    wanted = exp.Update if kind == "update" else exp.Delete
+    if not isinstance(tree, wanted):
+        return None
+    return Facts(kind=kind, tables=(_table_name(tree.this),), has_where=tree.args.get("where") is not None)
+
+
+def _tree_truncate(tree: exp.Expression) -> Facts | None:
+    if not isinstance(tree, exp.TruncateTable):
+        return None
+    return Facts(kind="truncate", tables=tuple(_table_name(t) for t in tree.expressions))
+
+
+TREE_READERS = {
+    "create_index": _tree_create_index,
+    "create_table": _tree_create_table,
+    "drop_index": lambda tree: _tree_drop(tree, "INDEX"),
+    "drop_table": lambda tree: _tree_drop(tree, "TABLE"),
+    "alter_table": _tree_alter_table,
+    "update": lambda tree: _tree_update_delete(tree, "update"),
+    "delete": lambda tree: _tree_update_delete(tree, "delete"),
+    "truncate": _tree_truncate,
+}
+
+# ------------------------------------------------------------------ tokens (sqlglot gave a Command or failed)
+
+
+def _from_tokens(kind: str, tokens: list[Token], words: list[str]) -> Facts:
+    reader = TOKEN_READERS.get(kind)
+    return reader(tokens, words) if reader else Facts()
+
+
+def _name_at(tokens: list[Token], i: int) -> tuple[str, int]:
+    """A possibly qualified name starting at token ``i``: (``schema.name`` folded like PostgreSQL, next index)."""
+    parts: list[str] = []
+    while i < len(tokens):
+        token = tokens[i]
+        parts.append(token.text if token.token_type == TokenType.IDENTIFIER else token.text.lower())
+        if i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.DOT:
+            i += 2
+            continue
+        i += 1
+        break
+    if not parts:
+        return "", i
+    return (".".join(parts[-2:]) if len(parts) > 1 else f"public.{parts[0]}"), i
+
+
+def _skip(words: list[str], i: int, *optional: str) -> int:
+    """Skip the optional keywords (in any order, each at most once) starting at ``i``."""
+    remaining = list(optional)
+    while i < len(words):
+        for candidate in remaining:
+            seq = candidate.split()
+            if words[i:i + len(seq)] == seq:
+                i += len(seq)
+                remaining.remove(candidate)
+                break
+        else:
+            return i
+    return i
+
+
+def _tokens_create_index(tokens: list[Token], words: list[str]) -> Facts:
+    i = words.index("INDEX") + 1
+    concurrently = "CONCURRENTLY" in words[:i + 2]
+    i = _skip(words, i, "CONCURRENTLY", "IF NOT EXISTS")
+    name = ""
+    if i < len(words) and words[i] != "ON":
+        name, i = _name_at(tokens, i)
+    on = words.index("ON", i) if "ON" in words[i:] else len(words)
+    table, _ = _name_at(tokens, _skip(words, on + 1, "ONLY"))
+    schema = table.split(".")[0] if table else "public"
+    index = f"{schema}.{name.split('.')[-1]}" if name else ""
+    return Facts(kind="create_index", tables=(table,) if table else (), indexes=(index,) if index else (),
+                 concurrently=concurrently)
+
+
+def _tokens_create_table(tokens: list[Token], words: list[str]) -> Facts:
+    i = _skip(words, words.index("TABLE") + 1, "IF NOT EXISTS")
+    table, _ = _name_at(tokens, i)
+    return Facts(kind="create_table", tables=(table,) if table else ())
+
+
+def _tokens_drop(tokens: list[Token], words: list[str], kind: str) -> Facts:
+    keyword = "INDEX" if kind == "drop_index" else "TABLE"
+    i = words.index(keyword) + 1
+    concurrently = words[i:i + 1] == ["CONCURRENTLY"]
+    i = _skip(words, i, "CONCURRENTLY", "IF EXISTS")
+    names = []
+    while i < len(tokens):
+        name, i = _name_at(tokens, i)
+        names.append(name)
+        if i < len(tokens) and tokens[i].token_type == TokenType.COMMA:
+            i += 1
+            continue
+        break
+    if kind == "drop_index":
+        return Facts(kind=kind, indexes=tuple(names), concurrently=concurrently)
+    return Facts(kind=kind, tables=tuple(names))
+
+
+def _tokens_create_trigger(tokens: list[Token], words: list[str]) -> Facts:
+    if "ON" not in words:
+        return Facts(kind="create_trigger")
+    table, _ = _name_at(tokens, _skip(words, words.index("ON") + 1, "ONLY"))
+    return Facts(kind="create_trigger", tables=(table,))
+
+
+def _tokens_alter_table(tokens: list[Token], words: list[str]) -> Facts:
+    i = _skip(words, words.index("TABLE") + 1, "IF EXISTS", "ONLY")
+    table, i = _name_at(tokens, i)
+    facts = Facts(kind="alter_table", tables=(table,))
+    if words[i:i + 1] == ["*"]:
+        i += 1
+    for action in _split_top_level(tokens, words, i):
+        _token_action(action, facts)
+    return facts
+
+
+def _split_top_level(tokens: list[Token], words: list[str], start: int) -> list[list[tuple[Token, str]]]:
+    """The comma-separated actions of an ALTER TABLE (commas inside parentheses do not count)."""
+    actions: list[list[tuple[Token, str]]] = [[]]
+    depth = 0
+    for token, word in zip(tokens[start:], words[start:], strict=True):
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif token.token_type == TokenType.COMMA and depth == 0:
+            actions.append([])
+            continue
+        actions[-1].append((token, word))
+    return [a for a in actions if a]
+
+
+def _token_action(action: list[tuple[Token, str]], facts: Facts) -> None:
+    words = [w for _, w in action]
+    tokens = [t for t, _ in action]
+    not_valid = any(words[k:k + 2] == ["NOT", "VALID"] for k in range(len(words)))
+    if words[:1] == ["ADD"]:
+        rest = _skip(words, 1, "CONSTRAINT")
+        name = ""
+        if words[1:2] == ["CONSTRAINT"] and rest < len(words):
+            name = tokens[rest].text if tokens[rest].token_type == TokenType.IDENTIFIER else tokens[rest].text.lower()
+            rest += 1
+        head = words[rest] if rest < len(words) else ""
+        if head in {"CHECK", "FOREIGN"}:
+            if not not_valid:
+                facts.unvalidated_constraints.append(f"{'CHECK' if head == 'CHECK' else 'FOREIGN KEY'} constraint "
+                                                     f"{name}".rstrip())
+        elif head not in {"PRIMARY", "UNIQUE", "EXCLUDE"}:
+            _token_added_column(tokens, words, facts)
+    elif words[:1] == ["ALTER"]:
+        i = _skip(words, 1, "COLUMN")
+        column = tokens[i].text if i < len(tokens) else ""
+        column = column if i < len(tokens) and tokens[i].token_type == TokenType.IDENTIFIER else column.lower()
+        if words[i + 1:i + 4] == ["SET", "NOT", "NULL"]:
+            facts.set_not_null.append(column)
+
+
+def _token_added_column(tokens: list[Token], words: list[str], facts: Facts) -> None:
+    i = _skip(words, 1, "COLUMN", "IF NOT EXISTS")
+    if i >= len(tokens):
+        return
+    column = tokens[i].text if tokens[i].token_type == TokenType.IDENTIFIER else tokens[i].text.lower()
+    if i + 1 < len(words) and words[i + 1] in SERIAL_TYPES:
+        facts.volatile_defaults.append((column, words[i + 1].lower()))
+    if "IDENTITY" in words:
+        facts.volatile_defaults.append((column, "identity/serial"))
+    if "DEFAULT" in words:
+        after = words[words.index("DEFAULT") + 1:]
+        for k, word in enumerate(after[:-1]):
+            if word.lower() in VOLATILE_FUNCTIONS and after[k + 1] == "(":
+                facts.volatile_defaults.append((column, f"{word.lower()}()"))
+
+
+def _tokens_update_delete(tokens: list[Token], words: list[str], kind: str) -> Facts:
+    i = 1 if kind == "update" else _skip(words, 1, "FROM")
+    table, _ = _name_at(tokens, _skip(words, i, "ONLY"))
+    depth, where = 0, False
+    for token, word in zip(tokens, words, strict=True):
+        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(token.token_type, 0)
+        where = where or (word == "WHERE" and depth == 0)
+    return Facts(kind=kind, tables=(table,), has_where=where)
+
+
+def _tokens_truncate(tokens: list[Token], words: list[str]) -> Facts:
+    i = _skip(words, 1, "TABLE", "ONLY")
+    names = []
+    while i < len(tokens):
+        name, i = _name_at(tokens, _skip(words, i, "ONLY"))
+        names.append(name)
+        if i < len(tokens) and tokens[i].token_type == TokenType.COMMA:
+            i += 1
+            continue
+        break
+    return Facts(kind="truncate", tables=tuple(names))
+
+
+def _tokens_vacuum(tokens: list[Token], words: list[str]) -> Facts:
+    if "FULL" not in words:
+        return Facts()
+    i = 1
+    if i < len(tokens) and tokens[i].token_type == TokenType.L_PAREN:
+        i = words.index(")", i) + 1 if ")" in words[i:] else len(words)
+    i = _skip(words, i, "FULL", "FREEZE", "VERBOSE", "ANALYZE")
+    table = _name_at(tokens, i)[0] if i < len(tokens) else ""
+    return Facts(kind="vacuum_full", tables=(table,) if table else ())
+
+
+def _tokens_cluster(tokens: list[Token], words: list[str]) -> Facts:
+    i = _skip(words, 1, "VERBOSE")
+    table = _name_at(tokens, i)[0] if i < len(tokens) else ""
+    return Facts(kind="cluster", tables=(table,) if table else ())
+
+
+def _tokens_alter_type(tokens: list[Token], words: list[str]) -> Facts:
+    if not any(words[k:k + 2] == ["ADD", "VALUE"] for k in range(len(words))):
+        return Facts()
+    return Facts(kind="enum_add_value", positioned="BEFORE" in words or "AFTER" in words)
+
+
+def _tokens_concurrently_other(tokens: list[Token], words: list[str]) -> Facts:
+    return Facts(kind="reindex", concurrently="CONCURRENTLY" in words)
+
+
+def _tokens_lock_timeout(tokens: list[Token], words: list[str]) -> Facts:
+    text = " ".join(t.text for t in tokens)
+    return Facts(kind="set_lock_timeout") if LOCK_TIMEOUT.match(text) or _set_config(words, tokens) else Facts()
+
+
+def _set_config(words: list[str], tokens: list[Token]) -> bool:
+    return "SET_CONFIG" in words and any(t.token_type == TokenType.STRING and t.text == "lock_timeout"
+                                         for t in tokens)
+
+
+TOKEN_READERS = {
+    "create_index": _tokens_create_index,
+    "create_table": _tokens_create_table,
+    "create_trigger": _tokens_create_trigger,
+    "drop_index": lambda tokens, words: _tokens_drop(tokens, words, "drop_index"),
+    "drop_table": lambda tokens, words: _tokens_drop(tokens, words, "drop_table"),
+    "alter_table": _tokens_alter_table,
+    "alter_type": _tokens_alter_type,
+    "update": lambda tokens, words: _tokens_update_delete(tokens, words, "update"),
+    "delete": lambda tokens, words: _tokens_update_delete(tokens, words, "delete"),
+    "truncate": _tokens_truncate,
+    "vacuum": _tokens_vacuum,
+    "cluster": _tokens_cluster,
+    "reindex": _tokens_concurrently_other,
+    "set": _tokens_lock_timeout,
+    "select": _tokens_lock_timeout,
+}

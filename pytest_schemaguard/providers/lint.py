@@ -1,0 +1,93 @@
+"""Items ``lint[<migration file>]``: each linted migration's findings (see ``pytest_schemaguard.lint``).
+
+Which files: the new ones (not at ``--schemaguard-base``, or not in the lock file). With
+neither, every file is linted but findings are only warnings, so an old history with old drops
+does not fail forever. Warn/info findings always go to the terminal summary's warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import SchemaguardError
+from ..lint.rules import ERROR
+from ..lint.run import LintResult, lint_file, render_file, replay, summary
+from ..lint.semantic import LintObserver, exposed_schemas
+from ..migrations import Migration
+from ..session import SchemaguardSession
+from . import ItemSpec
+
+
+def lint_targets(session: SchemaguardSession) -> set[str] | None:
+    """The new files (pre-merge base or lock file), or None when there is neither."""
+    try:
+        from ..premerge import new_files
+    except ImportError:  # pragma: no cover - premerge ships with the package; kept for partial installs
+        return None
+    return new_files(session)
+
+
+def prepare(session: SchemaguardSession) -> None:
+    """Watch the session's own build (call before ``ensure_built``), so no replay is needed."""
+    if session.build is not None or _observer(session) is not None:
+        return
+    try:
+        targets = lint_targets(session)
+    except SchemaguardError:
+        return  # provide() reports it
+    session.observers.append(LintObserver(targets))
+
+
+def _observer(session: SchemaguardSession) -> LintObserver | None:
+    return next((o for o in session.observers if isinstance(o, LintObserver)), None)
+
+
+def session_observer(session: SchemaguardSession, targets: set[str] | None) -> LintObserver:
+    """The observer that saw the build, or one that watched a replay on a scratch database (once)."""
+    session.ensure_built()
+    observer = _observer(session)
+    if observer is None or not observer.ran:
+        if observer is not None:
+            session.observers.remove(observer)
+        observer = replay(session, targets)
+        session.observers.append(observer)  # the build is over: kept only as this session's cache
+    return observer
+
+
+def provide(session: SchemaguardSession) -> Iterable[ItemSpec]:
+    project = session.project
+    if project is None:
+        return []
+    try:
+        targets = lint_targets(session)
+    except SchemaguardError as exc:
+        message = f"lint: cannot tell which migrations are new: {exc}"
+        return [ItemSpec("lint", lambda _s: message, marker="schemaguard_migration", needs_database=False)]
+    return [
+        ItemSpec(f"lint[{m.name}]", _checker(m, targets), marker="schemaguard_migration", needs_database=False,
+                 path=m.path)
+        for m in project.migrations.migrations
+        if targets is None or m.name in targets
+    ]
+
+
+def _checker(migration: Migration, targets: set[str] | None):  # type: ignore[no-untyped-def]
+    def check(session: SchemaguardSession) -> str | None:
+        assert session.project is not None
+        observer = session_observer(session, targets)
+        exposed = exposed_schemas(session.project.supabase_config, session.project.flavor)
+        findings = lint_file(migration, observer, exposed)
+        strict = targets is not None
+        catalogs = observer.catalogs.get(migration.name)
+        result = LintResult(linted=[migration.name], findings={migration.name: findings}, strict=strict,
+                            failed=observer.failed,
+                            not_analysed=[] if catalogs and catalogs.after else [migration.name])
+        failing = strict and any(f.level == ERROR for f in findings)
+        for finding in findings:
+            if not (failing and finding.level == ERROR):
+                session.warnings.append(f"lint {finding.headline()}")
+        if failing:
+            return f"{migration.name}: {summary(findings)}\n{render_file(result, migration.name)}"
+        return None
+
+    return check

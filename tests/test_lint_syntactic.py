@@ -1,0 +1,206 @@
+"""Syntactic lint rules: every rule positive and negative, read from statement text only (no database).
+
+"Existing table" means not created earlier in the same file (and, when a ``Before`` snapshot is
+given, present in it); tables created in the migration itself never trigger those rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_schemaguard.lint import RULES, Before, lint_file, lint_statements
+from pytest_schemaguard.lint.statements import analyse
+from pytest_schemaguard.migrations import NO_TRANSACTION, Migration, split_statements
+
+LOCK = "set lock_timeout = '5s';\n"
+
+
+def findings(sql: str, *, before: Before | None = None) -> list:
+    """The findings of ``sql`` as file ``001_x.sql`` (no-transaction when the text has the marker)."""
+    no_transaction = bool(NO_TRANSACTION.search(sql))
+    return lint_statements("001_x.sql", split_statements(sql), no_transaction=no_transaction, before=before)
+
+
+def rules(sql: str, **kwargs) -> list[str]:
+    return sorted(f.rule for f in findings(sql, **kwargs))
+
+
+def migration(tmp_path: Path, text: str, name: str = "001_x.sql") -> Migration:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return Migration(path=path, version=1, name=name)
+
+
+# ----------------------------------------------------------------------------- positive / negative per rule
+
+CASES = [
+    # (rule, risky SQL, safe SQL)
+    ("index_without_concurrently", LOCK + "create index t_a_idx on t (a);",
+     "-- schemaguard: no-transaction\n" + LOCK + "create index concurrently t_a_idx on t (a);"),
+    ("index_without_concurrently", LOCK + "drop index t_a_idx;",
+     "-- schemaguard: no-transaction\n" + LOCK + "drop index concurrently if exists t_a_idx;"),
+    ("concurrently_in_transaction", "create index concurrently t_a_idx on t (a);",
+     "-- schemaguard: no-transaction\ncreate index concurrently t_a_idx on t (a);"),
+    ("constraint_without_not_valid", LOCK + "alter table t add constraint t_a_pos check (a > 0);",
+     LOCK + "alter table t add constraint t_a_pos check (a > 0) not valid;"),
+    ("constraint_without_not_valid", LOCK + "alter table t add constraint t_u_fk foreign key (u) references u (id);",
+     LOCK + "alter table t add constraint t_u_fk foreign key (u) references u (id) not valid;"),
+    ("volatile_default", LOCK + "alter table t add column k uuid default gen_random_uuid();",
+     LOCK + "alter table t add column k timestamptz not null default now();"),
+    ("volatile_default", LOCK + "alter table t add column r float8 default random();",
+     LOCK + "alter table t add column r float8 default 0.5;"),
+    ("volatile_default", LOCK + "alter table t add column c timestamptz default clock_timestamp();",
+     LOCK + "alter table t add column c timestamptz default current_timestamp;"),
+    ("set_not_null", LOCK + "alter table t alter column a set not null;",
+     LOCK + "alter table t alter column a drop not null;"),
+    ("missing_lock_timeout", "alter table t add column b int;", LOCK + "alter table t add column b int;"),
+    ("update_without_where", LOCK + "update t set a = 1;", "update t set a = 1 where id < 1000;"),
+    ("delete_without_where", "delete from t;", "delete from t where a is null;"),
+    ("truncate", "truncate t;", "delete from t where a = 1;"),
+    ("vacuum_full", "vacuum full t;", "vacuum t;"),
+    ("cluster", "cluster t using t_pkey;", "analyze t;"),
+    ("enum_value_without_position", "alter type mood add value 'meh';",
+     "alter type mood add value if not exists 'meh' before 'happy';"),
+]
+
+
+@pytest.mark.parametrize(("rule", "risky", "safe"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_positive_and_negative(rule: str, risky: str, safe: str) -> None:
+    assert rule in rules(risky)
+    assert rule not in rules(safe)
+
+
+def test_every_syntactic_rule_has_a_case() -> None:
+    syntactic = {r.id for r in RULES.values() if r.kind == "syntactic"}
+    assert syntactic == {c[0] for c in CASES}
+
+
+# ----------------------------------------------------------------------------- table created in the same migration
+
+def test_table_created_in_the_same_migration_triggers_no_existing_table_rule() -> None:
+    sql = """
+        create table public.t (id bigint primary key, a int, u bigint);
+        create index t_a_idx on t (a);
+        alter table t add constraint t_a_pos check (a > 0);
+        alter table t add constraint t_u_fk foreign key (u) references t (id);
+        alter table t add column k uuid default gen_random_uuid();
+        alter table t alter column a set not null;
+        update t set a = 1;
+        delete from t;
+        truncate t;
+        drop index t_a_idx;
+    """
+    assert rules(sql) == []
+
+
+def test_the_same_statements_on_an_existing_table_are_all_found() -> None:
+    sql = """
+        create index t_a_idx2 on t (a);
+        alter table t add constraint t_a_pos check (a > 0), alter column a set not null;
+        alter table t add column k uuid default gen_random_uuid();
+        update t set a = 1;
+        delete from t;
+        truncate t;
+    """
+    assert rules(sql) == ["constraint_without_not_valid", "delete_without_where", "index_without_concurrently",
+                          "missing_lock_timeout", "set_not_null", "truncate", "update_without_where",
+                          "volatile_default"]
+
+
+def test_before_snapshot_decides_what_existed() -> None:
+    before = Before(tables=frozenset({"public.old"}), index_tables={"public.old_a_idx": "public.old"})
+    sql = LOCK + "create index n_idx on public.new_by_do_block (a);\ncreate index o_idx on old (a);\n" \
+                 "drop index if exists public.never_existed;\ndrop index old_a_idx;"
+    found = findings(sql, before=before)
+    assert [(f.rule, f.line, f.message) for f in found] == [
+        ("index_without_concurrently", 3, "CREATE INDEX on existing table public.old without CONCURRENTLY"),
+        ("index_without_concurrently", 5, "DROP INDEX public.old_a_idx on existing table public.old without "
+                                          "CONCURRENTLY"),
+    ]
+
+
+# ----------------------------------------------------------------------------- details and messages
+
+def test_finding_has_rule_file_line_statement_why_and_fix() -> None:
+    [finding] = findings(LOCK + "\n\nalter table public.orders\n  add constraint orders_total_pos check (total > 0);")
+    assert (finding.rule, finding.file, finding.line, finding.level) == \
+        ("constraint_without_not_valid", "001_x.sql", 4, "warn")
+    assert finding.message == "CHECK constraint orders_total_pos added to existing table public.orders without " \
+                              "NOT VALID"
+    text = finding.render()
+    assert text.splitlines()[0] == ("001_x.sql:4: warn [constraint_without_not_valid] CHECK constraint "
+                                    "orders_total_pos added to existing table public.orders without NOT VALID")
+    assert "    alter table public.orders add constraint orders_total_pos check (total > 0)" in text
+    assert "  why: adding a CHECK or FOREIGN KEY constraint validates every existing row" in text
+    assert "  instead: ADD CONSTRAINT ... NOT VALID; then, in a later statement or migration, " \
+           "ALTER TABLE ... VALIDATE CONSTRAINT" in text
+
+
+def test_missing_lock_timeout_is_reported_once_at_the_first_locking_statement() -> None:
+    [finding] = findings("create table n (id int);\nalter table a add column x int;\nalter table b add column y int;")
+    assert (finding.rule, finding.line) == ("missing_lock_timeout", 2)
+    assert finding.message == ("ALTER TABLE public.a without a lock_timeout set earlier in the file "
+                               "(and 1 more locking statement(s) after it)")
+
+
+def test_lock_timeout_after_the_statement_does_not_count() -> None:
+    assert rules("alter table t add column b int;\n" + LOCK) == ["missing_lock_timeout"]
+    assert rules("set local lock_timeout to '2s';\nalter table t add column b int;") == []
+    assert rules("select set_config('lock_timeout', '2s', true);\nalter table t add column b int;") == []
+
+
+def test_concurrently_in_a_transaction_message() -> None:
+    [finding] = findings("drop index concurrently t_a_idx;")
+    assert finding.level == "error"
+    assert finding.message == ("DROP INDEX CONCURRENTLY in a file that runs in a transaction "
+                               "(no `-- schemaguard: no-transaction` marker)")
+
+
+def test_volatile_defaults_of_serial_and_identity_columns() -> None:
+    found = findings(LOCK + "alter table t add column n bigserial, add column m int generated always as identity;")
+    assert [f.message for f in found] == [
+        "column n added to existing table public.t with volatile default bigserial",
+        "column m added to existing table public.t with volatile default identity/serial",
+    ]
+
+
+def test_statements_sqlglot_returns_command_for_are_classified_by_tokens() -> None:
+    # sqlglot falls back to exp.Command for these; the keyword path must still see them.
+    facts = analyse("ALTER TABLE ONLY public.t ADD CHECK (a > 0), ADD CONSTRAINT c CHECK (b > 0) NOT VALID, "
+                    "ALTER COLUMN x SET NOT NULL, ENABLE ROW LEVEL SECURITY")
+    assert facts.parsed_by == "tokens"
+    assert (facts.unvalidated_constraints, facts.set_not_null) == (["CHECK constraint"], ["x"])
+    assert analyse("create index t_a_idx on t (a)").parsed_by == "sqlglot"
+    assert analyse("cluster verbose public.t").tables == ("public.t",)  # sqlglot parses this as an alias
+    assert analyse("vacuum (full, analyze) s.t").tables == ("s.t",)
+    assert analyse('create unique index "Idx" on only "S"."T" (a)').tables == ("S.T",)
+
+
+def test_delete_with_where_inside_a_subquery_only_is_still_without_where() -> None:
+    assert rules("delete from t using (select 1 where true) s;") == ["delete_without_where"]
+
+
+# ----------------------------------------------------------------------------- suppression comments
+
+def test_ignore_comment_suppresses_one_rule_for_the_whole_file(tmp_path: Path) -> None:
+    text = "-- schemaguard: ignore missing_lock_timeout\nalter table t add column a int default random();\n" \
+           "alter table u add column b int default random();"
+    found = lint_file(migration(tmp_path, text), None, frozenset())
+    assert [(f.rule, f.line) for f in found] == [("volatile_default", 2), ("volatile_default", 3)]
+
+
+def test_ignore_comment_with_several_rules(tmp_path: Path) -> None:
+    text = "truncate t; -- schemaguard: ignore truncate, missing_lock_timeout\ndelete from t;"
+    found = lint_file(migration(tmp_path, text), None, frozenset())
+    assert [f.rule for f in found] == ["delete_without_where"]
+
+
+def test_unknown_rule_in_ignore_comment_is_a_finding(tmp_path: Path) -> None:
+    text = "select 1;\n-- schemaguard: ignore truncate_table\ntruncate t;"
+    found = lint_file(migration(tmp_path, text), None, frozenset())
+    assert [(f.rule, f.line, f.level) for f in found] == [("unknown_ignored_rule", 2, "warn"),
+                                                          ("truncate", 3, "error"),
+                                                          ("missing_lock_timeout", 3, "warn")]
+    assert found[0].message.startswith("`-- schemaguard: ignore truncate_table` names no lint rule (known: cluster, ")
