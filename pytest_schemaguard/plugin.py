@@ -19,6 +19,7 @@ from .fixtures import (  # noqa: F401  (fixtures are found by name in this modul
     schemaguard_schema,
 )
 from .items import SESSION_KEY, ExpectationsFile, SchemaguardItem
+from .providers import discover_preparers
 from .session import SchemaguardSession
 
 MARKERS = {
@@ -77,6 +78,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     guard.load()
     if guard.load_error is not None:
         return  # reported as the file's collection error, with file:line
+    for prepare in discover_preparers():
+        prepare(guard)  # e.g. lint watches each migration of this very build
     try:
         guard.ensure_built()  # before the header, so build warnings can be shown in it
     except SchemaguardError as exc:

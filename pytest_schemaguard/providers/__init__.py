@@ -2,9 +2,12 @@
 
 Every module in this package that defines ``provide(session) -> Iterable[ItemSpec]`` is a
 provider; the expectations file collector adds its items after the object items, in module
-name order. A provider decides from the session (expectations, project, settings) whether it
-has anything to say; it must not start servers or build anything at collection time — the
-``check`` callables run when the items run.
+name order. A provider may also define ``prepare(session)``, which the plugin calls before the
+build (e.g. to attach a BuildObserver that watches each migration).
+
+A provider decides from the session (expectations, project, settings) whether it has anything
+to say; it must not start servers or build anything at collection time — the ``check``
+callables run when the items run.
 """
 
 from __future__ import annotations
@@ -44,4 +47,14 @@ def discover_providers() -> list[tuple[str, Provider]]:
         provide = getattr(loaded, "provide", None)
         if callable(provide):
             found.append((module.name, provide))
+    return found
+
+
+def discover_preparers() -> list[Callable[[SchemaguardSession], None]]:
+    """The ``prepare(session)`` functions of the provider modules that have one, by module name."""
+    found: list[Callable[[SchemaguardSession], None]] = []
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        prepare = getattr(importlib.import_module(f"{__name__}.{module.name}"), "prepare", None)
+        if callable(prepare):
+            found.append(prepare)
     return found
