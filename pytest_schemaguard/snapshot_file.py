@@ -1,0 +1,342 @@
+"""``schema.sql``: a deterministic, loadable dump of the schema the migrations build (SPEC §5).
+
+pg_dump writes the DDL (it knows every object kind and the order they must be created in); we
+only make its output reproducible and free of the plugin's own shim. What we remove, and why:
+
+- pg_dump's preamble and trailer (its version, ``\\restrict <random key>`` lines of newer
+  releases, SET lines that differ between pg_dump versions); a fixed preamble replaces them;
+- in the supabase flavor, the entries the shim made (its extensions, the ``supabase_realtime``
+  publication, its default privileges for the API roles): loading ``schema.sql`` installs the
+  shim first, exactly as a build does.
+
+The header records a sha256 of the inputs (migration files in order, seed files, shim version),
+so a stale ``schema.sql`` is found without building anything twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import psycopg
+
+from .build import SHIM_VERSION, BuildResult, StepOutcome, build_database
+from .catalog import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
+from .catalog.model import Schema
+from .errors import SchemaguardError
+from .migrations import Migration
+from .project import Project
+from .server import ConnectionInfo, ServerError, find_bindir, scrub
+
+if TYPE_CHECKING:
+    from .session import SchemaguardSession
+
+HASH_LINE = re.compile(r"^-- schemaguard-inputs: sha256:(?P<hash>[0-9a-f]{64})\b", re.MULTILINE)
+TOC_HEADER = re.compile(r"^--\n-- Name: (?P<name>.*?); Type: (?P<type>.*?); Schema: (?P<schema>.*?); Owner: .*\n--\n",
+                        re.MULTILINE)
+# Lines pg_dump writes that vary with its version or are random on every run.
+NOISE_LINE = re.compile(r"^(\\(un)?restrict\b.*|SET default_tablespace = .*;|SET default_table_access_method = .*;)$")
+DEFAULT_ACL_FOR_ROLE = re.compile(r"^ALTER DEFAULT PRIVILEGES FOR ROLE \S+ ", re.MULTILINE)
+SHIM_DEFAULT_GRANT = re.compile(r"^ALTER DEFAULT PRIVILEGES IN SCHEMA (?P<schema>\S+) GRANT (?P<privileges>.+?) "
+                                r"ON (?P<kind>\w+) TO (?P<roles>.+?);", re.MULTILINE | re.IGNORECASE)
+SHIM_PUBLICATIONS = frozenset({"supabase_realtime"})
+SHIM_EXTENSION = re.compile(r"^\s*CREATE EXTENSION IF NOT EXISTS (\"[^\"]+\"|\w+)", re.IGNORECASE | re.MULTILINE)
+PREAMBLE = (
+    "SET check_function_bodies = false;\n"
+    "SET client_min_messages = warning;\n"
+    "SELECT pg_catalog.set_config('search_path', '', false);\n"
+)
+
+
+class SnapshotError(SchemaguardError):
+    """pg_dump is missing or failed."""
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def shim_sql() -> str:
+    return resources.files("pytest_schemaguard").joinpath("shim/supabase.sql").read_text(encoding="utf-8")
+
+
+def shim_extensions() -> frozenset[str]:
+    """Extensions the shim installs; they belong to the shim, not to the project's schema."""
+    return frozenset(m.strip('"') for m in SHIM_EXTENSION.findall(shim_sql()))
+
+
+def inputs_hash(project: Project) -> str:
+    """sha256 over everything the built schema depends on, in build order."""
+    digest = hashlib.sha256(b"schemaguard-snapshot 1\n")
+    digest.update(f"flavor {project.flavor}\n".encode())
+    if project.flavor == "supabase":
+        digest.update(f"shim {SHIM_VERSION} {hashlib.sha256(shim_sql().encode()).hexdigest()}\n".encode())
+    for migration in project.migrations.migrations:
+        digest.update(f"migration {migration.name} {migration.sha256}\n".encode())
+    for seed in project.seeds:
+        digest.update(f"seed {seed.name} {hashlib.sha256(seed.read_bytes()).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def recorded_hash(text: str) -> str | None:
+    match = HASH_LINE.search(text[:4000])
+    return match["hash"] if match else None
+
+
+# --------------------------------------------------------------------------- pg_dump
+
+
+def find_pg_dump(pg_bin: str | None, server_bindir: Path | None = None) -> Path:
+    """pg_dump of the server's installation (so versions match), else the one on PATH."""
+    tried: list[str] = []
+    candidates: list[tuple[str, Path | None]] = []
+    if server_bindir is not None:
+        candidates.append((f"the private server's bindir {server_bindir}", server_bindir))
+    try:
+        bindir = find_bindir(pg_bin)
+        candidates.append((f"PostgreSQL bindir {bindir}", bindir))
+    except ServerError:
+        tried.append("PostgreSQL server bindir: not found (--schemaguard-pg-bin / pg_config / usual places)")
+    on_path = shutil.which("pg_dump")
+    candidates.append(("PATH", Path(on_path).parent if on_path else None))
+    for description, directory in candidates:
+        if directory is not None and os.access(directory / "pg_dump", os.X_OK):
+            return directory / "pg_dump"
+        tried.append(f"{description}: no pg_dump there" if directory else f"{description}: no pg_dump")
+    places = "\n".join(f"  - {t}" for t in tried)
+    raise SnapshotError(
+        "pg_dump is needed to write and check the schema snapshot, but it was not found.\n"
+        f"Looked in:\n{places}\n"
+        "Install the PostgreSQL client tools of your server's version (e.g. `apt-get install postgresql-client-15`) "
+        "or name the directory with --schemaguard-pg-bin DIR."
+    )
+
+
+def run_pg_dump(pg_dump: Path, info: ConnectionInfo, exclude_schemas: Iterable[str]) -> str:
+    """The raw ``--schema-only`` dump (grants kept: they are part of the schema), password via env only."""
+    args = [str(pg_dump), "--schema-only", "--no-owner"]
+    for schema in sorted(exclude_schemas):
+        args += ["--exclude-schema", schema]
+    args += ["--dbname", dataclasses.replace(info, password=None).conninfo()]
+    env = dict(os.environ)
+    if info.password:
+        env["PGPASSWORD"] = info.password
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SnapshotError(f"{pg_dump} could not run: {exc}") from None
+    if done.returncode != 0:
+        message = scrub(done.stderr.strip(), info.password)
+        hint = ""
+        if "version mismatch" in message:
+            hint = "\nUse a pg_dump at least as new as the server: --schemaguard-pg-bin DIR."
+        raise SnapshotError(f"{pg_dump} failed on {info.display()}:\n  {message}{hint}")
+    return done.stdout
+
+
+@dataclass(frozen=True)
+class DumpEntry:
+    """One pg_dump TOC entry: its ``-- Name:`` comment block and the SQL under it."""
+
+    name: str
+    type: str
+    schema: str
+    header: str
+    body: str
+
+
+def split_dump(raw: str) -> list[DumpEntry]:
+    matches = list(TOC_HEADER.finditer(raw))
+    entries: list[DumpEntry] = []
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(raw)
+        body = raw[match.end():end]
+        entries.append(DumpEntry(match["name"], match["type"], match["schema"], match.group(0), body))
+    return entries
+
+
+def _clean_body(body: str) -> str:
+    kept = [line for line in body.splitlines() if not NOISE_LINE.match(line)]
+    text = "\n".join(kept)
+    text = text.split("\n--\n-- PostgreSQL database dump complete\n--")[0]
+    return text.strip("\n")
+
+
+def _is_shim_entry(entry: DumpEntry, body: str, extensions: frozenset[str]) -> bool:
+    if entry.type == "EXTENSION":
+        return entry.name.strip('"') in extensions
+    if entry.type == "COMMENT" and entry.name.startswith("EXTENSION "):
+        return entry.name.removeprefix("EXTENSION ").strip('"') in extensions
+    if entry.type == "PUBLICATION":
+        return entry.name in SHIM_PUBLICATIONS
+    return False
+
+
+def shim_default_revokes() -> str:
+    """REVOKE statements undoing the shim's ``ALTER DEFAULT PRIVILEGES ... GRANT``s."""
+    return "".join(
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {m['schema']} REVOKE {m['privileges']} ON {m['kind']} FROM {m['roles']};\n"
+        for m in SHIM_DEFAULT_GRANT.finditer(shim_sql())
+    )
+
+
+def clean_dump(raw: str, flavor: str) -> str:
+    """pg_dump's output without version noise and (supabase flavor) without the shim's entries."""
+    extensions = shim_extensions() if flavor == "supabase" else frozenset()
+    parts = [PREAMBLE]
+    if flavor == "supabase":
+        parts.append("-- Objects below get exactly the grants written here; the default privileges\n"
+                     "-- of the Supabase roles are restored at the end.\n" + shim_default_revokes())
+    for entry in split_dump(raw):
+        body = _clean_body(entry.body)
+        if entry.type == "DEFAULT ACL":
+            body = DEFAULT_ACL_FOR_ROLE.sub("ALTER DEFAULT PRIVILEGES ", body)
+        if flavor == "supabase" and _is_shim_entry(entry, body, extensions):
+            continue
+        parts.append(f"{entry.header}\n{body}\n")
+    return "\n".join(parts)
+
+
+def excluded_schemas(flavor: str) -> frozenset[str]:
+    """Managed schemas: left out in the supabase flavor; a plain project owns every schema it makes."""
+    return DEFAULT_EXCLUDED_SCHEMAS if flavor == "supabase" else frozenset()
+
+
+def dump_schema(pg_dump: Path, info: ConnectionInfo, flavor: str) -> str:
+    return clean_dump(run_pg_dump(pg_dump, info, excluded_schemas(flavor)), flavor)
+
+
+def render_snapshot(project: Project, snapshot_name: str, body: str) -> str:
+    migrations = project.migrations.migrations
+    source = project.migrations.directory
+    try:
+        source_name = str(source.relative_to(project.root.resolve()))
+    except ValueError:
+        source_name = str(source)
+    header = (
+        f"-- {snapshot_name}: the schema {source_name} builds ({len(migrations)} migrations, "
+        f"{len(project.seeds)} seed files; {project.flavor} flavor).\n"
+        "-- Written by pytest-schemaguard; do not edit by hand. Regenerate it with `schemaguard snapshot`\n"
+        "-- or `pytest --schemaguard --schemaguard-update`.\n"
+        f"-- schemaguard-inputs: sha256:{inputs_hash(project)}\n"
+    )
+    return f"{header}\n{body.rstrip()}\n"
+
+
+# --------------------------------------------------------------------------- scratch builds
+
+
+@dataclass(frozen=True)
+class ScratchBuild:
+    """A throwaway database built from some files: what happened and the schema it holds."""
+
+    info: ConnectionInfo
+    result: BuildResult
+    schema: Schema | None  # None when a file failed
+
+    @property
+    def failure(self) -> StepOutcome | None:
+        return self.result.failed_step
+
+
+def build_scratch(session_scratch: ConnectionInfo, project: Project, files: Sequence[Migration]) -> ScratchBuild:
+    """Apply the shim (supabase flavor) and ``files`` to an empty database and snapshot it."""
+    with psycopg.connect(session_scratch.conninfo(), autocommit=True) as conn:
+        result = build_database(conn, root=project.root, migrations=files, flavor=project.flavor)
+        schema = inspect_schema(conn) if result.ok else None
+    return ScratchBuild(info=session_scratch, result=result, schema=schema)
+
+
+def as_migration(path: Path, version: int = 0) -> Migration:
+    """Any SQL file, applied the way a migration is (one transaction, failures with file:line)."""
+    return Migration(path=path, version=version, name=path.name)
+
+
+# --------------------------------------------------------------------------- the snapshot of a session
+
+
+def snapshot_path(session: SchemaguardSession) -> Path:
+    assert session.project is not None and session.project.settings.snapshot is not None
+    return session.project.root / session.project.settings.snapshot
+
+
+def session_pg_dump(session: SchemaguardSession) -> Path:
+    private = session.server.private if session.server is not None else None
+    return find_pg_dump(session.settings.pg_bin, private.bindir if private is not None else None)
+
+
+def current_snapshot(session: SchemaguardSession) -> str:
+    """The text ``schema.sql`` should have now, from the session's built database."""
+    session.require_database()
+    assert session.project is not None
+    body = dump_schema(session_pg_dump(session), session.info, session.project.flavor)
+    return render_snapshot(session.project, snapshot_path(session).name, body)
+
+
+def write_snapshot(session: SchemaguardSession) -> bool:
+    """Write ``schema.sql``; False when it already had exactly this content."""
+    path = snapshot_path(session)
+    text = current_snapshot(session)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def stale_message(session: SchemaguardSession, text: str) -> str | None:
+    assert session.project is not None
+    name = session.project.settings.snapshot
+    fix = "run `pytest --schemaguard --schemaguard-update` or `schemaguard snapshot`"
+    recorded = recorded_hash(text)
+    if recorded is None:
+        return f"{name} has no `-- schemaguard-inputs: sha256:...` header line: {fix}"
+    if recorded != inputs_hash(session.project):
+        return f"{name} was built from other inputs (migrations, seeds or shim changed since): {fix}"
+    return None
+
+
+def reload_difference(session: SchemaguardSession) -> str | None:
+    """Load ``schema.sql`` into an empty database; the failure, or the structural diff, or None."""
+    from .diff import diff_snapshots, render_changes  # the diff module is only needed here
+
+    assert session.project is not None
+    path = snapshot_path(session)
+    built = session.schema
+    loaded = build_scratch(session.scratch_database("snapshot"), session.project, [as_migration(path)])
+    if loaded.failure is not None and loaded.failure.failure is not None:
+        return f"{path.name} does not load into an empty database:\n" + loaded.failure.failure.render()
+    assert loaded.schema is not None
+    changes = diff_snapshots(built, loaded.schema)
+    if not changes:
+        return None
+    name = session.project.settings.snapshot
+    return (f"the schema loaded from {name} differs from the one the migrations build:\n"
+            + render_changes(changes, "migrations", str(name)))
+
+
+def check_snapshot(session: SchemaguardSession) -> str | None:
+    """The ``snapshot`` item: fresh header hash and structurally equal to the migrations' schema.
+
+    With ``--schemaguard-update`` the file is rewritten first (noted in the session warnings).
+    """
+    path = snapshot_path(session)
+    name = session.project.settings.snapshot if session.project else path.name
+    if session.settings.update:
+        if write_snapshot(session):
+            session.warnings.append(f"wrote {name} (--schemaguard-update)")
+    elif not path.exists():
+        return (f"{name} does not exist: run `schemaguard snapshot` or "
+                "`pytest --schemaguard --schemaguard-update` to write it")
+    stale = stale_message(session, path.read_text(encoding="utf-8"))
+    if stale:
+        return stale
+    return reload_difference(session)

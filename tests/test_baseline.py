@@ -1,0 +1,91 @@
+"""Baselines (SPEC §5): `schemaguard baseline` squashes; the `baseline` item proves archive == baseline."""
+
+from __future__ import annotations
+
+from history_support import MIGRATIONS, YAML, copy_crm, preload, run_cli, run_pytest, write
+
+preload()
+
+ARCHIVE = "supabase/migrations/archive"
+NAMES = ["20250101000000_organizations.sql", "20250102000000_deals.sql", "20250103000000_summary.sql"]
+
+
+def test_baseline_command_then_item_equal_then_unequal(pytester, capsys, admin_dsn):
+    root = copy_crm(pytester.path, f"archive: {ARCHIVE}")
+    code, out, err = run_cli(capsys, root, admin_dsn, "baseline")
+    assert (code, err) == (0, "")
+    assert out == ("wrote supabase/migrations/20250103000000_baseline.sql: the schema of 3 migrations "
+                   "(20250101000000_organizations.sql .. 20250103000000_summary.sql)\n"
+                   f"moved them to {ARCHIVE}/ (summary: {ARCHIVE}/BASELINE.md)\n")
+    assert sorted(p.name for p in (root / MIGRATIONS).glob("*.sql")) == ["20250103000000_baseline.sql"]
+    assert sorted(p.name for p in (root / ARCHIVE).iterdir()) == [*NAMES, "BASELINE.md"]
+    summary = (root / ARCHIVE / "BASELINE.md").read_text(encoding="utf-8")
+    assert "baseline: 20250103000000_baseline.sql\n" in summary
+    assert "consolidated: 3 migrations, 20250101000000 through 20250103000000, " in summary
+    assert "archive sha256: " in summary and "data statements not carried over: 0" in summary
+    baseline = (root / MIGRATIONS / "20250103000000_baseline.sql").read_text(encoding="utf-8")
+    assert baseline.startswith("-- Baseline: the schema of 3 migrations, 20250101000000_organizations.sql through "
+                               "20250103000000_summary.sql.\n")
+    assert "CREATE INDEX deals_organization_id_idx ON public.deals USING btree (organization_id);" in baseline
+
+    code, _, err = run_cli(capsys, root, admin_dsn, "baseline")
+    assert code == 2
+    assert err == (f"schemaguard baseline: the archive {ARCHIVE} already holds files: a project keeps one "
+                   "archive; empty it (or baseline by hand) before making a new baseline\n")
+
+    result = run_pytest(pytester, admin_dsn, f"{YAML}::baseline")
+    result.assert_outcomes(passed=1)
+
+    edited = baseline.replace("CREATE INDEX deals_organization_id_idx ON public.deals USING btree (organization_id);",
+                              "")
+    (root / MIGRATIONS / "20250103000000_baseline.sql").write_text(edited, encoding="utf-8")
+    result = run_pytest(pytester, admin_dsn, f"{YAML}::baseline")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "the baseline 20250103000000_baseline.sql does not give the schema of the 3 archived migrations:",
+        "table public.deals",
+        "*index deals_organization_id_idx*only in archive*",
+    ])
+
+
+def test_hand_made_baseline_passes_and_warns_about_archived_data(pytester, admin_dsn):
+    root = copy_crm(pytester.path, f"archive: {ARCHIVE}")
+    migrations = root / MIGRATIONS
+    organizations, deals = (migrations / NAMES[0]).read_text(), (migrations / NAMES[1]).read_text()
+    (root / ARCHIVE).mkdir(parents=True)
+    for name in NAMES[:2]:
+        (migrations / name).rename(root / ARCHIVE / name)
+    write(root, f"{ARCHIVE}/20250102100000_buckets.sql",
+          "insert into storage.buckets (id, name) values ('avatars', 'avatars');\n"
+          "\nupdate public.deals set amount = 0 where amount is null;\n")
+    write(root, f"{MIGRATIONS}/20250102100000_baseline.sql", organizations + "\n" + deals)
+    result = run_pytest(pytester, admin_dsn, f"{YAML}::baseline")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([
+        "*schemaguard warnings*",
+        f"{ARCHIVE}/20250102100000_buckets.sql:1: storage bucket: insert into storage.buckets (id, name) values "
+        "('avatars', 'avatars') — data in the archive; the schema-only baseline does not carry it (keep it in "
+        "seed.sql or a data migration)",
+        f"{ARCHIVE}/20250102100000_buckets.sql:3: UPDATE: update public.deals set amount = 0 where amount is null *",
+    ])
+
+
+def test_baseline_command_refuses_data_loss_and_unknown_versions(tmp_path, capsys, admin_dsn):
+    root = copy_crm(tmp_path, f"archive: {ARCHIVE}")
+    write(root, f"{MIGRATIONS}/20250104000000_stages.sql",
+          "select cron.schedule('nightly', '0 3 * * *', 'select 1');\n")
+    code, _, err = run_cli(capsys, root, admin_dsn, "baseline", "--through", "20250105000000")
+    assert code == 2
+    assert err == ("schemaguard baseline: --through 20250105000000: no migration has this version; versions run "
+                   "from 20250101000000 to 20250104000000\n")
+    code, _, err = run_cli(capsys, root, admin_dsn, "baseline")
+    assert code == 2
+    assert err == ("schemaguard baseline: 1 data statement(s) in the migrations to consolidate would be lost by a "
+                   "schema-only baseline:\n"
+                   "  supabase/migrations/20250104000000_stages.sql:1: cron schedule: select cron.schedule('nightly', "
+                   "'0 3 * * *', 'select 1')\n"
+                   "Move them to seed.sql or a later data migration, or pass --allow-data-loss if production "
+                   "already has this data and fresh databases do not need it\n")
+    assert not (root / ARCHIVE).exists()
+    code, _, err = run_cli(capsys, tmp_path / "nowhere", admin_dsn, "baseline")
+    assert code == 2 and YAML in err
