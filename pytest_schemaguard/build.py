@@ -4,6 +4,12 @@ One connection in autocommit; one explicit transaction per migration file (as Su
 between files so one file's ``SET`` cannot leak into the next; files marked
 ``-- schemaguard: no-transaction`` run statement by statement in autocommit. Statements run one
 at a time so a failure names the exact statement and its line.
+
+Before a statement runs, ``bridges.plan_statement`` may skip it (an extension this server lacks,
+a statement that only makes sense with that extension, a PostgreSQL 17 ``MAINTAIN`` grant) or drop
+``MAINTAIN`` from its privilege list; each such decision is a build warning naming file:line.
+With ``project.stubs: true`` the shim also installs stand-ins (shim/stubs.sql) for pg_net, pg_cron
+and supabase_vault, so functions calling them create and run.
 """
 
 from __future__ import annotations
@@ -14,18 +20,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import psycopg
 from psycopg import sql
 
+from .bridges import CREATE_EXTENSION, EXTENSION_SCHEMAS, ServerFacts, plan_statement, stub_hint
 from .migrations import Migration, Statement, split_statements
 
+if TYPE_CHECKING:
+    from .project import Project
+
 SUPABASE_SEARCH_PATH = '"$user", public, extensions'
-CREATE_EXTENSION = re.compile(
-    r"^\s*create\s+extension\s+(?:if\s+not\s+exists\s+)?(?P<name>\"[^\"]+\"|[\w-]+)", re.IGNORECASE
-)
 SHIM_VERSION = "1"
+__all__ = ["CREATE_EXTENSION", "SUPABASE_SEARCH_PATH", "BuildResult", "Builder", "StatementFailure", "StepOutcome",
+           "build_database"]
+STUB_SECTION = re.compile(r"^-- @stub (?P<ext>[\w-]+)\s*$", re.MULTILINE)
+STUB_WARNINGS = {
+    "pg_net": "stub in use: net.http_get/http_post/http_delete stand in for pg_net (requests are queued in "
+              "net.http_request_queue, never sent)",
+    "pg_cron": "stub in use: cron.schedule/unschedule stand in for pg_cron (jobs are stored in cron.job, never run)",
+    "supabase_vault": "stub in use: vault.create_secret/update_secret, vault.secrets and vault.decrypted_secrets "
+                      "stand in for supabase_vault (secrets are stored unencrypted)",
+}
+# PostgreSQL's words for "that schema/function/table is not there", for the stubs hint.
+MISSING_OBJECT_STATES = {"3F000", "42883", "42P01"}
 
 
 @dataclass(frozen=True)
@@ -107,18 +126,23 @@ class BuildResult:
 class Builder:
     """Applies files in order over one connection and remembers what happened to each."""
 
-    def __init__(self, conn: psycopg.Connection, *, root: Path, flavor: str) -> None:
+    def __init__(self, conn: psycopg.Connection, *, root: Path, flavor: str, stubs: bool = False) -> None:
         self.conn = conn
         self.root = root
         self.flavor = flavor
+        self.stubs = stubs
+        self.shim_warnings: list[str] = []  # e.g. "stub in use: ...", filled by install_shim
         self._available: set[str] | None = None
 
     def install_shim(self) -> None:
-        """Make plain PostgreSQL look like a Supabase database (SPEC §7); idempotent."""
+        """Make plain PostgreSQL look like a Supabase database (SPEC §7), with the stubs when asked
+        for; idempotent (also across databases of one cluster)."""
         shim = resources.files("pytest_schemaguard").joinpath("shim/supabase.sql").read_text()
         with self.conn.transaction():
             for statement in split_statements(shim):
                 self.conn.execute(statement.text)
+            if self.stubs:
+                self.shim_warnings = self._install_stubs()
             dbname = self.conn.info.dbname
             # Later connections (fixtures, behaviour checks) must see extensions too. This is our
             # own throwaway database, so setting its default is ours to do.
@@ -127,6 +151,19 @@ class Builder:
                     sql.Identifier(dbname)
                 )
             )
+
+    def _install_stubs(self) -> list[str]:
+        """The stub sections for extensions this server lacks; a real extension is never shadowed."""
+        text = resources.files("pytest_schemaguard").joinpath("shim/stubs.sql").read_text()
+        parts = STUB_SECTION.split(text)  # [preamble, ext, body, ext, body, ...]
+        warnings = []
+        for ext, body in zip(parts[1::2], parts[2::2], strict=True):
+            if ext in self.available_extensions():
+                continue
+            for statement in split_statements(body):
+                self.conn.execute(statement.text)
+            warnings.append(STUB_WARNINGS[ext])
+        return warnings
 
     def available_extensions(self) -> set[str]:
         if self._available is None:
@@ -161,26 +198,28 @@ class Builder:
         for statement in statements:
             if statement.is_transaction_control():
                 continue
-            skipped = self._unavailable_extension(statement)
-            if skipped:
-                warnings.append(
-                    f"{name}:{statement.line}: extension {skipped} is not available on this server; "
-                    "CREATE EXTENSION skipped"
-                )
+            plan = plan_statement(statement.text, self._facts())
+            if plan.warning:
+                warnings.append(f"{name}:{statement.line}: {plan.warning}")
+            if plan.text is None:
                 continue
             try:
-                self.conn.execute(statement.text)  # type: ignore[arg-type]  # the file's own SQL
+                self.conn.execute(plan.text)  # type: ignore[arg-type]  # the file's own SQL
             except psycopg.Error as exc:
-                return _failure(self._relative(path), statement, exc), count
+                return _failure(self._relative(path), statement, exc, stubs=self.stubs), count
             count += 1
         return None, count
 
-    def _unavailable_extension(self, statement: Statement) -> str | None:
-        match = CREATE_EXTENSION.match(statement.text)
-        if not match:
-            return None
-        ext = match["name"].strip('"')
-        return None if ext in self.available_extensions() else ext
+    def _facts(self) -> ServerFacts:
+        return ServerFacts(
+            version_num=self.conn.info.server_version,
+            available_extensions=frozenset(self.available_extensions()),
+            schema_exists=self._schema_exists,
+            stubs=self.stubs,
+        )
+
+    def _schema_exists(self, schema: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is not None
 
     def _relative(self, path: Path) -> str:
         try:
@@ -189,20 +228,38 @@ class Builder:
             return str(path)
 
 
-def _failure(file: str, statement: Statement, exc: psycopg.Error) -> StatementFailure:
+def _failure(file: str, statement: Statement, exc: psycopg.Error, *, stubs: bool = False) -> StatementFailure:
     diag = exc.diag
     position = int(diag.statement_position) if diag.statement_position else None
+    message = diag.message_primary or str(exc).strip()
+    hints = [h for h in (diag.message_hint, _missing_extension_hint(diag.sqlstate, message, stubs)) if h]
     return StatementFailure(
         file=file,
         line=statement.line,
         statement=statement.text,
-        message=diag.message_primary or str(exc).strip(),
+        message=message,
         sqlstate=diag.sqlstate,
         detail=diag.message_detail,
-        hint=diag.message_hint,
+        hint="\n       ".join(hints) or None,
         context=diag.context,
         error_line=statement.line_at(position) if position else None,
     )
+
+
+def _missing_extension_hint(sqlstate: str | None, message: str, stubs: bool) -> str | None:
+    """When the missing thing lives in an extension's schema (e.g. a LANGUAGE sql function calling
+    net.http_post, checked at CREATE time), say which extension and what to do about it."""
+    if sqlstate not in MISSING_OBJECT_STATES:
+        return None
+    match = re.search(r'(?:schema "|\b)(' + "|".join(EXTENSION_SCHEMAS) + r')(?:"|\.)', message)
+    if not match:
+        return None
+    schema = match[1]
+    ext = EXTENSION_SCHEMAS[schema]
+    advice = stub_hint(ext, stubs).removeprefix("; ")
+    if not advice:
+        return f"schema {schema} belongs to extension {ext}, which this server lacks"
+    return f"schema {schema} belongs to extension {ext}, which this server lacks: {advice}"
 
 
 class BuildObserver(Protocol):
@@ -222,16 +279,22 @@ def build_database(
     seeds: Sequence[Path] = (),
     flavor: str = "supabase",
     observers: Sequence[BuildObserver] = (),
+    stubs: bool = False,
 ) -> BuildResult:
-    """Apply shim (supabase flavor), every migration in order, then the seeds; stop at the first failure."""
+    """Apply shim (supabase flavor; with stubs when ``stubs``), every migration in order, then the
+    seeds; stop at the first failure."""
     started = time.perf_counter()
     # Autocommit, so that each `transaction()` block below is a real BEGIN/COMMIT of its own and
     # no-transaction files run as the server sees them in production.
     conn.autocommit = True
     result = BuildResult(server_version_num=conn.info.server_version)
-    builder = Builder(conn, root=root, flavor=flavor)
+    builder = Builder(conn, root=root, flavor=flavor, stubs=stubs)
     if flavor == "supabase":
         builder.install_shim()
+        result.warnings.extend(builder.shim_warnings)
+    elif stubs:
+        result.warnings.append("project.stubs: true has no effect with flavor postgres (the stubs are part of the "
+                               "Supabase shim)")
     for migration in migrations:
         for observer in observers:
             observer.before_migration(conn, migration)
@@ -253,3 +316,29 @@ def build_database(
     conn.execute("RESET ALL")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def build_project(
+    conn: psycopg.Connection,
+    project: Project,
+    *,
+    migrations: Sequence[Migration] | None = None,
+    seeds: Sequence[Path] = (),
+    observers: Sequence[BuildObserver] = (),
+) -> BuildResult:
+    """``build_database`` with the project's own root, flavor and stubs: every build of a project
+    (the session's, snapshot reloads, rollback walks, lint replays) sees the same shim."""
+    return build_database(
+        conn,
+        root=project.root,
+        migrations=project.migrations.migrations if migrations is None else migrations,
+        seeds=seeds,
+        flavor=project.flavor,
+        observers=observers,
+        stubs=project.settings.stubs,
+    )
+
+
+def project_builder(conn: psycopg.Connection, project: Project) -> Builder:
+    """A Builder set up like ``build_project``'s, for callers that apply files one at a time."""
+    return Builder(conn, root=project.root, flavor=project.flavor, stubs=project.settings.stubs)

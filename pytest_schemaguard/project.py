@@ -33,30 +33,52 @@ class Project:
     @property
     def major_version(self) -> int | None:
         value = self.supabase_config.get("db", {}).get("major_version")
-        return int(value) if isinstance(value, int) else None
+        return value if isinstance(value, int) else None  # validated by read_supabase_config
 
 
 def read_supabase_config(path: Path) -> dict[str, Any]:
+    """``supabase/config.toml`` as a dict ({} when absent), with the keys schemaguard uses checked
+    so that a wrong type is reported against the file and the key, not as a crash later."""
     if not path.exists():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: is not valid TOML: {exc}") from None
+    _check_config(path, config)
+    return config
+
+
+def _check_config(path: Path, config: dict[str, Any]) -> None:
+    db = config.get("db", {})
+    if not isinstance(db, dict):
+        raise ConfigError(f"{path}: [db] must be a table, found {db!r}")
+    major = db.get("major_version")
+    if major is not None and (isinstance(major, bool) or not isinstance(major, int)):
+        raise ConfigError(f"{path}: [db] major_version must be a whole number such as 15 or 17, found {major!r}")
+    seed = db.get("seed", {})
+    if not isinstance(seed, dict):
+        raise ConfigError(f"{path}: [db.seed] must be a table, found {seed!r}")
+    if not isinstance(seed.get("enabled", True), bool):
+        raise ConfigError(f"{path}: [db.seed] enabled must be true or false, found {seed['enabled']!r}")
+    patterns = seed.get("sql_paths", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise ConfigError(f"{path}: [db.seed] sql_paths must be a list of strings (paths or globs relative to "
+                          f"supabase/, e.g. [\"./seed.sql\", \"./seeds/*.sql\"]), found {patterns!r}")
 
 
 def _seed_paths(root: Path, settings: ProjectSettings, config: dict[str, Any], config_dir: Path) -> tuple[Path, ...]:
+    """Seed files in the order the Supabase CLI runs them: each pattern in turn, a glob's matches
+    sorted by path, every file once."""
     if settings.seed is not None:
         patterns, base = list(settings.seed), root
     else:
         seed = config.get("db", {}).get("seed", {})
-        if not isinstance(seed, dict) or seed.get("enabled", True) is False:
+        if seed.get("enabled", True) is False:
             return ()
         patterns = seed.get("sql_paths", ["./seed.sql"])
-        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise ConfigError(f"{config_dir / 'config.toml'}: [db.seed] sql_paths must be a list of strings")
         base = config_dir
     found: list[Path] = []
     for pattern in patterns:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from .build import Builder, StepOutcome
+from .build import StepOutcome, project_builder
 from .catalog import inspect_schema
 from .catalog.model import Schema
 from .migrations import Migration
@@ -82,7 +82,7 @@ class RollbackWalk:
         self.conn = conn
         self.project = project
         self.scripts = scripts
-        self.builder = Builder(conn, root=project.root, flavor=project.flavor)
+        self.builder = project_builder(conn, project)
         self.results: dict[str, str | None] = {}
 
     def _relative(self, path: Path) -> str:

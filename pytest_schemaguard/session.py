@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from .build import BuildObserver, BuildResult, build_database
+from .build import BuildObserver, BuildResult, build_project
 from .catalog import inspect_schema
 from .catalog.model import Schema
 from .checks.findings import ObjectReport
@@ -83,14 +83,7 @@ class SchemaguardSession:
             raise
         self.server_seconds = time.perf_counter() - started
         self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
-        self.build = build_database(
-            self.conn,
-            root=self.project.root,
-            migrations=self.project.migrations.migrations,
-            seeds=self.project.seeds,
-            flavor=self.project.flavor,
-            observers=self.observers,
-        )
+        self.build = build_project(self.conn, self.project, seeds=self.project.seeds, observers=self.observers)
         self.warnings.extend(self.build.warnings)
         self.warnings.extend(self._version_warnings())
         return self.build

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from .build import SHIM_VERSION, BuildResult, StepOutcome, build_database
+from .build import SHIM_VERSION, BuildResult, StepOutcome, build_project
 from .catalog import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
 from .catalog.model import Schema
 from .errors import SchemaguardError
@@ -250,7 +250,7 @@ class ScratchBuild:
 def build_scratch(session_scratch: ConnectionInfo, project: Project, files: Sequence[Migration]) -> ScratchBuild:
     """Apply the shim (supabase flavor) and ``files`` to an empty database and snapshot it."""
     with psycopg.connect(session_scratch.conninfo(), autocommit=True) as conn:
-        result = build_database(conn, root=project.root, migrations=files, flavor=project.flavor)
+        result = build_project(conn, project, migrations=files)
         schema = inspect_schema(conn) if result.ok else None
     return ScratchBuild(info=session_scratch, result=result, schema=schema)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from ..build import StepOutcome, build_database
+from ..build import StepOutcome, build_project
 from ..migrations import Migration
 from ..project import Project
 from ..session import SchemaguardSession
@@ -76,7 +76,7 @@ def replay(session: SchemaguardSession, targets: set[str] | None) -> LintObserve
         return observer
     info = session.scratch_database("lint")
     with psycopg.connect(info.conninfo(), autocommit=True) as conn:
-        build_database(conn, root=project.root, migrations=migrations, flavor=project.flavor, observers=[observer])
+        build_project(conn, project, migrations=migrations, observers=[observer])
     return observer
 
 

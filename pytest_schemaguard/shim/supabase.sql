@@ -6,30 +6,37 @@
 DO $shim$
 DECLARE
   r text;
+  attributes text;
 BEGIN
-  -- Roles are shared by every database of the cluster: create what is missing, never alter
-  -- a role somebody else made.
-  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'supabase_admin', 'supabase_auth_admin',
-                           'supabase_storage_admin', 'dashboard_user', 'supabase_realtime_admin',
-                           'supabase_replication_admin', 'supabase_read_only_user', 'pgbouncer']
+  -- Roles are shared by every database of the cluster: create what is missing, never alter a
+  -- role somebody else made. Two builds on one cluster may race here, hence the handlers.
+  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role', 'authenticator', 'postgres',
+                           'supabase_admin', 'supabase_auth_admin', 'supabase_storage_admin',
+                           'supabase_functions_admin', 'supabase_realtime_admin',
+                           'supabase_replication_admin', 'supabase_read_only_user', 'dashboard_user',
+                           'pgbouncer', 'pgsodium_keyholder', 'pgsodium_keyiduser', 'pgsodium_keymaker']
   LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-      EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-    END IF;
+    CONTINUE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r);
+    attributes := CASE r WHEN 'service_role' THEN 'NOLOGIN BYPASSRLS'
+                         WHEN 'authenticator' THEN 'NOINHERIT NOLOGIN'
+                         WHEN 'postgres' THEN 'SUPERUSER NOLOGIN'
+                         ELSE 'NOLOGIN' END;
+    BEGIN
+      EXECUTE format('CREATE ROLE %I %s', r, attributes);
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;  -- another build created it a moment ago
+    END;
   END LOOP;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN
-    CREATE ROLE service_role NOLOGIN BYPASSRLS;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticator') THEN
-    CREATE ROLE authenticator NOINHERIT NOLOGIN;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'postgres') THEN
-    CREATE ROLE postgres SUPERUSER NOLOGIN;
-  END IF;
+  FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+    CONTINUE WHEN pg_has_role('authenticator', r, 'MEMBER');
+    BEGIN
+      EXECUTE format('GRANT %I TO authenticator', r);
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;
+    END;
+  END LOOP;
 END
 $shim$;
-
-GRANT anon, authenticated, service_role TO authenticator;
 
 CREATE SCHEMA IF NOT EXISTS extensions;
 CREATE SCHEMA IF NOT EXISTS auth;
@@ -37,6 +44,7 @@ CREATE SCHEMA IF NOT EXISTS storage;
 CREATE SCHEMA IF NOT EXISTS realtime;
 CREATE SCHEMA IF NOT EXISTS graphql_public;
 CREATE SCHEMA IF NOT EXISTS supabase_migrations;
+CREATE SCHEMA IF NOT EXISTS supabase_functions;
 
 GRANT USAGE ON SCHEMA public, extensions, auth, storage, graphql_public TO anon, authenticated, service_role;
 
@@ -197,3 +205,27 @@ $shim$;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
+
+-- Database webhooks: triggers created in the dashboard (and dumped into remote_schema files) call
+-- supabase_functions.http_request(url, method, headers, params, timeout) through TG_ARGV. Here it
+-- only records the call, so the trigger exists and fires but nothing is sent.
+CREATE TABLE IF NOT EXISTS supabase_functions.hooks (
+  id bigserial PRIMARY KEY,
+  hook_table_id integer NOT NULL,
+  hook_name text NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  request_id bigint
+);
+
+CREATE OR REPLACE FUNCTION supabase_functions.http_request() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = supabase_functions
+  AS $$
+  BEGIN
+    INSERT INTO supabase_functions.hooks (hook_table_id, hook_name)
+    VALUES (TG_RELID::integer, TG_NAME);
+    IF TG_OP = 'DELETE' THEN
+      RETURN OLD;
+    END IF;
+    RETURN NEW;
+  END
+  $$;
