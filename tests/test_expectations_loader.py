@@ -476,8 +476,8 @@ def test_alternative_spellings_are_normalised(tmp_path: Path) -> None:
 
 
 def test_rule_level_off_is_read_as_text_not_boolean(tmp_path: Path) -> None:
-    spec = load(tmp_path, "rules:\n  duplicate_index: off\n  some_future_rule: warn\n")
-    assert spec.rules == {"duplicate_index": ("off", 2), "some_future_rule": ("warn", 3)}
+    spec = load(tmp_path, "rules:\n  duplicate_index: off\n  rls_without_policies: warn\n")
+    assert spec.rules == {"duplicate_index": ("off", 2), "rls_without_policies": ("warn", 3)}
 
 
 def test_grants_all_expands_per_object_kind(tmp_path: Path) -> None:

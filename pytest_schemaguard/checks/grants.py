@@ -1,13 +1,19 @@
 """Grant checks shared by tables, views and functions.
 
-A role's privileges are what it can actually do: direct grants plus whatever PUBLIC holds
-(functions are executable by PUBLIC by default, which is the usual surprise). A privilege that
-comes only through PUBLIC is reported as such, so the fix (REVOKE ... FROM PUBLIC) is obvious.
+A role's privileges are what it can actually do: its direct grants, plus what it inherits from
+the roles it is a member of (with INHERIT, transitively), plus whatever PUBLIC holds (functions
+are executable by PUBLIC by default, which is the usual surprise). A privilege that does not
+come from a direct grant is reported with where it comes from — ``(via PUBLIC)``, ``(via member
+of app_writer)`` — so the fix (REVOKE ... FROM PUBLIC, REVOKE app_writer FROM anon) is obvious.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from importlib import resources
+
+import psycopg
 
 from pytest_schemaguard.catalog.model import Privileges
 from pytest_schemaguard.checks.findings import Mismatch
@@ -15,28 +21,51 @@ from pytest_schemaguard.expectations.model import GrantExpectation
 
 _ORDER = ("select", "insert", "update", "delete", "truncate", "references", "trigger", "execute", "usage")
 
+Memberships = Mapping[str, frozenset[str]]
+"""Role -> every role whose privileges it inherits (through INHERIT memberships, transitively)."""
 
-def check_grants(expected: Iterable[GrantExpectation], privileges: Privileges) -> list[Mismatch]:
+
+def check_grants(
+    expected: Iterable[GrantExpectation], privileges: Privileges, memberships: Memberships | None = None
+) -> list[Mismatch]:
     """One mismatch per role whose effective privileges differ from the declared set."""
     mismatches = []
     for grant in expected:
-        message = _grant_difference(grant, privileges)
+        message = _grant_difference(grant, privileges, memberships or {})
         if message is not None:
             mismatches.append(Mismatch(f"grants {grant.role}", message, grant.line))
     return mismatches
 
 
-def _grant_difference(grant: GrantExpectation, privileges: Privileges) -> str | None:
+def privilege_sources(privileges: Privileges, role: str, memberships: Memberships) -> dict[str, frozenset[str]]:
+    """Where ``role``'s privileges come from: ``""`` (direct), an inherited role, or ``PUBLIC``.
+
+    A privilege is attributed to the first source that grants it, in that order, so each is
+    listed once.
+    """
+    if role.lower() == "public":
+        return {"PUBLIC": _held(privileges, "PUBLIC")}
+    sources: dict[str, frozenset[str]] = {"": _held(privileges, role)}
+    seen = set(sources[""])
+    for parent in sorted(memberships.get(role, ())):
+        sources[parent] = _held(privileges, parent) - seen
+        seen |= sources[parent]
+    sources["PUBLIC"] = _held(privileges, "PUBLIC") - seen
+    return {source: held for source, held in sources.items() if held or source == ""}
+
+
+def effective_privileges(privileges: Privileges, role: str, memberships: Memberships | None = None) -> frozenset[str]:
+    """Everything ``role`` can do on the object: direct, inherited and PUBLIC privileges."""
+    return frozenset().union(*privilege_sources(privileges, role, memberships or {}).values())
+
+
+def _grant_difference(grant: GrantExpectation, privileges: Privileges, memberships: Memberships) -> str | None:
     wanted = frozenset(p.lower() for p in grant.privileges)
-    if grant.role.lower() == "public":
-        direct, via_public = _held(privileges, "PUBLIC"), frozenset[str]()
-    else:
-        direct = _held(privileges, grant.role)
-        via_public = _held(privileges, "PUBLIC") - direct
-    if direct | via_public == wanted:
+    sources = privilege_sources(privileges, grant.role, memberships)
+    if frozenset().union(*sources.values()) == wanted:
         return None
     expected = privilege_list(wanted) if wanted else "no privileges"
-    return f"expected {expected}, found {_found(direct, via_public)}"
+    return f"expected {expected}, found {_found(sources)}"
 
 
 def _held(privileges: Privileges, role: str) -> frozenset[str]:
@@ -46,12 +75,18 @@ def _held(privileges: Privileges, role: str) -> frozenset[str]:
     return frozenset()
 
 
-def _found(direct: frozenset[str], via_public: frozenset[str]) -> str:
-    if direct and via_public:
-        return f"{privilege_list(direct)}, and {privilege_list(via_public)} (via PUBLIC)"
-    if via_public:
-        return f"{privilege_list(via_public)} (via PUBLIC)"
-    return privilege_list(direct) if direct else "none"
+def _found(sources: Mapping[str, frozenset[str]]) -> str:
+    parts = []
+    for source, held in sources.items():
+        if not held:
+            continue
+        if source == "":
+            parts.append(privilege_list(held))
+        elif source == "PUBLIC":
+            parts.append(f"{privilege_list(held)} (via PUBLIC)")
+        else:
+            parts.append(f"{privilege_list(held)} (via member of {source})")
+    return ", and ".join(parts) if parts else "none"
 
 
 def privilege_list(privileges: Iterable[str]) -> str:
@@ -64,3 +99,40 @@ def unexpected_grantees(declared: Iterable[GrantExpectation], privileges: Privil
     """Roles holding privileges that the YAML does not mention (the owner excepted)."""
     named = {g.role.lower() for g in declared}
     return sorted(role for role, held in privileges.items() if held and role.lower() not in named and role != owner)
+
+
+# -- role membership ---------------------------------------------------------------------------
+
+
+def read_memberships(conn: psycopg.Connection) -> dict[str, frozenset[str]]:
+    """Role -> roles it inherits privileges from, transitively, as the server decides INHERIT.
+
+    PostgreSQL 16 made INHERIT a property of each membership grant; before that it is the
+    member role's ``rolinherit``. Read in one query; the connection is left as found.
+    """
+    inherit = "m.inherit_option" if conn.info.server_version >= 160000 else "r.rolinherit"
+    query = resources.files("pytest_schemaguard.checks").joinpath("memberships.sql").read_text("utf-8")
+    idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    with conn.cursor() as cur:
+        rows = cur.execute(query.replace("{inherit}", inherit).encode()).fetchall()
+    if idle and not conn.autocommit:
+        conn.rollback()  # end the transaction psycopg opened for this read; a caller's stays open
+    return transitive_memberships((str(member), str(parent)) for member, parent in rows)
+
+
+def transitive_memberships(edges: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Close direct ``(member, role)`` inheritance edges: a member of a member inherits too."""
+    direct: dict[str, set[str]] = defaultdict(set)
+    for member, parent in edges:
+        direct[member].add(parent)
+    closed: dict[str, frozenset[str]] = {}
+    for member in direct:
+        seen: set[str] = set()
+        pending = list(direct[member])
+        while pending:
+            role = pending.pop()
+            if role not in seen and role != member:
+                seen.add(role)
+                pending.extend(direct.get(role, ()))
+        closed[member] = frozenset(seen)
+    return closed

@@ -9,6 +9,7 @@ and values outside an enumerated set all fail with the file, the line and what i
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +35,23 @@ from .model import (
     IndexExpectation,
     PolicyExpectation,
     ProjectSettings,
+    RuleOptOut,
     SchemaExhaustiveExpectation,
     SoftDeleteExpectation,
     TableExpectation,
     TriggerExpectation,
     ViewExpectation,
 )
-from .yamlnodes import Entry, Reader, compose_file, construct, describe, is_null, is_text, line_of
+from .yamlnodes import (
+    Entry,
+    Reader,
+    compose_file,
+    construct,
+    describe,
+    is_null,
+    is_text,
+    line_of,
+)
 
 T = TypeVar("T")
 
@@ -288,6 +299,41 @@ def grants_of(privileges: tuple[str, ...]) -> ValueReader:
     return read
 
 
+# -- rules and per-object opt-outs -------------------------------------------------------------
+
+
+def rule_names() -> tuple[str, ...]:
+    """The built-in rules, imported late: the rules package imports the checks, which import this model."""
+    from ..rules import RULES
+
+    return tuple(RULES)
+
+
+def read_rule_name(reader: Reader, entry: Entry, label: str) -> str:
+    names = rule_names()
+    if entry.key not in names:
+        message = f"unknown rule '{entry.key}' in {label}; known rules: {', '.join(sorted(names))}"
+        close = difflib.get_close_matches(entry.key, names, n=1)
+        reader.fail(entry.key_node, message + (f"; did you mean '{close[0]}'?" if close else ""))
+    return entry.key
+
+
+def read_ignore_rules(reader: Reader, node: Node, where: Where) -> tuple[RuleOptOut, ...]:
+    """``{rule_name: "why this object is an exception"}``: the reason is required."""
+    opt_outs = []
+    for entry in reader.entries(node, where.label, 'a mapping of rule name to the reason, e.g. {rule: "why"}'):
+        rule = read_rule_name(reader, entry, where.label)
+        label = f"the reason for ignoring rule '{rule}' in {where.owner}"
+        if is_null(entry.node) or (is_text(entry.node) and not str(entry.node.value).strip()):
+            reader.fail(
+                entry.node if not is_null(entry.node) else entry.key_node,
+                f"{label} is missing: write why this object is an exception, e.g. "
+                f'{rule}: "public lookup table, read-only"',
+            )
+        opt_outs.append(RuleOptOut(rule, reader.text(entry.node, label).strip(), entry.line))
+    return tuple(opt_outs)
+
+
 # -- tables ------------------------------------------------------------------------------------
 
 COLUMN_FIELDS = {
@@ -448,6 +494,7 @@ TABLE_FIELDS = {
     "grants": Field(grants_of(TABLE_PRIVILEGES)),
     "comment": Field(read_text, nullable=True),
     "exhaustive": Field(some_of(TABLE_ASPECTS), line_attr="exhaustive_line"),
+    "ignore_rules": Field(read_ignore_rules),
 }
 
 
@@ -463,6 +510,7 @@ MATERIALIZED_VIEW_FIELDS = {
     "columns": Field(read_names),
     "grants": Field(grants_of(TABLE_PRIVILEGES)),
     "comment": Field(read_text, nullable=True),
+    "ignore_rules": Field(read_ignore_rules),
 }
 # security_invoker exists for plain views only (PostgreSQL has no such option on materialized views).
 VIEW_FIELDS = {"security_invoker": Field(read_bool), **MATERIALIZED_VIEW_FIELDS}
@@ -499,6 +547,7 @@ FUNCTION_FIELDS = {
     "search_path": Field(read_sql, nullable=True, line_attr="search_path_line"),
     "volatility": Field(one_of(VOLATILITIES), line_attr="volatility_line"),
     "grants": Field(grants_of(FUNCTION_PRIVILEGES)),
+    "ignore_rules": Field(read_ignore_rules),
 }
 
 
@@ -520,7 +569,10 @@ def build_function(reader: Reader, entry: Entry, owner: str) -> FunctionExpectat
     return FunctionExpectation(name, entry.line, has_search_path="search_path" in values, **values)
 
 
-EXTENSION_FIELDS = {"schema": Field(read_text)}
+EXTENSION_FIELDS = {
+    "schema": Field(read_text),
+    "ignore_rules": Field(read_ignore_rules),
+}
 
 
 def read_extensions(reader: Reader, node: Node, where: Where) -> tuple[ExtensionExpectation, ...]:
@@ -581,9 +633,9 @@ def read_schema_exhaustive(
 
 
 def read_rules(reader: Reader, node: Node, where: Where) -> dict[str, tuple[str, int]]:
-    """Rule names are checked by the rules module (it knows them); only levels are checked here."""
+    """``rule: error | warn | off``; an unknown rule name fails at its line, listing the known rules."""
     return {
-        e.key: (reader.choice(e.node, f"rule '{e.key}'", RULE_LEVELS), e.line)
+        read_rule_name(reader, e, "'rules'"): (reader.choice(e.node, f"rule '{e.key}'", RULE_LEVELS), e.line)
         for e in reader.entries(node, where.label, "a mapping of rule name to error, warn or off")
     }
 

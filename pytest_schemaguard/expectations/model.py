@@ -129,6 +129,15 @@ class SoftDeleteExpectation:
 
 
 @dataclass(frozen=True)
+class RuleOptOut:
+    """``ignore_rules: {rule: "why"}`` under an object: that rule does not report this object."""
+
+    rule: str
+    reason: str  # required, non-empty: the next reader must know why
+    line: int
+
+
+@dataclass(frozen=True)
 class GrantExpectation:
     role: str
     privileges: frozenset[str]  # lower-case; empty means "exactly none"
@@ -157,6 +166,7 @@ class TableExpectation:
     comment: str | None = None
     exhaustive: tuple[str, ...] = ()  # aspects: columns, policies, indexes, triggers, checks, ...
     exhaustive_line: int | None = None
+    ignore_rules: tuple[RuleOptOut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +178,7 @@ class ViewExpectation:
     columns: tuple[str, ...] | None = None  # exact column names in order
     grants: tuple[GrantExpectation, ...] = ()
     comment: str | None = None
+    ignore_rules: tuple[RuleOptOut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,6 +206,7 @@ class FunctionExpectation:
     security_definer_line: int | None = None
     search_path_line: int | None = None
     volatility_line: int | None = None
+    ignore_rules: tuple[RuleOptOut, ...] = ()
 
     def line_of(self, aspect: str) -> int:
         return getattr(self, f"{aspect}_line", None) or self.line
@@ -205,6 +217,7 @@ class ExtensionExpectation:
     name: str
     line: int
     schema: str | None = None
+    ignore_rules: tuple[RuleOptOut, ...] = ()
 
 
 @dataclass(frozen=True)

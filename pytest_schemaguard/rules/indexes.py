@@ -1,0 +1,71 @@
+"""Rules about indexes: foreign keys nobody can look up quickly, and indexes that duplicate
+each other (each costs writes and storage, one of them is never used)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pytest_schemaguard.catalog.model import Constraint, Index, Table
+from pytest_schemaguard.rules.registry import Finding, RuleContext, register
+
+
+@register(
+    "unindexed_foreign_keys",
+    "foreign keys without an index on their columns",
+    supabase="warn",
+    postgres="warn",
+)
+def unindexed_foreign_keys(context: RuleContext) -> Iterator[Finding]:
+    for table in context.schema.tables.values():
+        for constraint in table.constraints_of("foreign_key"):
+            if constraint.columns and not _covered(constraint, table):
+                columns = ", ".join(constraint.columns)
+                yield Finding(
+                    "table",
+                    table.qualified_name,
+                    f"foreign key {constraint.name} ({columns}) has no index starting with its columns",
+                    f"CREATE INDEX ON {table.qualified_name} ({columns});",
+                )
+
+
+def _covered(constraint: Constraint, table: Table) -> bool:
+    """Some non-partial index has the key's columns as its leading columns (in any order)."""
+    wanted = set(constraint.columns)
+    width = len(constraint.columns)
+    return any(
+        index.predicate is None and set(index.columns[:width]) == wanted
+        for index in table.indexes.values()
+    )
+
+
+@register(
+    "duplicate_index",
+    "identical indexes on one table",
+    supabase="warn",
+    postgres="warn",
+)
+def duplicate_index(context: RuleContext) -> Iterator[Finding]:
+    for table in context.schema.tables.values():
+        for group in duplicate_groups(table):
+            keep, *drop = sorted(group, key=lambda i: (i.constraint is None, i.name))
+            names = ", ".join(i.name for i in (keep, *drop))
+            statements = " ".join(f"DROP INDEX {table.schema}.{i.name};" for i in drop)
+            yield Finding(
+                "table",
+                table.qualified_name,
+                f"indexes {names} are identical",
+                f"keep {keep.name}: {statements}",
+            )
+
+
+def duplicate_groups(table: Table) -> list[list[Index]]:
+    groups: dict[str, list[Index]] = {}
+    for index in table.indexes.values():
+        groups.setdefault(_shape(index), []).append(index)
+    return [group for _, group in sorted(groups.items()) if len(group) > 1]
+
+
+def _shape(index: Index) -> str:
+    """The index definition without its name: equal shapes are the same index."""
+    return re.sub(r"\bINDEX\s+(\S+|\"[^\"]+\")\s+ON\b", "INDEX ON", index.definition, count=1)
