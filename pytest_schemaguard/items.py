@@ -132,6 +132,8 @@ class ProvidedItem(SchemaguardItem):
 
     def __init__(self, *, spec: ItemSpec, **kwargs: Any) -> None:
         super().__init__(marker=spec.marker, **kwargs)
+        for marker in spec.extra_markers:
+            self.add_marker(marker)
         self.spec = spec
 
     def setup(self) -> None:

@@ -100,10 +100,25 @@ def yaml_line(pytester: pytest.Pytester, needle: str) -> int:
     return found[0]
 
 
+# These tests are about the structural items; rule and lint items have their own tests.
+NOT_RULES_OR_LINT = "not schemaguard_rule and not schemaguard_lint"
+RULE_AND_LINT_ITEMS = 11 + 3  # crm_small: the supabase-flavor rule[...] items and one lint[...] per migration
+
+
 def run(pytester: pytest.Pytester, admin_dsn: str | None, *args: str, **kwargs: Any) -> pytest.RunResult:
     """``pytest --schemaguard`` in-process; DSN mode unless ``admin_dsn`` is None."""
     dsn = [f"--schemaguard-dsn={admin_dsn}"] if admin_dsn else []
-    return pytester.runpytest("--schemaguard", *dsn, *QUIET, *args, **kwargs)
+    return pytester.runpytest("--schemaguard", *dsn, *QUIET, *only_structure(args), **kwargs)
+
+
+def only_structure(args: tuple[str, ...]) -> list[str]:
+    """Add the rule/lint deselection to the run's own ``-m`` expression, or as one of its own."""
+    args_list = list(args)
+    if "-m" in args_list:
+        at = args_list.index("-m") + 1
+        args_list[at] = f"({args_list[at]}) and {NOT_RULES_OR_LINT}"
+        return args_list
+    return ["-m", NOT_RULES_OR_LINT, *args_list]
 
 
 def esc(text: str) -> str:
@@ -594,7 +609,7 @@ def test_bad_yaml_value_and_yaml_syntax_error(pytester, project, admin_dsn):
 
 def test_k_selects_by_object_name(pytester, project, admin_dsn):
     result = run(pytester, admin_dsn, "-v", "-k", "organizations")
-    result.assert_outcomes(passed=3, deselected=9)
+    result.assert_outcomes(passed=3, deselected=9 + RULE_AND_LINT_ITEMS)
     result.stdout.fnmatch_lines(
         [
             f"{YAML}::migration[[]20250101000000_organizations.sql[]] PASSED*",
@@ -606,14 +621,14 @@ def test_k_selects_by_object_name(pytester, project, admin_dsn):
 
 def test_marker_selects_only_migration_items(pytester, project, admin_dsn):
     result = run(pytester, admin_dsn, "-v", "-m", "schemaguard_migration")
-    result.assert_outcomes(passed=4, deselected=8)
+    result.assert_outcomes(passed=4, deselected=8 + RULE_AND_LINT_ITEMS)
     result.stdout.fnmatch_lines([f"{YAML}::{esc(name)} PASSED*" for name in CLEAN_ITEMS[:4]])
 
 
 def test_marker_not_schemaguard_selects_none_of_ours(pytester, project, admin_dsn):
     pytester.makepyfile(test_plain="def test_plain():\n    assert True\n")
     result = run(pytester, admin_dsn, "-v", "-m", "not schemaguard")
-    result.assert_outcomes(passed=1, deselected=12)
+    result.assert_outcomes(passed=1, deselected=12 + RULE_AND_LINT_ITEMS)
     result.stdout.fnmatch_lines(["test_plain.py::test_plain PASSED*"])
 
 
@@ -664,7 +679,7 @@ def test_plugin_is_inert_without_the_flag(pytester, project):
 
 def test_ini_key_enables_the_plugin(pytester, project, admin_dsn):
     pytester.makeini("[pytest]\nschemaguard = true\n")
-    result = pytester.runpytest(f"--schemaguard-dsn={admin_dsn}", *QUIET)
+    result = pytester.runpytest(f"--schemaguard-dsn={admin_dsn}", *QUIET, *only_structure(()))
     result.assert_outcomes(passed=12)
 
 
@@ -672,7 +687,7 @@ def test_ini_dsn_and_env_precedence(pytester, project, admin_dsn, monkeypatch):
     # ini names an unreachable server, the environment a working one: the environment wins.
     pytester.makeini("[pytest]\nschemaguard = true\nschemaguard_dsn = postgresql://nobody@127.0.0.1:1/postgres\n")
     monkeypatch.setenv("SCHEMAGUARD_DSN", admin_dsn)
-    result = pytester.runpytest(*QUIET)
+    result = pytester.runpytest(*QUIET, *only_structure(()))
     result.assert_outcomes(passed=12)
 
 
@@ -740,7 +755,8 @@ def test_collect_only_lists_ids_without_building(pytester, project, admin_dsn, n
     recorder = DatabaseRecorder(admin_dsn)
     result = run(pytester, admin_dsn, "--collect-only", "-q", plugins=[recorder])
     assert result.ret == pytest.ExitCode.OK
-    result.stdout.fnmatch_lines([f"{YAML}::{esc(name)}" for name in CLEAN_ITEMS] + ["12 tests collected*"])
+    collected = f"12/{12 + RULE_AND_LINT_ITEMS} tests collected ({RULE_AND_LINT_ITEMS} deselected)*"
+    result.stdout.fnmatch_lines([f"{YAML}::{esc(name)}" for name in CLEAN_ITEMS] + [collected])
     assert "migration(s) applied" not in result.stdout.str()
     assert recorder.during == before  # no database was created, not even briefly
 

@@ -29,7 +29,8 @@ class ItemSpec:
 
     name: str
     check: Callable[[SchemaguardSession], str | None]  # failure text, or None when it passes
-    marker: str = "schemaguard"  # an extra marker, e.g. "schemaguard_drift"
+    marker: str = "schemaguard"  # its family: "schemaguard_migration", "schemaguard_drift", ...
+    extra_markers: tuple[str, ...] = ()  # finer selection, e.g. ("schemaguard_lint",)
     needs_database: bool = True  # if True, a failed build makes this item an error, not a failure
     path: Path | None = None  # the file the item stands for (for reports); default the YAML file
     line: int | None = None  # its YAML line, if declared there

@@ -62,10 +62,11 @@ def provide(session: SchemaguardSession) -> Iterable[ItemSpec]:
         targets = lint_targets(session)
     except SchemaguardError as exc:
         message = f"lint: cannot tell which migrations are new: {exc}"
-        return [ItemSpec("lint", lambda _s: message, marker="schemaguard_migration", needs_database=False)]
+        return [ItemSpec("lint", lambda _s: message, marker="schemaguard_migration",
+                         extra_markers=("schemaguard_lint",), needs_database=False)]
     return [
-        ItemSpec(f"lint[{m.name}]", _checker(m, targets), marker="schemaguard_migration", needs_database=False,
-                 path=m.path)
+        ItemSpec(f"lint[{m.name}]", _checker(m, targets), marker="schemaguard_migration",
+                 extra_markers=("schemaguard_lint",), needs_database=False, path=m.path)
         for m in project.migrations.migrations
         if targets is None or m.name in targets
     ]

@@ -32,7 +32,8 @@ def provide(session: SchemaguardSession) -> Iterable[ItemSpec]:
         return []
     levels = rule_levels(session.expectations, session.project.flavor)
     return [
-        ItemSpec(f"rule[{name}]", functools.partial(check_rule, name, level), line=level.line)
+        ItemSpec(f"rule[{name}]", functools.partial(check_rule, name, level), marker="schemaguard_rule",
+                 line=level.line)
         for name, level in levels.items()
         if level.value != "off"
     ]

@@ -16,3 +16,6 @@ alter table public.organizations enable row level security;
 
 create policy organizations_select_own on public.organizations
   for select to authenticated using (owner_id = (select auth.uid()));
+
+-- Foreign keys want an index on the referencing side (deletes in auth.users cascade here).
+create index organizations_owner_id_idx on public.organizations (owner_id);
