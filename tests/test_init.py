@@ -29,6 +29,13 @@ def test_round_trip_on_crm_small_then_a_mutation_fails(
 ) -> None:
     copy_project(pytester.path)
     (pytester.path / "schema_expectations.yml").unlink()
+    (pytester.path / "supabase/migrations/20250104000000_links.sql").write_text(
+        "create table public.org_links (id bigint primary key,"
+        " organization_id bigint references public.organizations);\n"
+        "alter table public.org_links enable row level security;\n"
+        "create policy org_links_read on public.org_links for select to authenticated using (true);\n",
+        encoding="utf-8",
+    )  # an unindexed foreign key: a rule the database breaks today
     assert init(pytester.path, admin_dsn) == 0
     assert "schemaguard init: wrote " in capsys.readouterr().out
     written = (pytester.path / "schema_expectations.yml").read_text(encoding="utf-8")
@@ -39,13 +46,13 @@ def test_round_trip_on_crm_small_then_a_mutation_fails(
     assert "    # grants: {anon: [all], authenticated: [all]}" in written
     assert "  organizations_summary: {security_invoker: true, columns: [id, name, nb_deals]}\n" in written
     assert "  deal_stage: [lead, qualified, won, lost]\n" in written
-    assert "  unindexed_foreign_keys:         warn   # broken today by public.organizations\n" in written
+    assert "  unindexed_foreign_keys:         warn   # broken today by public.org_links\n" in written
 
     result = run(pytester, admin_dsn)
     assert result.ret == 0, result.stdout.str()
     assert set(result.parseoutcomes()) == {"passed"}
 
-    (pytester.path / "supabase/migrations/20250104000000_drop_amount.sql").write_text(
+    (pytester.path / "supabase/migrations/20250105000000_drop_amount.sql").write_text(
         "alter table public.deals drop column amount;\n", encoding="utf-8"
     )
     result = run(pytester, admin_dsn, "-k", "deals")

@@ -411,7 +411,7 @@ def test_opt_out_of_an_unknown_rule(tmp_path: Path) -> None:
 
 
 NOTES = """\
-create table public.notes (id bigint primary key, body text);
+create table public.notes (id bigint primary key, body text, org_id bigint references public.organizations);
 create view public.notes_view as select id from public.notes;
 """
 
@@ -435,8 +435,8 @@ def test_rule_items_fail_for_errors_and_list_warnings_in_the_summary(
     ])
     result.stdout.fnmatch_lines([
         "*schemaguard warnings*",
-        "rule unindexed_foreign_keys: public.organizations: foreign key organizations_owner_id_fkey (owner_id)"
-        " has no index starting with its columns; fix: CREATE INDEX ON public.organizations (owner_id);",
+        "rule unindexed_foreign_keys: public.notes: foreign key notes_org_id_fkey (org_id)"
+        " has no index starting with its columns; fix: CREATE INDEX ON public.notes (org_id);",
     ])
     result.stdout.fnmatch_lines([f"FAILED schema_expectations.yml::{esc('rule[security_definer_view]')}*"])
 

@@ -207,6 +207,9 @@ class Schema:
     extensions: Mapping[str, Extension] = field(default_factory=dict)  # keyed by extension name
     schemas: tuple[str, ...] = ()  # user schemas that were read
     server_version_num: int = 0
+    # Role -> roles whose privileges it inherits (INHERIT memberships, transitively). Roles are
+    # cluster-wide, so this is not part of what two databases are compared on.
+    role_memberships: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def table(self, name: str) -> Table:
         """The table called ``name`` (unqualified means ``public``); KeyError names what exists."""

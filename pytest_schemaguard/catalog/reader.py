@@ -84,6 +84,7 @@ QUERY_NAMES: tuple[str, ...] = (
     "policies",
     "enums",
     "functions",
+    "memberships",
 )
 """The catalog queries, one ``queries/<name>.sql`` file each; every one covers the whole database."""
 
@@ -232,6 +233,7 @@ def _build_schema(rows: Mapping[str, list[DictRow]]) -> Schema:
         extensions=_sorted_by_key({e.name: e for e in extensions}),
         schemas=tuple(sorted(database["schemas"])),
         server_version_num=database["server_version_num"],
+        role_memberships={row["member"]: frozenset(row["roles"]) for row in rows["memberships"]},
     )
 
 

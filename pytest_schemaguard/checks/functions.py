@@ -82,7 +82,7 @@ def check_function(expected: FunctionExpectation, schema: Schema, normaliser: No
         "volatility": _word_difference(expected.volatility, function.volatility),
     }
     mismatches = [Mismatch(aspect, m, expected.line_of(aspect)) for aspect, m in messages.items() if m]
-    mismatches += check_grants(expected.grants, function.privileges)
+    mismatches += check_grants(expected.grants, function.privileges, schema.role_memberships)
     return ObjectReport("function", resolved.name, expected.line, tuple(mismatches))
 
 

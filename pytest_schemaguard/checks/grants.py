@@ -9,11 +9,7 @@ of app_writer)`` — so the fix (REVOKE ... FROM PUBLIC, REVOKE app_writer FROM 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from importlib import resources
-
-import psycopg
 
 from pytest_schemaguard.catalog.model import Privileges
 from pytest_schemaguard.checks.findings import Mismatch
@@ -102,37 +98,3 @@ def unexpected_grantees(declared: Iterable[GrantExpectation], privileges: Privil
 
 
 # -- role membership ---------------------------------------------------------------------------
-
-
-def read_memberships(conn: psycopg.Connection) -> dict[str, frozenset[str]]:
-    """Role -> roles it inherits privileges from, transitively, as the server decides INHERIT.
-
-    PostgreSQL 16 made INHERIT a property of each membership grant; before that it is the
-    member role's ``rolinherit``. Read in one query; the connection is left as found.
-    """
-    inherit = "m.inherit_option" if conn.info.server_version >= 160000 else "r.rolinherit"
-    query = resources.files("pytest_schemaguard.checks").joinpath("memberships.sql").read_text("utf-8")
-    idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-    with conn.cursor() as cur:
-        rows = cur.execute(query.replace("{inherit}", inherit).encode()).fetchall()
-    if idle and not conn.autocommit:
-        conn.rollback()  # end the transaction psycopg opened for this read; a caller's stays open
-    return transitive_memberships((str(member), str(parent)) for member, parent in rows)
-
-
-def transitive_memberships(edges: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
-    """Close direct ``(member, role)`` inheritance edges: a member of a member inherits too."""
-    direct: dict[str, set[str]] = defaultdict(set)
-    for member, parent in edges:
-        direct[member].add(parent)
-    closed: dict[str, frozenset[str]] = {}
-    for member in direct:
-        seen: set[str] = set()
-        pending = list(direct[member])
-        while pending:
-            role = pending.pop()
-            if role not in seen and role != member:
-                seen.add(role)
-                pending.extend(direct.get(role, ()))
-        closed[member] = frozenset(seen)
-    return closed

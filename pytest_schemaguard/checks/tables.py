@@ -27,7 +27,7 @@ def check_table(expected: TableExpectation, schema: Schema, normaliser: Normalis
         *policies.check_policies(expected, table, normaliser),
         *features.check_full_text_search(expected.full_text_search, table),
         *features.check_soft_delete(expected.soft_delete, table),
-        *check_grants(expected.grants, table.privileges),
+        *check_grants(expected.grants, table.privileges, schema.role_memberships),
         *exhaustive.check_table_exhaustive(expected, table, normaliser),
     ]
     return ObjectReport("table", name, expected.line, by_line(found))

@@ -22,7 +22,7 @@ def check_view(expected: ViewExpectation, schema: Schema) -> ObjectReport:
         *_check_security_invoker(expected, view),
         *_check_columns(expected, view),
         *_check_comment(expected, view),
-        *check_grants(expected.grants, view.privileges),
+        *check_grants(expected.grants, view.privileges, schema.role_memberships),
     ]
     return ObjectReport(kind, name, expected.line, tuple(mismatches))
 

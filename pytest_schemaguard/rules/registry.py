@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -43,19 +43,14 @@ class RuleContext:
     schema: Schema
     exposed_schemas: tuple[str, ...] = DEFAULT_EXPOSED_SCHEMAS
     conn: psycopg.Connection | None = None
-    _memberships: Mapping[str, frozenset[str]] | None = field(default=None, repr=False)
 
     def is_exposed(self, schema: str) -> bool:
         return schema in self.exposed_schemas
 
     @property
     def memberships(self) -> Mapping[str, frozenset[str]]:
-        """Role -> roles whose privileges it inherits; empty without a connection."""
-        if self._memberships is None:
-            from pytest_schemaguard.checks.grants import read_memberships
-
-            self._memberships = read_memberships(self.conn) if self.conn is not None else {}
-        return self._memberships
+        """Role -> roles whose privileges it inherits (read with the snapshot)."""
+        return self.schema.role_memberships
 
 
 Check = Callable[[RuleContext], Iterable[Finding]]
