@@ -84,11 +84,26 @@ def _checker(migration: Migration, targets: set[str] | None):  # type: ignore[no
                             failed=observer.failed,
                             not_analysed=[] if catalogs and catalogs.after else [migration.name])
         failing = strict and any(f.level == ERROR for f in findings)
+        covered = _covered_by_rules(session) if not strict else set()
         for finding in findings:
-            if not (failing and finding.level == ERROR):
+            if not (failing and finding.level == ERROR) and finding.rule not in covered:
                 session.warnings.append(f"lint {finding.headline()}")
         if failing:
             return f"{migration.name}: {summary(findings)}\n{render_file(result, migration.name)}"
         return None
 
     return check
+
+
+# Lint rules that say the same as a schema rule about the final schema. When the whole history
+# is linted as warnings, the schema rule's report (about what the database has now) is the one
+# worth reading; in pre-merge/lock mode the lint finding points at the new migration and stays.
+_SAME_AS_SCHEMA_RULE = {"foreign_key_without_index": "unindexed_foreign_keys"}
+
+
+def _covered_by_rules(session: SchemaguardSession) -> set[str]:
+    from ..rules.evaluate import rule_levels
+
+    assert session.expectations is not None and session.project is not None
+    levels = rule_levels(session.expectations, session.project.flavor)
+    return {lint for lint, rule in _SAME_AS_SCHEMA_RULE.items() if levels[rule].value != "off"}
