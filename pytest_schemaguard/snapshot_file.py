@@ -223,7 +223,7 @@ def render_snapshot(project: Project, snapshot_name: str, body: str) -> str:
         source_name = str(source)
     header = (
         f"-- {snapshot_name}: the schema {source_name} builds ({len(migrations)} migrations, "
-        f"{len(project.seeds)} seed files; {project.flavor} flavor).\n"
+        f"{len(project.seeds)} seed file(s); {project.flavor} flavor).\n"
         "-- Written by pytest-schemaguard; do not edit by hand. Regenerate it with `schemaguard snapshot`\n"
         "-- or `pytest --schemaguard --schemaguard-update`.\n"
         f"-- schemaguard-inputs: sha256:{inputs_hash(project)}\n"

@@ -38,6 +38,7 @@ def copy_project(destination: Path, case: str = "crm_small") -> Path:
     if case == "root":
         shutil.copytree(REPO_ROOT / "supabase", destination / "supabase", dirs_exist_ok=True)
         shutil.copy(REPO_ROOT / YAML, destination / YAML)
+        shutil.copy(REPO_ROOT / "schema.sql", destination / "schema.sql")  # the example's project.snapshot
     else:
         shutil.copytree(EXAMPLES / case, destination, dirs_exist_ok=True)
     return destination

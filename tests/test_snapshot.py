@@ -22,7 +22,7 @@ def test_snapshot_command_is_deterministic_and_detects_staleness(tmp_path, capsy
     assert out.startswith("wrote schema.sql (")
     first = (root / "schema.sql").read_bytes()
     text = first.decode()
-    assert text.startswith("-- schema.sql: the schema supabase/migrations builds (3 migrations, 1 seed files;")
+    assert text.startswith("-- schema.sql: the schema supabase/migrations builds (3 migrations, 1 seed file(s);")
     assert "-- schemaguard-inputs: sha256:" in text.splitlines()[3]
     for kept in ("CREATE TABLE public.deals (", "ADD CONSTRAINT organizations_name_active_excl EXCLUDE USING gist",
                  "CREATE VIEW public.organizations_summary WITH (security_invoker='true')",
