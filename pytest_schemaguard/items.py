@@ -15,8 +15,8 @@ import pytest
 
 from .checks.findings import ObjectReport
 from .errors import SchemaguardError
-from .migrations import naming_problems
-from .providers import ItemSpec, discover_providers
+from .migrations import Migration, naming_problems
+from .providers import ItemSpec, discover_migration_checks, discover_providers
 from .session import DatabaseUnavailable, SchemaguardSession
 
 SESSION_KEY = pytest.StashKey[SchemaguardSession]()
@@ -46,7 +46,7 @@ class ExpectationsFile(pytest.File):
             yield MigrationItem.from_parent(self, name=f"seed[{seed.name}]", step=seed.name, path_=seed)
         for kind, name, line in session.expectations.declared_objects():
             yield ObjectItem.from_parent(self, name=f"{kind}[{name}]", kind=kind, object_name=name, line=line)
-        for _, provide in discover_providers():
+        for provide in discover_providers():
             for spec in provide(session):
                 yield ProvidedItem.from_parent(self, name=spec.name, spec=spec)
 
@@ -85,8 +85,19 @@ class MigrationItem(SchemaguardItem):
             pytest.skip(f"not applied: database build failed at {failed.name if failed else '?'}")
         if outcome.failure is not None:
             raise SchemaguardFailure(outcome.failure.render())
-        if self.problems:
-            raise SchemaguardFailure("\n".join(f"{self.step}: {p}" for p in self.problems))
+        failures = [f"{self.step}: {p}" for p in self.problems]
+        migration = self._migration()
+        if migration is not None:
+            session = _session(self)
+            failures += [f for check in discover_migration_checks() if (f := check(session, migration))]
+        if failures:
+            raise SchemaguardFailure("\n".join(failures))
+
+    def _migration(self) -> Migration | None:
+        """The migration this item stands for; None for a seed file."""
+        project = _session(self).project
+        assert project is not None
+        return next((m for m in project.migrations.migrations if m.name == self.step), None)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.step_path, None, self.name
@@ -132,8 +143,6 @@ class ProvidedItem(SchemaguardItem):
 
     def __init__(self, *, spec: ItemSpec, **kwargs: Any) -> None:
         super().__init__(marker=spec.marker, **kwargs)
-        for marker in spec.extra_markers:
-            self.add_marker(marker)
         self.spec = spec
 
     def setup(self) -> None:

@@ -29,7 +29,6 @@ MARKERS = {
     "schemaguard_behaviour": "a behavioural check run with Hypothesis",
     "schemaguard_drift": "drift against a snapshot or a live database",
     "schemaguard_rule": "a built-in database rule (rls_enabled_on_exposed_tables, ...)",
-    "schemaguard_lint": "lint findings of one migration file",
 }
 
 

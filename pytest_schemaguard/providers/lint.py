@@ -1,4 +1,4 @@
-"""Items ``lint[<migration file>]``: each linted migration's findings (see ``pytest_schemaguard.lint``).
+"""Lint as part of each ``migration[<file>]`` item (see ``pytest_schemaguard.lint``).
 
 Which files: the new ones (not at ``--schemaguard-base``, or not in the lock file). With
 neither, every file is linted but findings are only warnings, so an old history with old drops
@@ -7,15 +7,12 @@ does not fail forever. Warn/info findings always go to the terminal summary's wa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from ..errors import SchemaguardError
 from ..lint.rules import ERROR
 from ..lint.run import LintResult, lint_file, render_file, replay, summary
 from ..lint.semantic import LintObserver, exposed_schemas
 from ..migrations import Migration
 from ..session import SchemaguardSession
-from . import ItemSpec
 
 
 def lint_targets(session: SchemaguardSession) -> set[str] | None:
@@ -54,45 +51,36 @@ def session_observer(session: SchemaguardSession, targets: set[str] | None) -> L
     return observer
 
 
-def provide(session: SchemaguardSession) -> Iterable[ItemSpec]:
-    project = session.project
-    if project is None:
-        return []
-    try:
-        targets = lint_targets(session)
-    except SchemaguardError as exc:
-        message = f"lint: cannot tell which migrations are new: {exc}"
-        return [ItemSpec("lint", lambda _s: message, marker="schemaguard_migration",
-                         extra_markers=("schemaguard_lint",), needs_database=False)]
-    return [
-        ItemSpec(f"lint[{m.name}]", _checker(m, targets), marker="schemaguard_migration",
-                 extra_markers=("schemaguard_lint",), needs_database=False, path=m.path)
-        for m in project.migrations.migrations
-        if targets is None or m.name in targets
-    ]
-
-
-def _checker(migration: Migration, targets: set[str] | None):  # type: ignore[no-untyped-def]
-    def check(session: SchemaguardSession) -> str | None:
-        assert session.project is not None
-        observer = session_observer(session, targets)
-        exposed = exposed_schemas(session.project.supabase_config, session.project.flavor)
-        findings = lint_file(migration, observer, exposed)
-        strict = targets is not None
-        catalogs = observer.catalogs.get(migration.name)
-        result = LintResult(linted=[migration.name], findings={migration.name: findings}, strict=strict,
-                            failed=observer.failed,
-                            not_analysed=[] if catalogs and catalogs.after else [migration.name])
-        failing = strict and any(f.level == ERROR for f in findings)
-        covered = _covered_by_rules(session) if not strict else set()
-        for finding in findings:
-            if not (failing and finding.level == ERROR) and finding.rule not in covered:
-                session.warnings.append(f"lint {finding.headline()}")
-        if failing:
-            return f"{migration.name}: {summary(findings)}\n{render_file(result, migration.name)}"
-        return None
-
-    return check
+def check_migration(session: SchemaguardSession, migration: Migration) -> str | None:
+    """Lint one applied migration: error-level findings of a new file fail its ``migration[...]``
+    item (SPEC §4); everything else, and every finding when no file counts as new, is a warning."""
+    assert session.project is not None
+    prepared = _observer(session)
+    if prepared is not None:
+        targets = prepared.targets  # decided once, before the build (git is asked only then)
+    else:
+        try:
+            targets = lint_targets(session)
+        except SchemaguardError:
+            return None  # the premerge / lock items say what is wrong with the base or the lock file
+    if targets is not None and migration.name not in targets:
+        return None  # already applied elsewhere: linting it now would only repeat old news
+    observer = session_observer(session, targets)
+    exposed = exposed_schemas(session.project.supabase_config, session.project.flavor)
+    findings = lint_file(migration, observer, exposed)
+    strict = targets is not None
+    catalogs = observer.catalogs.get(migration.name)
+    result = LintResult(linted=[migration.name], findings={migration.name: findings}, strict=strict,
+                        failed=observer.failed,
+                        not_analysed=[] if catalogs and catalogs.after else [migration.name])
+    failing = strict and any(f.level == ERROR for f in findings)
+    covered = _covered_by_rules(session) if not strict else set()
+    for finding in findings:
+        if not (failing and finding.level == ERROR) and finding.rule not in covered:
+            session.warnings.append(f"lint {finding.headline()}")
+    if failing:
+        return f"lint: {summary(findings)}\n{render_file(result, migration.name)}"
+    return None
 
 
 # Lint rules that say the same as a schema rule about the final schema. When the whole history
