@@ -20,6 +20,7 @@ from .fixtures import (  # noqa: F401  (fixtures are found by name in this modul
 )
 from .items import SESSION_KEY, ExpectationsFile, SchemaguardItem
 from .providers import discover_preparers
+from .server import parse_dsn
 from .session import SchemaguardSession
 
 MARKERS = {
@@ -117,6 +118,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             f"{where} {guard.server.info.display()} (started in {guard.server_seconds:.2f}s)"
         )
         lines += [f"schemaguard warning: {w}" for w in guard.warnings]
+    if guard.settings.live_dsn:
+        try:
+            shown = parse_dsn(guard.settings.live_dsn, what="--schemaguard-live-dsn").display()
+        except SchemaguardError:
+            shown = "(invalid; see the drift[live] item)"
+        lines.append(f"schemaguard: live database {shown}, opened read-only, never written")
     return lines
 
 

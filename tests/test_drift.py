@@ -233,3 +233,14 @@ def test_diff_command_input_errors_exit_2(project, admin_dsn, capsys):
     assert err.startswith("schemaguard diff: Could not connect to the live database "
                           "postgresql://postgres@127.0.0.1:1/postgres (--live-dsn):")
     assert SECRET not in err
+
+
+def test_header_names_the_live_database_without_its_password(pytester: pytest.Pytester, admin_dsn: str) -> None:
+    shutil.copytree(EXAMPLE, pytester.path, dirs_exist_ok=True)
+    live = "postgresql://postgres:hunter2@127.0.0.1:1/live_db"
+    result = pytester.runpytest("--schemaguard", f"--schemaguard-dsn={admin_dsn}", f"--schemaguard-live-dsn={live}",
+                                "-p", "no:cacheprovider", "-k", "drift")
+    result.stdout.fnmatch_lines(
+        ["schemaguard: live database postgresql://postgres@127.0.0.1:1/live_db, opened read-only*"]
+    )
+    assert "hunter2" not in result.stdout.str()
