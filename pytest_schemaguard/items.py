@@ -41,7 +41,8 @@ class ExpectationsFile(pytest.File):
         naming = naming_problems(project.migrations, project.settings.naming)
         for migration in project.migrations.migrations:
             yield MigrationItem.from_parent(self, name=f"migration[{migration.name}]", step=migration.name,
-                                            path_=migration.path, problems=tuple(naming.get(migration.name, ())))
+                                            path_=migration.path, migration=migration,
+                                            problems=tuple(naming.get(migration.name, ())))
         for seed in project.seeds:
             yield MigrationItem.from_parent(self, name=f"seed[{seed.name}]", step=seed.name, path_=seed)
         for kind, name, line in session.expectations.declared_objects():
@@ -67,14 +68,25 @@ class SchemaguardItem(pytest.Item):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo, style=style))
 
+    def require_database(self) -> None:
+        """A broken build is reported once, on the migration that broke it; an item that needs the
+        database is then an error of one line, not one more failure in a cascade."""
+        try:
+            _session(self).require_database()
+        except DatabaseUnavailable as exc:
+            # pytrace=False: pytest renders only the message, without building a traceback first.
+            pytest.fail(str(exc), pytrace=False)
+
 
 class MigrationItem(SchemaguardItem):
     """Passes when the file applied cleanly; fails with file:line, statement and PostgreSQL's error."""
 
-    def __init__(self, *, step: str, path_: Path, problems: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init__(self, *, step: str, path_: Path, migration: Migration | None = None,
+                 problems: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(marker="schemaguard_migration", **kwargs)
         self.step = step
         self.step_path = path_
+        self.migration = migration  # None for a seed file
         self.problems = problems  # static findings about the file itself (naming, duplicates)
 
     def runtest(self) -> None:
@@ -86,18 +98,11 @@ class MigrationItem(SchemaguardItem):
         if outcome.failure is not None:
             raise SchemaguardFailure(outcome.failure.render())
         failures = [f"{self.step}: {p}" for p in self.problems]
-        migration = self._migration()
-        if migration is not None:
+        if self.migration is not None:
             session = _session(self)
-            failures += [f for check in discover_migration_checks() if (f := check(session, migration))]
+            failures += [f for check in discover_migration_checks() if (f := check(session, self.migration))]
         if failures:
             raise SchemaguardFailure("\n".join(failures))
-
-    def _migration(self) -> Migration | None:
-        """The migration this item stands for; None for a seed file."""
-        project = _session(self).project
-        assert project is not None
-        return next((m for m in project.migrations.migrations if m.name == self.step), None)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.step_path, None, self.name
@@ -107,20 +112,13 @@ class ObjectItem(SchemaguardItem):
     """One declared object; fails with every mismatch found, each with its YAML line."""
 
     def __init__(self, *, kind: str, object_name: str, line: int | None, **kwargs: Any) -> None:
-        super().__init__(marker="schemaguard_behaviour" if kind == "behaviour" else "schemaguard_structure",
-                         **kwargs)
+        super().__init__(marker="schemaguard_structure", **kwargs)
         self.kind = kind
         self.object_name = object_name
         self.line = line
 
     def setup(self) -> None:
-        # A broken build is reported once, on the migration that broke it; here it is an error
-        # of one line rather than a cascade of failures.
-        try:
-            _session(self).require_database()
-        except DatabaseUnavailable as exc:
-            # pytrace=False: pytest renders only the message, without building a traceback first.
-            pytest.fail(str(exc), pytrace=False)
+        self.require_database()
 
     def runtest(self) -> None:
         report = self.report()
@@ -146,12 +144,8 @@ class ProvidedItem(SchemaguardItem):
         self.spec = spec
 
     def setup(self) -> None:
-        if not self.spec.needs_database:
-            return
-        try:
-            _session(self).require_database()
-        except DatabaseUnavailable as exc:
-            pytest.fail(str(exc), pytrace=False)
+        if self.spec.needs_database:
+            self.require_database()
 
     def runtest(self) -> None:
         failure = self.spec.check(_session(self))

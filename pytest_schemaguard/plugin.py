@@ -95,7 +95,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not isinstance(item, SchemaguardItem) or call.excinfo is None:
         return report
     if report.skipped and isinstance(report.longrepr, tuple):
-        # A skip points at the file the item stands for, not at the plugin line that skipped it.
         path, line, _ = item.reportinfo()
         report.longrepr = (str(path), (line or 0) + 1, report.longrepr[2])
     return report
@@ -117,7 +116,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             f" | {guard.project.flavor} | {applied} of {total} migration(s) applied, {status} | "
             f"{where} {guard.server.info.display()} (started in {guard.server_seconds:.2f}s)"
         )
-        lines += [f"schemaguard warning: {w}" for w in guard.warnings]
+        lines += [f"schemaguard warning: {w}" for w in guard.build_warnings]
     if guard.settings.live_dsn:
         try:
             shown = parse_dsn(guard.settings.live_dsn, what="--schemaguard-live-dsn").display()

@@ -49,7 +49,8 @@ class SchemaguardSession:
     server_seconds: float = 0.0
     _schema: Schema | None = None
     _reports: dict[tuple[str, str], ObjectReport] | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # everything for the terminal summary
+    build_warnings: list[str] = field(default_factory=list)  # the build's own, also shown in the header
     scratch: list[ThrowawayDatabase] = field(default_factory=list)
     observers: list[BuildObserver] = field(default_factory=list)  # e.g. semantic lint; add before the build
 
@@ -84,8 +85,8 @@ class SchemaguardSession:
         self.server_seconds = time.perf_counter() - started
         self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
         self.build = build_project(self.conn, self.project, seeds=self.project.seeds, observers=self.observers)
-        self.warnings.extend(self.build.warnings)
-        self.warnings.extend(self._version_warnings())
+        self.build_warnings = [*self.build.warnings, *self._version_warnings()]
+        self.warnings.extend(self.build_warnings)
         return self.build
 
     def _version_warnings(self) -> list[str]:
