@@ -18,12 +18,8 @@ from .server import ConnectionInfo
 from .session import SchemaguardSession
 
 
-def _guard(request: pytest.FixtureRequest) -> SchemaguardSession:
-    return request.config.stash[SESSION_KEY]
-
-
 def _built(request: pytest.FixtureRequest) -> SchemaguardSession:
-    guard = _guard(request)
+    guard = request.config.stash[SESSION_KEY]
     try:
         guard.require_database()
     except SchemaguardError as exc:
