@@ -63,11 +63,15 @@ class Index:
     constraint: str | None = None  # name of the constraint that owns this index, if any
 
 
+TRIGGER_EVENTS: tuple[str, ...] = ("insert", "update", "delete", "truncate")
+"""Every trigger event, in the order ``CREATE TRIGGER`` documents them and the snapshot lists them."""
+
+
 @dataclass(frozen=True)
 class Trigger:
     name: str
     timing: str  # "before" | "after" | "instead of"
-    events: tuple[str, ...]  # subset of ("insert", "update", "delete", "truncate"), in that order
+    events: tuple[str, ...]  # subset of TRIGGER_EVENTS, in that order
     level: str  # "row" | "statement"
     function: str  # qualified function name, e.g. "public.organizations_search_tsv_update"
     enabled: bool

@@ -1,10 +1,10 @@
 """Read a whole database's schema from ``pg_catalog`` into a :class:`~.model.Schema` snapshot.
 
-The SQL lives in ``queries/*.sql`` (one file per object kind, each covering the whole
-database), so a snapshot costs a fixed, small number of round trips however large the schema
-is, and each query can be read and run by hand with ``psql``. This module only runs them and
-turns rows into the frozen model objects, in sorted order, so two reads of the same schema give
-equal snapshots.
+The SQL lives in ``queries/*.sql`` (one file per catalog read, each covering the whole
+database: tables and views both come from ``relations.sql``), so a snapshot costs a fixed,
+small number of round trips however large the schema is, and each query can be read and run by
+hand with ``psql``. This module only runs them and turns rows into the frozen model objects, in
+sorted order, so two reads of the same schema give equal snapshots.
 
 Transactions: when the connection is idle, the reader opens its own ``REPEATABLE READ, READ
 ONLY`` transaction (every query sees the same catalog state; nothing can be written) and ends it
@@ -31,6 +31,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import DictRow, dict_row
 
 from pytest_schemaguard.catalog.model import (
+    TRIGGER_EVENTS,
     Column,
     Constraint,
     Enum,
@@ -75,8 +76,7 @@ plugin's shim creates: they are not the project's schema and are left out of the
 QUERY_NAMES: tuple[str, ...] = (
     "database",
     "extensions",
-    "tables",
-    "views",
+    "relations",
     "columns",
     "constraints",
     "indexes",
@@ -104,8 +104,7 @@ _FUNCTION_KINDS = {"f": "function", "p": "procedure", "a": "aggregate", "w": "wi
 _TRIGGER_ROW = 1 << 0
 _TRIGGER_BEFORE = 1 << 1
 _TRIGGER_INSTEAD = 1 << 6
-_TRIGGER_EVENTS = (("insert", 1 << 2), ("delete", 1 << 3), ("update", 1 << 4), ("truncate", 1 << 5))
-_EVENT_ORDER = ("insert", "update", "delete", "truncate")
+_TRIGGER_EVENT_BITS = (("insert", 1 << 2), ("delete", 1 << 3), ("update", 1 << 4), ("truncate", 1 << 5))
 
 
 @functools.cache
@@ -194,15 +193,16 @@ def _build_schema(rows: Mapping[str, list[DictRow]]) -> Schema:
             column_privileges=_sorted_by_key(column_privileges.get(row["oid"], {})),
             owner=row["owner"],
             comment=row["comment"],
-            partitioned=row["partitioned"],
+            partitioned=row["kind"] == "p",
         )
-        for row in rows["tables"]
+        for row in rows["relations"]
+        if row["kind"] in ("r", "p")
     ]
     views = [
         View(
             schema=row["schema"],
             name=row["name"],
-            materialized=row["materialized"],
+            materialized=row["kind"] == "m",
             columns=columns.get(row["oid"], {}),
             definition=row["definition"],
             options=_options(row["options"]),
@@ -212,7 +212,8 @@ def _build_schema(rows: Mapping[str, list[DictRow]]) -> Schema:
             comment=row["comment"],
             triggers=_sorted_by_key(triggers.get(row["oid"], {})),
         )
-        for row in rows["views"]
+        for row in rows["relations"]
+        if row["kind"] in ("v", "m")
     ]
     enums = [
         Enum(schema=row["schema"], name=row["name"], labels=tuple(row["labels"]), comment=row["comment"])
@@ -332,11 +333,11 @@ def _index_entry(row: DictRow) -> Index:
 
 def _trigger_entry(row: DictRow) -> Trigger:
     tgtype: int = row["tgtype"]
-    fired = {event for event, bit in _TRIGGER_EVENTS if tgtype & bit}
+    fired = {event for event, bit in _TRIGGER_EVENT_BITS if tgtype & bit}
     return Trigger(
         name=row["name"],
         timing=_trigger_timing(tgtype),
-        events=tuple(event for event in _EVENT_ORDER if event in fired),
+        events=tuple(event for event in TRIGGER_EVENTS if event in fired),
         level="row" if tgtype & _TRIGGER_ROW else "statement",
         function=row["function"],
         enabled=row["enabled"],

@@ -42,6 +42,16 @@ def shown(value: str | None) -> str:
     return "none" if value is None else value
 
 
+def comment_difference(expected: str | None, found: str | None, what: str = "") -> str | None:
+    """None when no comment is declared or it is the one found; else "expected 'x', found none".
+
+    ``what`` prefixes the expected value, as in :func:`expression_difference`.
+    """
+    if expected is None or expected == found:
+        return None
+    return f"expected {what}{expected!r}, found {'none' if found is None else repr(found)}"
+
+
 def column_list(columns: Iterable[str]) -> str:
     """``(a, b)``: how column lists appear in messages."""
     return f"({', '.join(columns)})"

@@ -10,12 +10,8 @@ from __future__ import annotations
 from pytest_schemaguard.catalog.model import Constraint, Schema, Table, qualify
 from pytest_schemaguard.checks.compare import column_list, expression_difference, fold_choice, missing
 from pytest_schemaguard.checks.findings import Mismatch
-from pytest_schemaguard.checks.normalise import (
-    NormalisationError,
-    Normaliser,
-    loose_equal,
-    split_exclusion_element,
-)
+from pytest_schemaguard.checks.indexes import keys_match
+from pytest_schemaguard.checks.normalise import Normaliser, split_exclusion_element
 from pytest_schemaguard.expectations.model import (
     CheckExpectation,
     ExclusionExpectation,
@@ -176,17 +172,11 @@ def exclusion_differences(
 
 
 def _elements_match(expected: ExclusionExpectation, found: Constraint, table: Table, normaliser: Normaliser) -> bool:
-    if len(expected.elements) != len(found.elements):
+    """Same operators, element by element, and the same keys as index keys compare."""
+    wanted = [split_exclusion_element(e) for e in expected.elements]
+    existing = [split_exclusion_element(e) for e in found.elements]
+    if [op for _, op in wanted] != [op for _, op in existing]:
         return False
-    for wanted, existing in zip(expected.elements, found.elements, strict=True):
-        wanted_expr, wanted_op = split_exclusion_element(wanted)
-        found_expr, found_op = split_exclusion_element(existing)
-        if wanted_op != found_op:
-            return False
-        normalised = normaliser.index_element(table.qualified_name, wanted_expr, expected.using or "gist")
-        if isinstance(normalised, NormalisationError):
-            if not loose_equal(wanted_expr, found_expr):
-                return False
-        elif not normaliser.same(normalised, found_expr):
-            return False
-    return True
+    wanted_keys = tuple(expr for expr, _ in wanted)
+    existing_keys = tuple(expr for expr, _ in existing)
+    return keys_match(wanted_keys, existing_keys, table, normaliser, expected.using or "gist")

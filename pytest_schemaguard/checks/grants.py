@@ -95,6 +95,3 @@ def unexpected_grantees(declared: Iterable[GrantExpectation], privileges: Privil
     """Roles holding privileges that the YAML does not mention (the owner excepted)."""
     named = {g.role.lower() for g in declared}
     return sorted(role for role, held in privileges.items() if held and role.lower() not in named and role != owner)
-
-
-# -- role membership ---------------------------------------------------------------------------

@@ -154,8 +154,6 @@ class Normaliser:
                 column.append(value)
         self.batches += 1
         with self._conn.transaction(force_rollback=True), self._conn.cursor() as cur:
-            # a lock held elsewhere on a table must not hang a test run
-            cur.execute("SET LOCAL lock_timeout = '10s'")
             cur.execute(_SQL_FUNCTION)
             cur.execute(
                 "SELECT plain, pretty, error FROM pg_temp.sg_normalise(%s, %s, %s, %s, %s, %s) ORDER BY i",

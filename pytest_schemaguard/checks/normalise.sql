@@ -12,7 +12,10 @@
 CREATE FUNCTION pg_temp.sg_normalise(
     kinds text[], schemas text[], tables text[], columns text[], texts text[], hints text[]
 ) RETURNS TABLE (i integer, plain text, pretty text, error text)
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+-- a lock held elsewhere on a table must not hang a test run (the probes take table locks)
+SET lock_timeout = '10s'
+AS $fn$
 DECLARE
     rel text;
     type_oid regtype;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_schemaguard.catalog.model import Column, Schema, Table, qualify
 from pytest_schemaguard.checks import constraints, exhaustive, features, indexes, policies, triggers
-from pytest_schemaguard.checks.compare import expression_difference, missing, shown
+from pytest_schemaguard.checks.compare import comment_difference, expression_difference, missing, shown
 from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
 from pytest_schemaguard.checks.grants import check_grants
 from pytest_schemaguard.checks.normalise import NormalisationError, Normaliser, loose_equal
@@ -54,13 +54,8 @@ def _check_rls(expected: TableExpectation, table: Table) -> list[Mismatch]:
 
 
 def _check_comment(expected: TableExpectation, table: Table) -> list[Mismatch]:
-    if expected.comment is None or expected.comment == table.comment:
-        return []
-    return [Mismatch("comment", f"expected {expected.comment!r}, found {_quoted(table.comment)}", expected.line)]
-
-
-def _quoted(value: str | None) -> str:
-    return "none" if value is None else repr(value)
+    message = comment_difference(expected.comment, table.comment)
+    return [Mismatch("comment", message, expected.line)] if message else []
 
 
 def check_column(expected: ColumnExpectation, table: Table, normaliser: Normaliser) -> list[Mismatch]:
@@ -79,7 +74,7 @@ def check_column(expected: ColumnExpectation, table: Table, normaliser: Normalis
         _default_difference(expected, column, table, normaliser),
         _identity_difference(expected, column),
         _generated_difference(expected, column),
-        _comment_difference(expected, column),
+        comment_difference(expected.comment, column.comment, "comment "),
     ]
     return [Mismatch(aspect, message, expected.line) for message in problems if message]
 
@@ -131,8 +126,3 @@ def _generated_difference(expected: ColumnExpectation, column: Column) -> str | 
         return None
     return f"expected generated as {expected.generated}, found {shown(column.generated)}"
 
-
-def _comment_difference(expected: ColumnExpectation, column: Column) -> str | None:
-    if expected.comment is None or expected.comment == column.comment:
-        return None
-    return f"expected comment {expected.comment!r}, found {_quoted(column.comment)}"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pytest_schemaguard.catalog.model import Table, Trigger, qualify
-from pytest_schemaguard.checks.compare import missing
+from pytest_schemaguard.catalog.model import TRIGGER_EVENTS, Table, Trigger, qualify
+from pytest_schemaguard.checks.compare import fold_choice, missing
 from pytest_schemaguard.checks.findings import Mismatch
 from pytest_schemaguard.expectations.model import TableExpectation, TriggerExpectation
-
-_EVENT_ORDER = ("insert", "update", "delete", "truncate")
 
 
 def check_triggers(expected: TableExpectation, table: Table) -> list[Mismatch]:
@@ -31,7 +29,7 @@ def _check_trigger(expected: TriggerExpectation, table: Table) -> list[Mismatch]
 
 
 def _word_difference(label: str, expected: str | None, found: str) -> str | None:
-    if expected is None or " ".join(expected.lower().replace("_", " ").split()) == found:
+    if expected is None or fold_choice(expected) == found:
         return None
     return f"expected {label} {expected.lower()}, found {found}"
 
@@ -46,7 +44,7 @@ def _events_difference(expected: TriggerExpectation, trigger: Trigger) -> str | 
 
 
 def _events(events: Iterable[str]) -> str:
-    ordered = sorted(events, key=lambda e: _EVENT_ORDER.index(e) if e in _EVENT_ORDER else len(_EVENT_ORDER))
+    ordered = sorted(events, key=lambda e: TRIGGER_EVENTS.index(e) if e in TRIGGER_EVENTS else len(TRIGGER_EVENTS))
     return " or ".join(ordered) or "none"
 
 

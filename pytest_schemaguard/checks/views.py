@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pytest_schemaguard.catalog.model import Schema, View, qualify
-from pytest_schemaguard.checks.compare import column_list, missing
+from pytest_schemaguard.checks.compare import column_list, comment_difference, missing
 from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
 from pytest_schemaguard.checks.grants import check_grants
 from pytest_schemaguard.expectations.model import ViewExpectation
@@ -56,7 +56,5 @@ def _check_columns(expected: ViewExpectation, view: View) -> list[Mismatch]:
 
 
 def _check_comment(expected: ViewExpectation, view: View) -> list[Mismatch]:
-    if expected.comment is None or expected.comment == view.comment:
-        return []
-    found = "none" if view.comment is None else repr(view.comment)
-    return [Mismatch("comment", f"expected {expected.comment!r}, found {found}", expected.line)]
+    message = comment_difference(expected.comment, view.comment)
+    return [Mismatch("comment", message, expected.line)] if message else []

@@ -1,15 +1,19 @@
--- Ordinary and partitioned tables in user schemas, one row per table.
+-- Tables ('r', 'p'), views ('v') and materialized views ('m') in user schemas, one row each.
 --
--- Tables that belong to an extension (pg_depend deptype 'e', e.g. postgis' spatial_ref_sys)
--- are not the project's own and are left out. privileges is the ACL exploded into
--- [grantee, privilege] pairs; a NULL ACL means the owner's defaults (acldefault), and
--- grantee 0 is the PUBLIC pseudo-role.
+-- Relations that belong to an extension (pg_depend deptype 'e', e.g. postgis' spatial_ref_sys)
+-- are not the project's own and are left out. The reader tells the kinds apart by kind; the
+-- RLS flags mean something for tables only, definition (pg_get_viewdef(oid, true), pretty-
+-- printed) and options (reloptions as stored: "security_invoker=true") for views only.
+-- privileges is the ACL exploded into [grantee, privilege] pairs; a NULL ACL means the owner's
+-- defaults (acldefault), and grantee 0 is the PUBLIC pseudo-role.
 SELECT c.oid,
        n.nspname AS schema,
        c.relname AS name,
-       c.relkind = 'p' AS partitioned,
+       c.relkind::text AS kind,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition,
+       coalesce(c.reloptions, '{}'::text[]) AS options,
        pg_get_userbyid(c.relowner) AS owner,
        obj_description(c.oid, 'pg_class') AS comment,
        (
@@ -20,7 +24,7 @@ SELECT c.oid,
        ) AS privileges
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p')
+WHERE c.relkind IN ('r', 'p', 'v', 'm')
   AND n.nspname !~ '^pg_'
   AND n.nspname <> 'information_schema'
   AND n.nspname <> ALL (%(excluded)s::text[])
