@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 
 from .catalog.model import Column, Constraint, Function, Index, Policy, Schema, Table, Trigger, View
 from .checks.grants import Memberships, effective_privileges, privilege_list
+from .expectations.loader import TABLE_PRIVILEGES  # what `all` means in the grants the file may pin
 from .expectations.model import ProjectSettings
 from .rules import RULES
+from .rules.api_exposure import API_ROLES
 
 WIDTH = 120  # a flow-style line longer than this is written in block style instead
-TABLE_PRIVILEGES = ("select", "insert", "update", "delete", "truncate", "references", "trigger")
-API_ROLES = ("anon", "authenticated")
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .()=<>+*/-]*$")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", "absent"}
 
@@ -88,7 +88,7 @@ def wrapped_list(prefix: str, items: Sequence[Value], indent: int) -> list[str]:
     lines, current = [], prefix + "["
     for position, item in enumerate(items):
         piece = flow(item) + (", " if position < len(items) - 1 else "]")
-        if len(current) + len(piece) > WIDTH and current.strip() not in (prefix.strip() + "[",):
+        if len(current) + len(piece) > WIDTH and current.strip() != prefix.strip() + "[":
             lines.append(current.rstrip())
             current = " " * (indent + 2) + piece
         else:
@@ -133,10 +133,6 @@ def list_item(value: Mapping[str, Value], indent: int) -> list[str]:
 def short(qualified: str) -> str:
     """``public.x`` -> ``x`` (unqualified means public in the YAML); other schemas stay qualified."""
     return qualified.removeprefix("public.")
-
-
-def quote_ident(name: str) -> str:
-    return name if re.match(r"^[a-z_][a-z0-9_$]*$", name) else '"' + name.replace('"', '""') + '"'
 
 
 # -- tables ----------------------------------------------------------------------------------
@@ -303,7 +299,7 @@ def rule_lines(statuses: Iterable[RuleStatus]) -> list[str]:
     width = max((len(s.name) for s in statuses), default=0) + 2
     lines = []
     for status in statuses:
-        level, comment = status.default, f"{RULES[status.name].summary}"
+        level, comment = status.default, RULES[status.name].summary
         if status.violators:
             shown = ", ".join(status.violators[:6]) + (f" and {len(status.violators) - 6} more"
                                                        if len(status.violators) > 6 else "")

@@ -689,6 +689,23 @@ def test_same_object_declared_twice_under_two_spellings(tmp_path: Path) -> None:
     assert f"{FILE}:3: table public.organizations is declared twice (first at line 2)" in message
 
 
+def test_same_function_overload_declared_in_the_name_and_in_args(tmp_path: Path) -> None:
+    message = str(error(tmp_path, "functions:\n  f(bigint): {}\n  public.f: {args: [bigint]}\n"))
+    assert f"{FILE}:3: function public.f(bigint) is declared twice (first at line 2); merge them" in message
+
+
+def test_unreadable_file_is_an_error_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "version: 1\n")
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", refuse)  # chmod 000 does not stop root, who runs CI here
+    with pytest.raises(ExpectationsError) as info:
+        load_expectations(path)
+    assert str(info.value) == f"{path}: cannot be read: Permission denied"
+
+
 def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
     exc = error(tmp_path, "tables:\n  t:\n    rls: [enabled\n    columns: {}\n")
     message = str(exc)

@@ -89,6 +89,26 @@ def test_init_refuses_to_overwrite_an_existing_file(
     assert (tmp_path / "schema_expectations.yml").read_text(encoding="utf-8") == before
 
 
+def test_init_refuses_a_directory_as_output(
+    tmp_path: Path, admin_dsn: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert init(tmp_path, admin_dsn, "--output", str(tmp_path), "--force") == 2
+    assert capsys.readouterr().err == (
+        f"schemaguard init: {tmp_path} is a directory; give the path of the file to write, "
+        f"e.g. --output {tmp_path / 'schema_expectations.yml'}\n"
+    )
+
+
+def test_init_reports_a_file_it_cannot_write(
+    tmp_path: Path, admin_dsn: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy_project(tmp_path)
+    (tmp_path / "new.yml.tmp").mkdir()  # the temporary file it writes first cannot be created
+    assert init(tmp_path, admin_dsn, "--output", str(tmp_path / "new.yml")) == 2
+    assert capsys.readouterr().err == f"schemaguard init: cannot write {tmp_path / 'new.yml.tmp'}: Is a directory\n"
+    assert not (tmp_path / "new.yml").exists()
+
+
 def test_init_reports_a_broken_build(tmp_path: Path, admin_dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
     copy_project(tmp_path)
     (tmp_path / "supabase/migrations/20250104000000_broken.sql").write_text("create tabel x ();\n", encoding="utf-8")

@@ -97,6 +97,10 @@ CREATE INDEX child_pair_idx ON public.child_pair (b, a, c);
 CREATE TABLE public.child_second (id bigint PRIMARY KEY, a int, b int,
     FOREIGN KEY (a, b) REFERENCES public.parent (a, b));
 CREATE INDEX child_second_idx ON public.child_second (b);
+CREATE SCHEMA quoting;
+CREATE TABLE quoting."Parent" (id bigint PRIMARY KEY);
+CREATE TABLE quoting.child ("parentId" bigint REFERENCES quoting."Parent");
+CREATE INDEX child_parent_idx ON quoting.child ("parentId");
 
 -- duplicate_index
 CREATE TABLE public.dups (id bigint PRIMARY KEY, a int, b int CONSTRAINT dups_b_key UNIQUE);
@@ -270,6 +274,11 @@ def test_unindexed_foreign_keys(context: RuleContext) -> None:
         "public.child_second: foreign key child_second_a_b_fkey (a, b) has no index starting with its "
         "columns; fix: CREATE INDEX ON public.child_second (a, b);"
     ]
+
+
+def test_unindexed_foreign_keys_reads_quoted_index_keys(context: RuleContext) -> None:
+    # pg_get_indexdef prints the key as "parentId"; the constraint's column is parentId
+    assert "quoting.child" not in found(context, "unindexed_foreign_keys")
 
 
 def test_duplicate_index(context: RuleContext) -> None:

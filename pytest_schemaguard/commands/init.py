@@ -8,6 +8,7 @@ else from the defaults and ``--migrations``; paths in the written file are relat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -40,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     output = Path(args.output or args.file).resolve()
+    if output.is_dir():
+        raise ConfigError(f"{output} is a directory; give the path of the file to write, "
+                          f"e.g. --output {output / 'schema_expectations.yml'}")
     if output.exists() and not args.force:
         raise ConfigError(
             f"{output} already exists; not overwriting it. Use --force to replace it, "
@@ -51,10 +55,15 @@ def run(args: argparse.Namespace) -> int:
     with command_session(settings) as session:
         prepare_session(session, output, project_settings)
         text = render(session)
-    output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(output.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise ConfigError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
     seconds = time.perf_counter() - started
     print(f"schemaguard init: wrote {output} ({len(text.splitlines())} lines, {seconds:.1f} s); "
           "run `pytest --schemaguard` to check it")

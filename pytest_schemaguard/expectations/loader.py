@@ -41,6 +41,7 @@ from .model import (
     TableExpectation,
     TriggerExpectation,
     ViewExpectation,
+    function_id,
 )
 from .yamlnodes import (
     Entry,
@@ -745,11 +746,7 @@ def assemble(reader: Reader, path: Path, values: dict[str, Any]) -> Expectations
     reject_redeclared(reader, "table", [(t.name, t.line) for t in expectations.tables])
     reject_redeclared(reader, "view", [(v.name, v.line) for v in expectations.views])
     reject_redeclared(reader, "enum", [(e.name, e.line) for e in expectations.enums])
-    signatures = [
-        (f.name + (f"({','.join(f.args)})" if f.args is not None else ""), f.line)
-        for f in expectations.functions
-    ]
-    reject_redeclared(reader, "function", signatures)
+    reject_redeclared(reader, "function", [(function_id(f.name, f.args), f.line) for f in expectations.functions])
     return expectations
 
 

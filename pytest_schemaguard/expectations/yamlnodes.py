@@ -77,6 +77,8 @@ def compose_file(path: Path, shown: str) -> Node | None:
         raise ExpectationsError(
             shown, None, f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
         ) from None
+    except OSError as exc:  # e.g. no read permission
+        raise ExpectationsError(shown, None, f"cannot be read: {exc.strerror or exc}") from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

@@ -55,9 +55,9 @@ def check_rule(name: str, level: Level, session: SchemaguardSession) -> str | No
 
     assert session.expectations is not None
     context = rule_context(session)
-    normaliser = Normaliser(context.conn) if context.conn is not None else None
-    same_type = (lambda declared, found: normaliser.type(declared) == found) if normaliser else None
-    outcome = run_rule(name, context, opt_out_targets(session.expectations), same_type)
+    normaliser = Normaliser(session.require_database())
+    outcome = run_rule(name, context, opt_out_targets(session.expectations),
+                       lambda declared, found: normaliser.type(declared) == found)
     filename = session.expectations.path.name
     session.warnings.extend(stale_warnings(outcome, filename))
     if not outcome.findings:
