@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .errors import SchemaguardError
 from .migrations import Migration, discover_migrations
-from .project import Project
+from .project import Project, read_text, relative_path
 from .snapshot_file import ScratchBuild, as_migration, build_scratch, dump_schema, session_pg_dump
 
 if TYPE_CHECKING:
@@ -75,15 +75,8 @@ def data_statements(migrations: Sequence[Migration], root: Path) -> list[DataSta
         for statement in migration.statements:
             what = _classify(statement.text)
             if what:
-                found.append(DataStatement(_relative(migration.path, root), statement.line, what, statement.text))
+                found.append(DataStatement(relative_path(migration.path, root), statement.line, what, statement.text))
     return found
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def archive_hash(migrations: Sequence[Migration]) -> str:
@@ -132,13 +125,16 @@ def check_baseline(session: SchemaguardSession) -> str | None:
     project = session.project
     assert project is not None
     directory = archive_directory(project)
-    where = _relative(directory, project.root)
+    where = relative_path(directory, project.root)
+    if not directory.is_dir():
+        return (f"project.archive is {project.settings.archive}, but {where} is not a directory: "
+                "nothing to compare the baseline with")
     archived = list(discover_migrations(directory).migrations)
     if not archived:
         return (f"project.archive is {project.settings.archive}, but {where} holds no migrations: "
                 "nothing to compare the baseline with")
     summary_path = directory / SUMMARY_NAME
-    summary = summary_path.read_text(encoding="utf-8") if summary_path.exists() else None
+    summary = read_text(summary_path) if summary_path.exists() else None
     recorded = ARCHIVE_HASH_LINE.search(summary) if summary else None
     if recorded and recorded["hash"] != archive_hash(archived):
         return (f"the archived files changed since the baseline was made ({where}/{SUMMARY_NAME} records "
@@ -178,8 +174,11 @@ def plan_baseline(project: Project, through: int | None, *, allow_data_loss: boo
         raise BaselineRefused("project.archive is not set: add e.g. `archive: supabase/migrations/archive` "
                               "under `project:` so the replaced files have a place to go")
     archive = archive_directory(project)
+    if archive.exists() and not archive.is_dir():
+        raise BaselineRefused(f"project.archive is {project.settings.archive}, but "
+                              f"{relative_path(archive, project.root)} is a file, not a directory")
     if archive.exists() and any(archive.iterdir()):
-        raise BaselineRefused(f"the archive {_relative(archive, project.root)} already holds files: a project "
+        raise BaselineRefused(f"the archive {relative_path(archive, project.root)} already holds files: a project "
                               "keeps one archive; empty it (or baseline by hand) before making a new baseline")
     migrations = project.migrations.migrations
     versions = [m.version for m in migrations]
@@ -190,7 +189,7 @@ def plan_baseline(project: Project, through: int | None, *, allow_data_loss: boo
     replaced = tuple(m for m in migrations if m.version <= version)
     target = project.migrations.directory / f"{version}_baseline.sql"
     if target.exists() and target not in {m.path for m in replaced}:
-        raise BaselineRefused(f"{_relative(target, project.root)} already exists and would be overwritten")
+        raise BaselineRefused(f"{relative_path(target, project.root)} already exists and would be overwritten")
     data = tuple(data_statements(replaced, project.root))
     if data and not allow_data_loss:
         listed = "\n".join(f"  {d.render()}" for d in data)
@@ -204,7 +203,7 @@ def plan_baseline(project: Project, through: int | None, *, allow_data_loss: boo
 
 def baseline_text(project: Project, plan: BaselinePlan, body: str) -> str:
     first, last = plan.replaced[0], plan.replaced[-1]
-    archive = _relative(plan.archive, project.root)
+    archive = relative_path(plan.archive, project.root)
     return (f"-- Baseline: the schema of {len(plan.replaced)} migrations, {first.name} through {last.name}.\n"
             f"-- The replaced files are in {archive}; written by `schemaguard baseline`.\n\n{body.rstrip()}\n")
 

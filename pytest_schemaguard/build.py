@@ -14,6 +14,7 @@ and supabase_vault, so functions calling them create and run.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from psycopg import sql
 
 from .bridges import CREATE_EXTENSION, EXTENSION_SCHEMAS, ServerFacts, plan_statement, stub_hint
 from .migrations import Migration, Statement, split_statements
+from .project import read_text, relative_path
 
 if TYPE_CHECKING:
     from .project import Project
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 SUPABASE_SEARCH_PATH = '"$user", public, extensions'
 SHIM_VERSION = "1"
 __all__ = ["CREATE_EXTENSION", "SUPABASE_SEARCH_PATH", "BuildResult", "Builder", "StatementFailure", "StepOutcome",
-           "build_database"]
+           "build_database", "shim_sql"]
 STUB_SECTION = re.compile(r"^-- @stub (?P<ext>[\w-]+)\s*$", re.MULTILINE)
 STUB_WARNINGS = {
     "pg_net": "stub in use: net.http_get/http_post/http_delete stand in for pg_net (requests are queued in "
@@ -45,6 +47,12 @@ STUB_WARNINGS = {
 }
 # PostgreSQL's words for "that schema/function/table is not there", for the stubs hint.
 MISSING_OBJECT_STATES = {"3F000", "42883", "42P01"}
+
+
+@functools.cache
+def shim_sql() -> str:
+    """shim/supabase.sql, read once: builds install it, the snapshot hashes it and strips what it made."""
+    return resources.files("pytest_schemaguard").joinpath("shim/supabase.sql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -131,18 +139,25 @@ class Builder:
         self.root = root
         self.flavor = flavor
         self.stubs = stubs
-        self.shim_warnings: list[str] = []  # e.g. "stub in use: ...", filled by install_shim
-        self._available: set[str] | None = None
 
-    def install_shim(self) -> None:
+    def prepare(self) -> list[str]:
+        """Ready an empty database for the project's files (the shim, for the supabase flavor);
+        the build warnings this gives."""
+        if self.flavor == "supabase":
+            return self.install_shim()
+        if self.stubs:
+            return ["project.stubs: true has no effect with flavor postgres (the stubs are part of the Supabase shim)"]
+        return []
+
+    def install_shim(self) -> list[str]:
         """Make plain PostgreSQL look like a Supabase database (SPEC §7), with the stubs when asked
-        for; idempotent (also across databases of one cluster)."""
-        shim = resources.files("pytest_schemaguard").joinpath("shim/supabase.sql").read_text()
+        for; idempotent (also across databases of one cluster). Returns the "stub in use" warnings."""
+        warnings: list[str] = []
         with self.conn.transaction():
-            for statement in split_statements(shim):
+            for statement in split_statements(shim_sql()):
                 self.conn.execute(statement.text)
             if self.stubs:
-                self.shim_warnings = self._install_stubs()
+                warnings = self._install_stubs()
             dbname = self.conn.info.dbname
             # Later connections (fixtures, behaviour checks) must see extensions too. This is our
             # own throwaway database, so setting its default is ours to do.
@@ -151,6 +166,7 @@ class Builder:
                     sql.Identifier(dbname)
                 )
             )
+        return warnings
 
     def _install_stubs(self) -> list[str]:
         """The stub sections for extensions this server lacks; a real extension is never shadowed."""
@@ -158,18 +174,23 @@ class Builder:
         parts = STUB_SECTION.split(text)  # [preamble, ext, body, ext, body, ...]
         warnings = []
         for ext, body in zip(parts[1::2], parts[2::2], strict=True):
-            if ext in self.available_extensions():
+            if ext in self._facts.available_extensions:
                 continue
             for statement in split_statements(body):
                 self.conn.execute(statement.text)
             warnings.append(STUB_WARNINGS[ext])
         return warnings
 
-    def available_extensions(self) -> set[str]:
-        if self._available is None:
-            rows = self.conn.execute("SELECT name FROM pg_available_extensions").fetchall()
-            self._available = {r[0] for r in rows}
-        return self._available
+    @functools.cached_property
+    def _facts(self) -> ServerFacts:
+        """What the bridges ask about the server; the list of installable extensions never changes."""
+        rows = self.conn.execute("SELECT name FROM pg_available_extensions").fetchall()
+        return ServerFacts(
+            version_num=self.conn.info.server_version,
+            available_extensions=frozenset(r[0] for r in rows),
+            schema_exists=self._schema_exists,
+            stubs=self.stubs,
+        )
 
     def _reset_session(self) -> None:
         self.conn.execute("RESET ALL")
@@ -198,7 +219,7 @@ class Builder:
         for statement in statements:
             if statement.is_transaction_control():
                 continue
-            plan = plan_statement(statement.text, self._facts())
+            plan = plan_statement(statement.text, self._facts)
             if plan.warning:
                 warnings.append(f"{name}:{statement.line}: {plan.warning}")
             if plan.text is None:
@@ -206,26 +227,12 @@ class Builder:
             try:
                 self.conn.execute(plan.text)  # type: ignore[arg-type]  # the file's own SQL
             except psycopg.Error as exc:
-                return _failure(self._relative(path), statement, exc, stubs=self.stubs), count
+                return _failure(relative_path(path, self.root), statement, exc, stubs=self.stubs), count
             count += 1
         return None, count
 
-    def _facts(self) -> ServerFacts:
-        return ServerFacts(
-            version_num=self.conn.info.server_version,
-            available_extensions=frozenset(self.available_extensions()),
-            schema_exists=self._schema_exists,
-            stubs=self.stubs,
-        )
-
     def _schema_exists(self, schema: str) -> bool:
         return self.conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is not None
-
-    def _relative(self, path: Path) -> str:
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
 
 
 def _failure(file: str, statement: Statement, exc: psycopg.Error, *, stubs: bool = False) -> StatementFailure:
@@ -289,12 +296,7 @@ def build_database(
     conn.autocommit = True
     result = BuildResult(server_version_num=conn.info.server_version)
     builder = Builder(conn, root=root, flavor=flavor, stubs=stubs)
-    if flavor == "supabase":
-        builder.install_shim()
-        result.warnings.extend(builder.shim_warnings)
-    elif stubs:
-        result.warnings.append("project.stubs: true has no effect with flavor postgres (the stubs are part of the "
-                               "Supabase shim)")
+    result.warnings.extend(builder.prepare())
     for migration in migrations:
         for observer in observers:
             observer.before_migration(conn, migration)
@@ -308,7 +310,7 @@ def build_database(
             break
     if result.ok:
         for seed in seeds:
-            outcome = builder.apply(seed.name, seed, split_statements(seed.read_text(encoding="utf-8-sig")))
+            outcome = builder.apply(seed.name, seed, split_statements(read_text(seed, encoding="utf-8-sig")))
             result.seeds.append(outcome)
             result.warnings.extend(outcome.warnings)
             if not outcome.ok:

@@ -36,15 +36,30 @@ class Project:
         return value if isinstance(value, int) else None  # validated by read_supabase_config
 
 
+def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    """A project file's text; a file that is missing, a directory or not UTF-8 is a ConfigError
+    naming it, not a traceback."""
+    try:
+        return path.read_text(encoding=encoding)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """``path`` as messages show it: relative to the project root when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def read_supabase_config(path: Path) -> dict[str, Any]:
     """``supabase/config.toml`` as a dict ({} when absent), with the keys schemaguard uses checked
     so that a wrong type is reported against the file and the key, not as a crash later."""
     if not path.exists():
         return {}
     try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+        config = tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: is not valid TOML: {exc}") from None
     _check_config(path, config)
@@ -82,12 +97,16 @@ def _seed_paths(root: Path, settings: ProjectSettings, config: dict[str, Any], c
         base = config_dir
     found: list[Path] = []
     for pattern in patterns:
-        matches = sorted(base.glob(pattern)) if any(c in pattern for c in "*?[") else [base / pattern]
+        full = base / pattern  # an absolute pattern stays as it is
+        if any(c in pattern for c in "*?["):
+            matches = sorted(Path(full.anchor).glob(str(full.relative_to(full.anchor))))
+        else:
+            matches = [full]
         for match in matches:
-            if match.exists():
+            if match.is_file():
                 found.append(match.resolve())
             elif settings.seed is not None:
-                raise ConfigError(f"project.seed: {match} does not exist")
+                raise ConfigError(f"project.seed: {match} {'is not a file' if match.exists() else 'does not exist'}")
     return tuple(dict.fromkeys(found))
 
 

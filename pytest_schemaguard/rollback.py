@@ -23,8 +23,9 @@ import psycopg
 from .build import StepOutcome, project_builder
 from .catalog import inspect_schema
 from .catalog.model import Schema
+from .errors import SchemaguardError
 from .migrations import Migration
-from .project import Project
+from .project import Project, relative_path
 
 if TYPE_CHECKING:
     from .diff import Change
@@ -85,19 +86,12 @@ class RollbackWalk:
         self.builder = project_builder(conn, project)
         self.results: dict[str, str | None] = {}
 
-    def _relative(self, path: Path) -> str:
-        try:
-            return str(path.resolve().relative_to(self.project.root.resolve()))
-        except ValueError:
-            return str(path)
-
     def _apply(self, migration: Migration) -> StepOutcome:
         return self.builder.apply(migration.name, migration.path, migration.statements,
                                   transaction=not migration.no_transaction)
 
     def run(self, migrations: Sequence[Migration]) -> dict[str, str | None]:
-        if self.project.flavor == "supabase":
-            self.builder.install_shim()
+        self.builder.prepare()  # its warnings are the session build's, already reported
         for index, migration in enumerate(migrations):
             stopped = self._step(migration)
             if stopped:
@@ -129,8 +123,12 @@ class RollbackWalk:
         back at "after the migration" whatever the rollback did. Files that must run outside a
         transaction are proven for real instead, and a failed re-application then stops the walk.
         """
-        after = inspect_schema(self.conn)
         rollback = Migration(path=script, version=migration.version, name=script.name)
+        try:
+            _ = rollback.statements  # read here, so an unreadable script fails its own item, not the walk
+        except SchemaguardError as exc:
+            return str(exc), None
+        after = inspect_schema(self.conn)
         if migration.no_transaction or rollback.no_transaction:
             verdict, redo_failed = self._down_up(migration, rollback, before, after)
             return verdict, (f"re-applying {migration.name} after its rollback failed" if redo_failed else None)
@@ -145,7 +143,7 @@ class RollbackWalk:
         """(verdict, whether re-applying failed) of rollback then migration again."""
         from .diff import diff_snapshots
 
-        script = self._relative(rollback.path)
+        script = relative_path(rollback.path, self.project.root)
         undone = self._apply(rollback)
         if undone.failure is not None:
             return f"the rollback script failed:\n{undone.failure.render()}", False

@@ -21,20 +21,19 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
 
-from .build import SHIM_VERSION, BuildResult, StepOutcome, build_project
+from .build import SHIM_VERSION, BuildResult, StepOutcome, build_project, shim_sql
 from .catalog import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
 from .catalog.model import Schema
 from .errors import SchemaguardError
 from .migrations import Migration
-from .project import Project
+from .project import Project, read_text, relative_path
 from .server import ConnectionInfo, ServerError, find_bindir, scrub
 
 if TYPE_CHECKING:
@@ -64,10 +63,6 @@ class SnapshotError(SchemaguardError):
 # --------------------------------------------------------------------------- inputs
 
 
-def shim_sql() -> str:
-    return resources.files("pytest_schemaguard").joinpath("shim/supabase.sql").read_text(encoding="utf-8")
-
-
 def shim_extensions() -> frozenset[str]:
     """Extensions the shim installs; they belong to the shim, not to the project's schema."""
     return frozenset(m.strip('"') for m in SHIM_EXTENSION.findall(shim_sql()))
@@ -94,23 +89,29 @@ def recorded_hash(text: str) -> str | None:
 # --------------------------------------------------------------------------- pg_dump
 
 
+def _pg_dump_places(pg_bin: str | None, server_bindir: Path | None) -> Iterator[tuple[str, Path | None]]:
+    """(description, directory or None) of where pg_dump may be, best first; lazy, so pg_config
+    only runs when the private server's bindir has no pg_dump."""
+    if server_bindir is not None:
+        yield f"the private server's bindir {server_bindir}", server_bindir
+    if pg_bin:  # client tools alone are enough here, unlike for find_bindir
+        yield f"--schemaguard-pg-bin {pg_bin}", Path(pg_bin).expanduser()
+    try:
+        bindir = find_bindir(pg_bin)
+        yield f"PostgreSQL bindir {bindir}", bindir
+    except ServerError:
+        yield "PostgreSQL server bindir: not found (--schemaguard-pg-bin / pg_config / usual places)", None
+    on_path = shutil.which("pg_dump")
+    yield ("PATH", Path(on_path).parent) if on_path else ("PATH: no pg_dump", None)
+
+
 def find_pg_dump(pg_bin: str | None, server_bindir: Path | None = None) -> Path:
     """pg_dump of the server's installation (so versions match), else the one on PATH."""
     tried: list[str] = []
-    candidates: list[tuple[str, Path | None]] = []
-    if server_bindir is not None:
-        candidates.append((f"the private server's bindir {server_bindir}", server_bindir))
-    try:
-        bindir = find_bindir(pg_bin)
-        candidates.append((f"PostgreSQL bindir {bindir}", bindir))
-    except ServerError:
-        tried.append("PostgreSQL server bindir: not found (--schemaguard-pg-bin / pg_config / usual places)")
-    on_path = shutil.which("pg_dump")
-    candidates.append(("PATH", Path(on_path).parent if on_path else None))
-    for description, directory in candidates:
+    for description, directory in _pg_dump_places(pg_bin, server_bindir):
         if directory is not None and os.access(directory / "pg_dump", os.X_OK):
             return directory / "pg_dump"
-        tried.append(f"{description}: no pg_dump there" if directory else f"{description}: no pg_dump")
+        tried.append(f"{description}: no pg_dump there" if directory is not None else description)
     places = "\n".join(f"  - {t}" for t in tried)
     raise SnapshotError(
         "pg_dump is needed to write and check the schema snapshot, but it was not found.\n"
@@ -215,14 +216,9 @@ def dump_schema(pg_dump: Path, info: ConnectionInfo, flavor: str) -> str:
 
 
 def render_snapshot(project: Project, snapshot_name: str, body: str) -> str:
-    migrations = project.migrations.migrations
-    source = project.migrations.directory
-    try:
-        source_name = str(source.relative_to(project.root.resolve()))
-    except ValueError:
-        source_name = str(source)
+    source = relative_path(project.migrations.directory, project.root)
     header = (
-        f"-- {snapshot_name}: the schema {source_name} builds ({len(migrations)} migrations, "
+        f"-- {snapshot_name}: the schema {source} builds ({len(project.migrations.migrations)} migrations, "
         f"{len(project.seeds)} seed file(s); {project.flavor} flavor).\n"
         "-- Written by pytest-schemaguard; do not edit by hand. Regenerate it with `schemaguard snapshot`\n"
         "-- or `pytest --schemaguard --schemaguard-update`.\n"
@@ -285,10 +281,13 @@ def write_snapshot(session: SchemaguardSession) -> bool:
     """Write ``schema.sql``; False when it already had exactly this content."""
     path = snapshot_path(session)
     text = current_snapshot(session)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    if path.is_file() and read_text(path) == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SnapshotError(f"{path}: cannot be written: {exc}") from None
     return True
 
 
@@ -336,7 +335,7 @@ def check_snapshot(session: SchemaguardSession) -> str | None:
     elif not path.exists():
         return (f"{name} does not exist: run `schemaguard snapshot` or "
                 "`pytest --schemaguard --schemaguard-update` to write it")
-    stale = stale_message(session, path.read_text(encoding="utf-8"))
+    stale = stale_message(session, read_text(path))
     if stale:
         return stale
     return reload_difference(session)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from history_support import MIGRATIONS, YAML, copy_crm, preload, run_cli, run_pytest, write
 
+from pytest_schemaguard.config import command_settings
+from pytest_schemaguard.providers.baseline import provide
+from pytest_schemaguard.session import SchemaguardSession
+
 preload()
 
 ARCHIVE = "supabase/migrations/archive"
@@ -89,3 +93,17 @@ def test_baseline_command_refuses_data_loss_and_unknown_versions(tmp_path, capsy
     assert not (root / ARCHIVE).exists()
     code, _, err = run_cli(capsys, tmp_path / "nowhere", admin_dsn, "baseline")
     assert code == 2 and YAML in err
+
+
+def test_archive_that_is_a_file_is_refused_and_fails_the_item(tmp_path, capsys, admin_dsn):
+    root = copy_crm(tmp_path, f"archive: {ARCHIVE}")
+    write(root, ARCHIVE, "not a directory\n")
+    code, _, err = run_cli(capsys, root, admin_dsn, "baseline")
+    assert code == 2
+    assert err == (f"schemaguard baseline: project.archive is {ARCHIVE}, but {ARCHIVE} is a file, not a directory\n")
+    session = SchemaguardSession(command_settings(root / YAML))
+    session.load()
+    (spec,) = provide(session)
+    assert spec.check(session) == (f"project.archive is {ARCHIVE}, but {ARCHIVE} is not a directory: nothing to "
+                                   "compare the baseline with")
+    assert session.server is None

@@ -205,3 +205,19 @@ def test_init_round_trip(pytester: pytest.Pytester, admin_dsn: str, case: str,
     # init names functions with their argument lists and adds its own items: compare what both have.
     assert_all_passed(result, [i for i in CORPORA[case][0] if i.startswith(("migration", "seed", "table"))],
                       ordered=False)
+
+
+def test_config_toml_seed_paths_may_be_absolute_globs_and_skip_directories(tmp_path: Path) -> None:
+    from pytest_schemaguard.expectations.model import ProjectSettings
+    from pytest_schemaguard.project import load_project
+
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "nested.sql").mkdir(parents=True)  # a directory matching the glob is not a seed
+    (elsewhere / "b.sql").write_text("select 1;\n", encoding="utf-8")
+    (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+    (tmp_path / "supabase" / "migrations" / "20250101000000_a.sql").write_text("select 1;\n", encoding="utf-8")
+    (tmp_path / "supabase" / "seed.sql").write_text("select 1;\n", encoding="utf-8")
+    (tmp_path / "supabase" / "config.toml").write_text(
+        f'[db.seed]\nsql_paths = ["{elsewhere}/*.sql", "./seed.sql", "./"]\n', encoding="utf-8")
+    project = load_project(tmp_path / YAML, ProjectSettings())
+    assert project.seeds == ((elsewhere / "b.sql").resolve(), (tmp_path / "supabase" / "seed.sql").resolve())

@@ -87,3 +87,21 @@ def test_every_rollback_proven_in_one_walk(pytester, admin_dsn):
           "drop function public.organization_deal_total(bigint);\ndrop view public.organizations_summary;\n")
     result = run_pytest(pytester, admin_dsn, "-k", "rollback")
     result.assert_outcomes(passed=3)
+
+
+def test_unreadable_rollback_script_fails_its_item_and_the_walk_goes_on(tmp_path, admin_dsn):
+    from pytest_schemaguard.rollback import walk_rollbacks
+
+    root = copy_crm(tmp_path, f"rollbacks: {ROLLBACKS}")
+    (root / ROLLBACKS / "20250102000000_deals.sql").mkdir(parents=True)  # a directory, not a script
+    write(root, f"{ROLLBACKS}/20250103000000_summary.sql",
+          "drop function public.organization_deal_total(bigint);\ndrop view public.organizations_summary;\n")
+    session = SchemaguardSession(command_settings(root / YAML, dsn=admin_dsn))
+    session.load()
+    try:
+        results = walk_rollbacks(session)
+    finally:
+        session.close()
+    script = (root / ROLLBACKS / "20250102000000_deals.sql").resolve()
+    assert results == {"20250102000000_deals.sql": f"{script}: cannot be read: Is a directory",
+                       "20250103000000_summary.sql": None}

@@ -6,6 +6,7 @@ import pytest
 from history_support import MIGRATIONS, YAML, copy_crm, line_of, preload, run_cli, run_pytest, write
 
 from pytest_schemaguard.config import command_settings
+from pytest_schemaguard.errors import SchemaguardError
 from pytest_schemaguard.providers.snapshot import provide
 from pytest_schemaguard.session import SchemaguardSession
 from pytest_schemaguard.snapshot_file import SnapshotError, clean_dump, find_pg_dump
@@ -191,3 +192,27 @@ def test_clean_dump_drops_version_noise_and_shim_entries():
     plain = clean_dump(RAW_DUMP, "postgres")  # no shim: its objects are the project's own
     assert "CREATE EXTENSION IF NOT EXISTS pgcrypto" in plain and "REVOKE" not in plain
     assert clean_dump(RAW_DUMP.replace("AbC123random", "other"), "supabase") == cleaned
+
+
+def test_pg_dump_found_in_a_client_only_pg_bin(tmp_path):
+    # postgresql-client alone: pg_dump without initdb/pg_ctl/postgres. --schemaguard-pg-bin must still count.
+    pg_dump = tmp_path / "pg_dump"
+    pg_dump.write_text("#!/bin/sh\n", encoding="utf-8")
+    pg_dump.chmod(0o755)
+    assert find_pg_dump(str(tmp_path)) == pg_dump
+
+
+@pytest.mark.parametrize("damage", ["not utf-8", "a directory"])
+def test_unreadable_snapshot_is_a_message_not_a_traceback(tmp_path, damage):
+    root = copy_crm(tmp_path, "snapshot: schema.sql")
+    if damage == "a directory":
+        (root / "schema.sql").mkdir()
+    else:
+        (root / "schema.sql").write_bytes(b"-- schemaguard-inputs: \xff\n")
+    session = SchemaguardSession(command_settings(root / YAML))
+    session.load()
+    (spec,) = provide(session)
+    with pytest.raises(SchemaguardError) as raised:
+        spec.check(session)
+    assert str(raised.value).startswith(f"{root / 'schema.sql'}: cannot be read: ")
+    assert session.server is None  # found before anything is built

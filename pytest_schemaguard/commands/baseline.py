@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..config import command_settings
+from ..project import relative_path
 from ..session import command_session
 
 NAME = "baseline"
@@ -36,17 +36,10 @@ def run(args: argparse.Namespace) -> int:
         plan = outcome.plan
         assert session.project is not None
         root = session.project.root
-        archive = _relative(plan.archive, root)
-        print(f"wrote {_relative(plan.target, root)}: the schema of {len(plan.replaced)} migrations "
+        archive = relative_path(plan.archive, root)
+        print(f"wrote {relative_path(plan.target, root)}: the schema of {len(plan.replaced)} migrations "
               f"({plan.replaced[0].name} .. {plan.replaced[-1].name})")
         print(f"moved them to {archive}/ (summary: {archive}/{SUMMARY_NAME})")
         for data in plan.data:
             print(f"warning: not carried over (--allow-data-loss): {data.render()}", file=sys.stderr)
         return 0
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.resolve()))
-    except ValueError:
-        return str(path)

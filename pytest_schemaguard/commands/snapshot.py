@@ -20,9 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def require_build(session: SchemaguardSession) -> str | None:
     """The rendered failure of a migration that did not apply, or None when the build is whole."""
-    session.load()
-    if session.load_error is not None:
-        raise session.load_error
     failed = session.ensure_built().failed_migration
     if failed is not None and failed.failure is not None:
         return f"the migrations do not build:\n{failed.failure.render()}"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..project import relative_path
 from . import ItemSpec
 
 if TYPE_CHECKING:
@@ -28,11 +28,6 @@ def _fixed(message: str) -> Callable[[SchemaguardSession], str | None]:
     return lambda session: message
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def provide(session: SchemaguardSession) -> Iterator[ItemSpec]:
@@ -44,7 +39,7 @@ def provide(session: SchemaguardSession) -> Iterator[ItemSpec]:
     plan = plan_rollbacks(project)
     if plan is None:
         return
-    where = _relative(plan.directory, project.root)
+    where = relative_path(plan.directory, project.root)
     if not plan.directory.is_dir():
         message = (f"project.rollbacks names {where}, which is not a directory: create it and put "
                    "<migration file name> rollback scripts there, or remove project.rollbacks")
@@ -56,9 +51,9 @@ def provide(session: SchemaguardSession) -> Iterator[ItemSpec]:
         if script is not None:
             yield ItemSpec(name=f"rollback[{migration.name}]", check=_proof(migration.name),
                            marker="schemaguard_migration", path=script)
-    migrations = _relative(project.migrations.directory, project.root)
+    migrations = relative_path(project.migrations.directory, project.root)
     for orphan in plan.orphans:
-        message = (f"{_relative(orphan, project.root)} matches no migration in {migrations}: a rollback "
+        message = (f"{relative_path(orphan, project.root)} matches no migration in {migrations}: a rollback "
                    "script must have the exact file name of the migration it undoes")
         yield ItemSpec(name=f"rollback[{orphan.name}]", check=_fixed(message), marker="schemaguard_migration",
                        needs_database=False, path=orphan)
