@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
@@ -24,8 +25,10 @@ from sqlglot.errors import TokenError
 from sqlglot.tokens import TokenType
 
 from .errors import SchemaguardError
-from .live import LiveDatabase
 from .migrations import Migration, split_statements
+
+if TYPE_CHECKING:
+    from .live import LiveDatabase
 
 DEFAULT_WINDOW_HOURS = 48.0
 FAILING_STATES = ("missing", "future", "out of order", "edited")
@@ -174,11 +177,15 @@ def summarise(entries: Sequence[HistoryEntry]) -> str:
     return ", ".join(f"{counts[s]} {s}" for s in order if s in counts) or "no migrations"
 
 
-def live_history(live: LiveDatabase, migrations: Sequence[Migration]) -> list[HistoryEntry]:
-    """Compare the files with the versions applied on a live database (one read-only transaction)."""
+def applied_versions(live: LiveDatabase) -> list[AppliedVersion]:
+    """The versions applied on a live database, read in one read-only transaction."""
     with live.conn.transaction():
-        applied = read_applied(live.conn, live.info.display())
-    return compare_history(migrations, applied)
+        return read_applied(live.conn, live.info.display())
+
+
+def live_history(live: LiveDatabase, migrations: Sequence[Migration]) -> list[HistoryEntry]:
+    """Compare the files with the versions applied on a live database."""
+    return compare_history(migrations, applied_versions(live))
 
 
 def render_history_failure(entries: Sequence[HistoryEntry], where: str) -> str | None:

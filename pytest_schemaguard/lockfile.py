@@ -66,12 +66,16 @@ def render_lock(migrations: Sequence[Migration]) -> str:
 
 
 def write_lock(path: Path, migrations: Sequence[Migration]) -> bool:
-    """Write the lock; True when its content changed."""
+    """Write the lock; True when its content changed. LockError when the path cannot be written."""
     text = render_lock(migrations)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        if path.is_file() and path.read_bytes() == text.encode("utf-8"):
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise LockError(f"{path}: cannot write the lock file: {exc.strerror or exc}; fix project.lock or the "
+                        "file's permissions") from None
     return True
 
 

@@ -17,6 +17,8 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import TokenError
 from sqlglot.tokens import TokenType
 
+from .errors import ConfigError
+
 MIGRATION_NAME = re.compile(r"^(?P<version>\d+)_(?P<name>.+)\.sql$")
 SKIPPED_SUFFIX = ".sql.skip"  # the Supabase CLI convention for "keep the file, do not apply it"
 # Files every repository tool leaves in directories; they are not mistaken migrations.
@@ -55,7 +57,15 @@ class Migration:
 
     @cached_property
     def text(self) -> str:
-        return self.path.read_text(encoding="utf-8-sig")  # editors on Windows add a BOM
+        """The file as UTF-8 (editors on Windows add a BOM); ConfigError naming file:line otherwise."""
+        try:
+            return self.path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            raise ConfigError(f"{self.path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+                              "save the migration as UTF-8") from None
+        except OSError as exc:
+            raise ConfigError(f"{self.path}: cannot be read: {exc.strerror or exc}") from None
 
     @cached_property
     def sha256(self) -> str:

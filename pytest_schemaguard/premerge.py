@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import SchemaguardError
 from .lockfile import read_lock
@@ -135,21 +135,53 @@ def _version(name: str) -> int:
     return int(match["version"]) if match else 0
 
 
+def base_files(session: SchemaguardSession) -> dict[str, bytes]:
+    """``files_at_ref`` for the session's base, read from git once per session (its GitError too):
+    the premerge item and every ``migration[...]`` item's lint ask for the same files."""
+    project = session.project
+    ref = session.settings.base
+    assert project is not None and ref is not None
+    return _once(session, "_schemaguard_base_files",
+                 lambda: files_at_ref(project.root, ref, project.migrations.directory))
+
+
 def new_files(session: SchemaguardSession) -> set[str] | None:
     """Migrations that are new relative to --schemaguard-base, else to the lock file; None if neither.
 
-    Raises GitError / LockError when the base ref or the lock cannot be read.
+    Decided once per session; raises GitError / LockError (each time) when the base ref or the lock
+    cannot be read.
     """
     session.load()
-    project = session.project
-    if project is None:
+    if session.project is None:
         return None
+    return _once(session, "_schemaguard_new_files", lambda: _new_files(session))
+
+
+def _new_files(session: SchemaguardSession) -> set[str] | None:
+    project = session.project
+    assert project is not None
     names = {m.name for m in project.migrations.migrations}
     if session.settings.base:
-        return names - set(files_at_ref(project.root, session.settings.base, project.migrations.directory))
+        return names - set(base_files(session))
     if project.settings.lock:
         path = project.root / project.settings.lock
         if not path.exists():
             return None
         return names - set(read_lock(path))
     return None
+
+
+_T = TypeVar("_T")
+
+
+def _once(session: SchemaguardSession, attribute: str, compute: Callable[[], _T]) -> _T:
+    """``compute()``'s result, or its SchemaguardError, remembered on the session under ``attribute``."""
+    if not hasattr(session, attribute):
+        try:
+            setattr(session, attribute, compute())
+        except SchemaguardError as exc:
+            setattr(session, attribute, exc)
+    value = getattr(session, attribute)
+    if isinstance(value, SchemaguardError):
+        raise value
+    return value  # type: ignore[no-any-return]

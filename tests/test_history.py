@@ -189,3 +189,34 @@ def test_database_without_a_migration_table(pg_admin, live, capsys) -> None:
     assert code == 2
     assert "has no table supabase_migrations.schema_migrations (with a version column): the Supabase CLI creates " \
            "it when it first applies migrations" in err
+
+
+def test_drift_and_history_items_share_one_live_connection(live, admin_dsn, monkeypatch) -> None:
+    """drift[live] reads the applied versions while it is connected; history[live] (and a second
+    unreachable-server timeout) needs no connection of its own."""
+    from pytest_schemaguard import live as live_module
+    from pytest_schemaguard.config import command_settings
+    from pytest_schemaguard.errors import SchemaguardError
+    from pytest_schemaguard.providers import drift as drift_provider
+    from pytest_schemaguard.session import command_session
+
+    root, dsn = live
+    opened: list[str] = []
+    real = live_module.connect_live
+    monkeypatch.setattr(live_module, "connect_live", lambda d, **kw: opened.append(d) or real(d, **kw))
+    unreachable = "postgresql://someone:s3cret@127.0.0.1:1/nowhere"
+    for live_dsn in (dsn, unreachable):
+        settings = command_settings(root / "schema_expectations.yml", dsn=admin_dsn, live_dsn=live_dsn)
+        with command_session(settings) as session:
+            session.load()
+            (drift,) = drift_provider.provide(session)
+            (history,) = history_provider.provide(session)
+            if live_dsn == dsn:
+                assert drift.check(session) is None  # same schema: only the recorded history differs
+                text = history.check(session)
+                assert text is not None and text.startswith("migration history of the live database postgresql://")
+            else:
+                with pytest.raises(SchemaguardError, match="Could not connect to the live database") as raised:
+                    drift.check(session)
+                assert history.check(session) == str(raised.value)
+    assert opened == [dsn, unreachable]

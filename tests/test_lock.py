@@ -152,3 +152,16 @@ def test_two_branches_adding_migrations_conflict_in_git(root: Path, capsys) -> N
 
 def test_render_of_an_empty_history_is_stable() -> None:
     assert "total 0 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n" in render_lock([])
+
+
+def test_lock_path_that_cannot_be_written_or_decoded_is_a_clear_error(root: Path, capsys) -> None:
+    (root / LOCK).write_bytes(b"\xff\xfe not text")  # not UTF-8: rewritten, not a UnicodeDecodeError
+    capsys.readouterr()
+    assert main(["lock"]) == 0
+    assert capsys.readouterr().out == f"wrote {LOCK} (3 migration file(s))\n"
+    (root / LOCK).unlink()
+    (root / LOCK).mkdir()
+    assert main(["lock"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"schemaguard lock: {(root / LOCK).resolve()}: cannot write the lock file: Is a directory; "
+                            "fix project.lock or the file's permissions\n")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from pytest_schemaguard.errors import ConfigError
 from pytest_schemaguard.migrations import discover_migrations, naming_problems, split_statements
 
 
@@ -86,3 +89,12 @@ def test_no_transaction_directive(tmp_path: Path) -> None:
     write(tmp_path, "2_b.sql", "create index i2 on t (x);\n")
     first, second = discover_migrations(tmp_path).migrations
     assert first.no_transaction and not second.no_transaction
+
+
+def test_a_migration_that_is_not_utf8_names_its_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "20250101000000_latin1.sql"
+    path.write_bytes(b"-- caf\xc3\xa9 is fine\nselect 1;\ninsert into t values ('caf\xe9');\n")
+    (migration,) = discover_migrations(tmp_path).migrations
+    with pytest.raises(ConfigError) as raised:
+        _ = migration.statements
+    assert str(raised.value) == f"{path}:3: not UTF-8 text (byte 0xe9); save the migration as UTF-8"

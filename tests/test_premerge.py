@@ -141,3 +141,26 @@ def test_plugin_run_shows_the_integrity_items(pytester: pytest.Pytester, admin_d
         "20250103000000_summary.sql*",
     ])
     assert "Traceback" not in result.stdout.str()
+
+
+def test_git_is_read_once_per_session_even_when_the_ref_is_bad(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The premerge item and every migration item's lint share one read of the base (or its error)."""
+    from pytest_schemaguard import premerge as premerge_module
+
+    calls: list[tuple[str, ...]] = []
+    real = premerge_module._git
+    monkeypatch.setattr(premerge_module, "_git", lambda cwd, *args, **kw: calls.append(args) or real(cwd, *args, **kw))
+    write_migration(repo, "20250104000000_next.sql")
+    session = session_for(repo, base="main")
+    (spec,) = premerge.provide(session)
+    assert new_files(session) == new_files(session) == {"20250104000000_next.sql"}
+    assert spec.check(session) is None
+    assert [args[0] for args in calls] == ["rev-parse", "rev-parse", "ls-tree", "cat-file"]
+    calls.clear()
+    session = session_for(repo, base="no-such-branch")
+    (spec,) = premerge.provide(session)
+    for _ in range(3):
+        with pytest.raises(SchemaguardError, match="no such commit"):
+            new_files(session)
+    assert spec.check(session) == failure(repo, "no-such-branch")
+    assert [args[0] for args in calls] == ["rev-parse", "rev-parse"] * 2  # this session, then failure()'s own

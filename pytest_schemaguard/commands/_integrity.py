@@ -1,4 +1,4 @@
-"""What the integrity commands (lock, new, status) share: the project on disk, without a server."""
+"""What the commands share: the project on disk, read (and its mistakes reported) before any server starts."""
 
 from __future__ import annotations
 
@@ -9,14 +9,18 @@ from ..project import Project
 from ..session import SchemaguardSession
 
 
-def load_files_only(file: Path) -> Project:
-    """The project the expectations file describes; SchemaguardError (file:line) when it is malformed."""
-    session = SchemaguardSession(command_settings(file))
+def loaded_project(session: SchemaguardSession) -> Project:
+    """The session's project; its SchemaguardError (file:line) when the files are malformed."""
     session.load()
     if session.load_error is not None:
         raise session.load_error
     assert session.project is not None
     return session.project
+
+
+def load_files_only(file: Path) -> Project:
+    """The project the expectations file describes, for commands that need no server (lock, status)."""
+    return loaded_project(SchemaguardSession(command_settings(file)))
 
 
 def shown(path: Path) -> str:

@@ -1,9 +1,9 @@
 """``schemaguard diff --live-dsn URL [--format text|json]``: the migrations' schema versus a live one.
 
-The live database is snapshotted first (read-only, see ``live.py``), so a wrong DSN fails before
-anything is built; then the migrations are built on a throwaway database and the two catalogs
-are diffed. Exit 0: no drift; 1: drift; 2: input error (bad DSN, unreachable server, migrations
-that do not build).
+The project files are read, then the live database is snapshotted (read-only, see ``live.py``),
+so a malformed file or a wrong DSN fails before anything is built; then the migrations are built
+on a throwaway database and the two catalogs are diffed. Exit 0: no drift; 1: drift; 2: input
+error (bad DSN, unreachable server, migrations that do not build).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..diff import changes_as_json
 from ..errors import SchemaguardError
 from ..live import LIVE_LABEL, MIGRATIONS_LABEL, Drift, diff_with_live, open_live, requested_extensions
 from ..session import command_session
+from ._integrity import loaded_project
 
 NAME = "diff"
 HELP = "compare the schema the migrations build with a live database (opened read-only)"
@@ -34,19 +35,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if not args.live_dsn:
         raise SchemaguardError("no live database given: pass --live-dsn URL or set SCHEMAGUARD_LIVE_DSN")
-    if not args.file.exists():
-        raise SchemaguardError(f"expectations file {args.file} not found; name it with --file PATH")
-    with open_live(args.live_dsn, what=WHAT) as live:
-        live_schema = live.snapshot()
-        description = live.describe()
     settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, live_dsn=args.live_dsn)
     with command_session(settings) as session:
+        project = loaded_project(session)  # a malformed file is reported before the live database is opened
+        with open_live(args.live_dsn, what=WHAT) as live:
+            live_schema = live.snapshot()
+            description = live.describe()
         build = session.ensure_built()
         failed = build.failed_migration
         if failed is not None and failed.failure is not None:
             raise SchemaguardError(f"the migrations do not build, nothing to compare:\n{failed.failure.render()}")
-        project = session.project
-        assert project is not None
         drift = diff_with_live(session.schema, live_schema, live_description=description, flavor=project.flavor,
                                requested_extensions=requested_extensions(project.migrations.migrations))
         warnings = list(session.warnings)

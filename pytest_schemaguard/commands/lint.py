@@ -9,8 +9,9 @@ from ..config import command_settings
 from ..lint.rules import ERROR, RULES
 from ..lint.run import lint_project, render_file, summary
 from ..lint.semantic import LintObserver
-from ..providers.lint import lint_targets
+from ..premerge import new_files
 from ..session import command_session
+from ._integrity import loaded_project
 
 NAME = "lint"
 HELP = "lint the new migrations: locking risks and destructive changes, each with the safe rewrite"
@@ -28,15 +29,12 @@ def run(args: argparse.Namespace) -> int:
         return 0
     settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, base=args.base)
     with command_session(settings) as session:
-        session.load()
-        if session.load_error is not None:
-            raise session.load_error
-        assert session.project is not None
-        targets = lint_targets(session)
+        project = loaded_project(session)
+        targets = new_files(session)
         observer = LintObserver(targets)
         session.observers.append(observer)  # watches the one build: no replay needed
         session.ensure_built()
-        result = lint_project(session.project, targets, observer)
+        result = lint_project(project, targets, observer)
     which = ("all migrations (no --base and no lock file)" if targets is None
              else f"{len(result.linted)} new migration(s)")
     print(f"schemaguard lint: {which}")

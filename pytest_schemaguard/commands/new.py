@@ -81,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
     versions += [int(m["version"]) for p in found.skipped if (m := MIGRATION_NAME.match(p.name.removesuffix(".skip")))]
     now = utcnow()
     path = directory / f"{next_version(versions, settings.naming, now)}_{name}.sql"
-    path.write_text(TEMPLATE.format(name=name, created=now.strftime("%Y-%m-%d %H:%M:%S UTC")), encoding="utf-8")
+    try:
+        path.write_text(TEMPLATE.format(name=name, created=now.strftime("%Y-%m-%d %H:%M:%S UTC")), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot create {path}: {exc.strerror or exc}") from None
     print(shown(path))
     return 0

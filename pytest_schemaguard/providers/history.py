@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import SchemaguardError
-from ..history import live_history, render_history_failure
-from ..live import open_live
+from ..history import compare_history, render_history_failure
+from ..live import read_live
 from ..session import SchemaguardSession
 from . import ItemSpec
 
@@ -20,12 +20,13 @@ def check(session: SchemaguardSession) -> str | None:
     dsn = session.settings.live_dsn
     assert project is not None and dsn is not None
     try:
-        with open_live(dsn) as live:
-            entries = live_history(live, project.migrations.migrations)
-            where = f"the live database {live.info.display()}"
+        reading = read_live(session, dsn, what="--schemaguard-live-dsn", schema=False)  # drift[live]'s visit
+        if isinstance(reading.applied, SchemaguardError):
+            raise reading.applied
     except SchemaguardError as exc:
         return str(exc)
-    return render_history_failure(entries, where)
+    entries = compare_history(project.migrations.migrations, reading.applied)
+    return render_history_failure(entries, f"the live database {reading.display}")
 
 
 def provide(session: SchemaguardSession) -> Iterable[ItemSpec]:

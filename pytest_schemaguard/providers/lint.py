@@ -12,16 +12,8 @@ from ..lint.rules import ERROR
 from ..lint.run import LintResult, lint_file, render_file, replay, summary
 from ..lint.semantic import LintObserver, exposed_schemas
 from ..migrations import Migration
+from ..premerge import new_files
 from ..session import SchemaguardSession
-
-
-def lint_targets(session: SchemaguardSession) -> set[str] | None:
-    """The new files (pre-merge base or lock file), or None when there is neither."""
-    try:
-        from ..premerge import new_files
-    except ImportError:  # pragma: no cover - premerge ships with the package; kept for partial installs
-        return None
-    return new_files(session)
 
 
 def prepare(session: SchemaguardSession) -> None:
@@ -29,9 +21,9 @@ def prepare(session: SchemaguardSession) -> None:
     if session.build is not None or _observer(session) is not None:
         return
     try:
-        targets = lint_targets(session)
+        targets = new_files(session)  # decided once per session: git is asked only here
     except SchemaguardError:
-        return  # provide() reports it
+        return  # the premerge / lock items say what is wrong with the base or the lock file
     session.observers.append(LintObserver(targets))
 
 
@@ -55,14 +47,10 @@ def check_migration(session: SchemaguardSession, migration: Migration) -> str | 
     """Lint one applied migration: error-level findings of a new file fail its ``migration[...]``
     item (SPEC §4); everything else, and every finding when no file counts as new, is a warning."""
     assert session.project is not None
-    prepared = _observer(session)
-    if prepared is not None:
-        targets = prepared.targets  # decided once, before the build (git is asked only then)
-    else:
-        try:
-            targets = lint_targets(session)
-        except SchemaguardError:
-            return None  # the premerge / lock items say what is wrong with the base or the lock file
+    try:
+        targets = new_files(session)
+    except SchemaguardError:
+        return None  # the premerge / lock items say what is wrong with the base or the lock file
     if targets is not None and migration.name not in targets:
         return None  # already applied elsewhere: linting it now would only repeat old news
     observer = session_observer(session, targets)

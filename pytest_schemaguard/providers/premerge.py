@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import SchemaguardError
-from ..premerge import compare_with_base, files_at_ref
+from ..premerge import base_files, compare_with_base
 from ..session import SchemaguardSession
 from . import ItemSpec
 
@@ -19,7 +19,7 @@ def check(session: SchemaguardSession) -> str | None:
     ref = session.settings.base
     assert project is not None and ref is not None
     try:
-        base = files_at_ref(project.root, ref, project.migrations.directory)
+        base = base_files(session)
     except SchemaguardError as exc:
         return str(exc)
     findings = compare_with_base(project.migrations.migrations, base, ref)
