@@ -7,6 +7,7 @@ YAML paths are relative to the directory of the expectations file; Supabase's ow
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,26 @@ def read_supabase_config(path: Path) -> dict[str, Any]:
     return config
 
 
+DEFAULT_API_SCHEMAS = ("public", "graphql_public")
+"""The schemas Supabase's Data API serves when config.toml does not say."""
+
+
+def api_schemas(config: Mapping[str, Any], path: Path | str = "supabase/config.toml") -> tuple[str, ...]:
+    """``[api] schemas``: the schemas the Data API exposes (rules and lint judge exposure by them)."""
+    api = config.get("api", {})
+    if not isinstance(api, Mapping):
+        raise ConfigError(f"{path}: [api] must be a table (section), found {api!r}")
+    schemas = api.get("schemas", list(DEFAULT_API_SCHEMAS))
+    if not isinstance(schemas, list) or not all(isinstance(s, str) and s.strip() for s in schemas):
+        raise ConfigError(
+            f"{path}: [api] schemas must be a list of schema names, "
+            f'e.g. schemas = ["public", "graphql_public"]; found {schemas!r}'
+        )
+    return tuple(dict.fromkeys(s.strip() for s in schemas))
+
+
 def _check_config(path: Path, config: dict[str, Any]) -> None:
+    api_schemas(config, path)
     db = config.get("db", {})
     if not isinstance(db, dict):
         raise ConfigError(f"{path}: [db] must be a table, found {db!r}")

@@ -179,6 +179,9 @@ def test_unreadable_config_toml_stops_the_run_naming_the_file_and_the_key(pytest
     ('[db.seed]\nsql_paths = "./seed.sql"\n',
      "[db.seed] sql_paths must be a list of strings (paths or globs relative to supabase/, "
      "e.g. [\"./seed.sql\", \"./seeds/*.sql\"]), found './seed.sql'"),
+    ('api = "public"\n', "[api] must be a table (section), found 'public'"),
+    ('[api]\nschemas = "public"\n', "[api] schemas must be a list of schema names, "
+     "e.g. schemas = [\"public\", \"graphql_public\"]; found 'public'"),
     ("[db\nmajor_version = 15\n", "is not valid TOML: Expected ']' at the end of a table declaration (at line 1, "
                                    "column 4)"),
 ])

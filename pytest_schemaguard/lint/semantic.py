@@ -21,9 +21,8 @@ from ..catalog import inspect_schema
 from ..catalog.model import Constraint, Schema, Table
 from ..diff import ONLY_IN_A, ONLY_IN_B, Change, diff_snapshots
 from ..migrations import Migration, Statement
+from ..project import DEFAULT_API_SCHEMAS, api_schemas
 from .rules import Finding
-
-DEFAULT_EXPOSED_SCHEMAS = ("public", "graphql_public")
 
 
 @dataclass(frozen=True)
@@ -96,11 +95,11 @@ class LintObserver:
 
 
 def exposed_schemas(supabase_config: dict[str, Any], flavor: str) -> frozenset[str]:
-    """Schemas the Data API serves: ``[api] schemas`` of supabase/config.toml, Supabase's default otherwise."""
-    configured = supabase_config.get("api", {}).get("schemas")
-    if isinstance(configured, list):
-        return frozenset(str(s) for s in configured)
-    return frozenset(DEFAULT_EXPOSED_SCHEMAS) if flavor == "supabase" else frozenset()
+    """Schemas the Data API serves: ``[api] schemas`` of supabase/config.toml (checked when the
+    project loaded), Supabase's default otherwise; a plain-postgres project without one has none."""
+    if "schemas" in supabase_config.get("api", {}):
+        return frozenset(api_schemas(supabase_config))
+    return frozenset(DEFAULT_API_SCHEMAS) if flavor == "supabase" else frozenset()
 
 
 def lint_catalogs(migration: Migration, catalogs: MigrationCatalogs, exposed: frozenset[str]) -> list[Finding]:

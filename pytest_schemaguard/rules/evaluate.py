@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_schemaguard.errors import ConfigError
 from pytest_schemaguard.expectations.model import Expectations, RuleOptOut
-from pytest_schemaguard.rules.registry import DEFAULT_EXPOSED_SCHEMAS, RULES, Finding, RuleContext
+from pytest_schemaguard.project import api_schemas
+from pytest_schemaguard.rules.registry import RULES, Finding, RuleContext
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,7 @@ def exposed_schemas(
     supabase_config: Mapping[str, Any], config_path: Path | str = "supabase/config.toml"
 ) -> tuple[str, ...]:
     """The schemas the Data API serves: config.toml ``[api] schemas``, default public, graphql_public."""
-    api = supabase_config.get("api", {})
-    if not isinstance(api, Mapping):
-        raise ConfigError(f"{config_path}: [api] must be a table (section), found {api!r}")
-    schemas = api.get("schemas", list(DEFAULT_EXPOSED_SCHEMAS))
-    if not isinstance(schemas, list) or not all(isinstance(s, str) and s.strip() for s in schemas):
-        raise ConfigError(
-            f"{config_path}: [api] schemas must be a list of schema names, "
-            f'e.g. schemas = ["public", "graphql_public"]; found {schemas!r}'
-        )
-    return tuple(dict.fromkeys(s.strip() for s in schemas))
+    return api_schemas(supabase_config, config_path)
 
 
 def opt_out_targets(expectations: Expectations) -> list[OptOutTarget]:

@@ -15,12 +15,13 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from pytest_schemaguard.catalog.model import Schema
+from pytest_schemaguard.project import DEFAULT_API_SCHEMAS
 
 if TYPE_CHECKING:
     import psycopg
 
 LEVELS = ("error", "warn", "off")
-DEFAULT_EXPOSED_SCHEMAS = ("public", "graphql_public")
+DEFAULT_EXPOSED_SCHEMAS = DEFAULT_API_SCHEMAS
 
 
 @dataclass(frozen=True)
