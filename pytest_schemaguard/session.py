@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -31,6 +32,9 @@ from .server import (
     unique_dbname,
 )
 
+if TYPE_CHECKING:
+    from .checks.normalise import Normaliser
+
 
 class DatabaseUnavailable(SchemaguardError):
     """The database every object item needs could not be built."""
@@ -49,6 +53,7 @@ class SchemaguardSession:
     server_seconds: float = 0.0
     _schema: Schema | None = None
     _reports: dict[tuple[str, str], ObjectReport] | None = None
+    _normaliser: Normaliser | None = None
     warnings: list[str] = field(default_factory=list)  # everything for the terminal summary
     build_warnings: list[str] = field(default_factory=list)  # the build's own, also shown in the header
     scratch: list[ThrowawayDatabase] = field(default_factory=list)
@@ -66,16 +71,15 @@ class SchemaguardSession:
 
     # ------------------------------------------------------------------ build
 
-    def ensure_built(self) -> BuildResult:
-        """Start the server and build the database, once. Raises SchemaguardError for bad input."""
-        if self.build is not None:
-            return self.build
+    def ensure_server(self) -> ServerSession:
+        """Start (or reach) the server and create the session's database, once; nothing is built."""
+        if self.server is not None:
+            return self.server
         self.load()
         if self.load_error is not None:
             raise self.load_error
         if self.server_error is not None:
             raise self.server_error  # one attempt per session, not one per item or fixture
-        assert self.project is not None
         started = time.perf_counter()
         try:
             self.server = open_session(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, keep=self.settings.keep)
@@ -84,6 +88,14 @@ class SchemaguardSession:
             raise
         self.server_seconds = time.perf_counter() - started
         self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
+        return self.server
+
+    def ensure_built(self) -> BuildResult:
+        """Start the server and build the database, once. Raises SchemaguardError for bad input."""
+        if self.build is not None:
+            return self.build
+        self.ensure_server()
+        assert self.project is not None and self.conn is not None
         self.build = build_project(self.conn, self.project, seeds=self.project.seeds, observers=self.observers)
         self.build_warnings = [*self.build.warnings, *self._version_warnings()]
         self.warnings.extend(self.build_warnings)
@@ -122,15 +134,22 @@ class SchemaguardSession:
             self._schema = inspect_schema(self.require_database())
         return self._schema
 
+    @property
+    def normaliser(self) -> Normaliser:
+        """One server-side normaliser (and its cache) for every check and rule of the session."""
+        if self._normaliser is None:
+            from .checks.normalise import Normaliser  # the checks are only needed once items run
+
+            self._normaliser = Normaliser(self.require_database())
+        return self._normaliser
+
     def reports(self) -> dict[tuple[str, str], ObjectReport]:
         """Every object report, computed in one pass over one snapshot."""
         if self._reports is None:
             from .checks import check_all  # the checks are only needed once items run
-            from .checks.normalise import Normaliser
 
             assert self.expectations is not None
-            normaliser = Normaliser(self.require_database())
-            reports = check_all(self.expectations, self.schema, normaliser)
+            reports = check_all(self.expectations, self.schema, self.normaliser)
             declared = self.expectations.declared_objects()
             # Paired by position: the item id comes from the YAML, the report's own name may be the
             # resolved signature (e.g. `public.f(bigint)` for a function declared without args).
@@ -144,11 +163,10 @@ class SchemaguardSession:
     def scratch_database(self, label: str) -> ConnectionInfo:
         """Another empty throwaway database on the session's server, dropped in ``close``.
 
-        For checks that need a second build (rollbacks, baselines, snapshot reloads).
+        For checks that need a build of their own (rollbacks, baselines, snapshot reloads); the
+        session's own database need not be built for it.
         """
-        self.ensure_built()
-        assert self.server is not None
-        admin = self.server.admin
+        admin = self.ensure_server().admin
         database = create_database(admin, unique_dbname(f"schemaguard_{label}"))
         self.scratch.append(database)
         return database.info

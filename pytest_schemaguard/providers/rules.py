@@ -51,13 +51,10 @@ def rule_context(session: SchemaguardSession) -> RuleContext:
 
 def check_rule(name: str, level: Level, session: SchemaguardSession) -> str | None:
     """Failure text for an error-level rule with findings; warnings are recorded, not raised."""
-    from pytest_schemaguard.checks.normalise import Normaliser  # needed only once items run
-
     assert session.expectations is not None
     context = rule_context(session)
-    normaliser = Normaliser(session.require_database())
     outcome = run_rule(name, context, opt_out_targets(session.expectations),
-                       lambda declared, found: normaliser.type(declared) == found)
+                       lambda declared, found: session.normaliser.type(declared) == found)
     filename = session.expectations.path.name
     session.warnings.extend(stale_warnings(outcome, filename))
     if not outcome.findings:
