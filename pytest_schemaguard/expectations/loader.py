@@ -717,7 +717,7 @@ def missing_file_error(path: Path) -> ExpectationsError:
         f"no expectations file: looked for {path.resolve()}. Create it by hand following the README "
         "(start with `version: 1` and a `tables:` section naming what your migrations must build), "
         "or run `schemaguard init` to write a starting file from the database your migrations build; "
-        "use --schemaguard-file to point at a file elsewhere.",
+        "to use a file elsewhere, pass --schemaguard-file PATH to pytest or --file PATH to the schemaguard command.",
     )
 
 
