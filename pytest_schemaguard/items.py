@@ -26,7 +26,7 @@ class SchemaguardFailure(Exception):
     """A check that found mismatches; its text is the whole report."""
 
 
-def _session(node: pytest.Node) -> SchemaguardSession:
+def _session(node: pytest.Item | pytest.Collector) -> SchemaguardSession:
     return node.config.stash[SESSION_KEY]
 
 

@@ -126,10 +126,10 @@ def find_bindir(explicit: str | None) -> Path:
             "Point it at the directory that holds initdb, pg_ctl and postgres "
             "(e.g. /usr/lib/postgresql/15/bin)."
         )
-    for description, directory in candidate_bindirs():
-        if directory is not None and _has_server_binaries(directory):
-            return directory
-        if directory is not None:
+    for description, candidate in candidate_bindirs():
+        if candidate is not None and _has_server_binaries(candidate):
+            return candidate
+        if candidate is not None:
             description += " (no initdb/pg_ctl/postgres there)"
         tried.append(description)
     places = "\n".join(f"  - {t}" for t in tried)

@@ -186,8 +186,8 @@ class SchemaguardSession:
             return None
         info = self.server.info
         lines = [f"schemaguard: kept database {info.display()}", f"  connect: {info.psql_command()}"]
-        if self.server.private is not None and self.server.private.basedir is not None:
-            private = self.server.private
+        private = self.server.private
+        if private is not None and private.basedir is not None:
             who = f"sudo -u {private.account[2]} " if private.account else ""
             lines.append(f"  stop the server when done: {who}{private.bindir / 'pg_ctl'} stop -D "
                          f"{private.basedir / 'data'} && rm -rf {private.basedir}")

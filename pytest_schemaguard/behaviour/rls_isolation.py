@@ -51,11 +51,16 @@ class Isolation:
             table=table if "." in table else f"public.{table}",
             owner_column=str(options["owner_column"]),
             owner_from=owner_from,
-            commands=tuple(str(c) for c in options.get("commands", ("select",))),  # type: ignore[union-attr]
+            commands=tuple(str(c) for c in _listed(options, "commands", ["select"])),
             role=str(options.get("role", "authenticated")),
             line=line,
-            fill=tuple(str(c) for c in options.get("fill", ())),  # type: ignore[union-attr]
+            fill=tuple(str(c) for c in _listed(options, "fill", [])),
         )
+
+
+def _listed(options: Mapping[str, object], key: str, default: list[object]) -> list[object]:
+    value = options.get(key, default)
+    return list(value) if isinstance(value, (list, tuple)) else default
 
 
 def check_rls_isolation(session: SchemaguardSession, isolation: Isolation) -> str | None:

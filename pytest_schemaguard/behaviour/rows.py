@@ -81,7 +81,12 @@ class RowBuilder:
             query += sql.SQL(" RETURNING {}").format(
                 sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in returning))
         cursor = self.conn.execute(query, [values[c] for c in columns])
-        return cursor.fetchone() if returning else ()
+        if not returning:
+            return ()
+        row = cursor.fetchone()
+        if row is None:  # a BEFORE trigger returned NULL: nothing was inserted
+            raise CannotBuild(f"inserting into {table.schema}.{table.name} inserted no row (a trigger skipped it)")
+        return row
 
     def cast_type(self, column: Column) -> str:
         base = column.type

@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -627,7 +627,7 @@ def read_schema_exhaustive(
     read_aspects = some_of(SCHEMA_ASPECTS)
     return tuple(
         SchemaExhaustiveExpectation(
-            e.key, read_aspects(reader, e.node, Where(e.key, "'exhaustive'", e.line)), e.line
+            e.key, cast(tuple[str, ...], read_aspects(reader, e.node, Where(e.key, "'exhaustive'", e.line))), e.line
         )
         for e in reader.entries(node, where.label, "a mapping of schema to a list of aspects")
     )
@@ -643,13 +643,13 @@ def read_rules(reader: Reader, node: Node, where: Where) -> dict[str, tuple[str,
 
 def read_behaviour(reader: Reader, node: Node, where: Where) -> tuple[tuple[dict[str, object], int], ...]:
     """Kept as plain data (with lines) for the behaviour module, which owns their keys."""
-    result = []
+    result: list[tuple[dict[str, object], int]] = []
     for item in reader.items(node, where.label, "a list of behaviour checks"):
         if not isinstance(item, MappingNode):
             reader.expected(
                 item, "each 'behaviour' entry", "a mapping such as `rls_isolation: {table: tasks}`"
             )
-        result.append((construct(item, reader.shown), line_of(item)))
+        result.append((cast(dict[str, object], construct(item, reader.shown)), line_of(item)))
     return tuple(result)
 
 
