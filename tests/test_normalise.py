@@ -14,8 +14,8 @@ from pytest_schemaguard.checks.normalise import (
     fold_sql,
     loose_equal,
     split_exclusion_element,
-    split_signature,
 )
+from pytest_schemaguard.expectations.loader import split_signature
 from pytest_schemaguard.expectations.model import (
     CheckExpectation,
     ColumnExpectation,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pytest_schemaguard.catalog.model import Schema, qualify
 from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
-from pytest_schemaguard.checks.normalise import NormalisationError, Normaliser, split_signature
+from pytest_schemaguard.checks.normalise import NormalisationError, Normaliser
+from pytest_schemaguard.expectations.loader import split_signature
 from pytest_schemaguard.expectations.model import AbsentExpectation
 
 

@@ -19,6 +19,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from pytest_schemaguard.catalog.model import qualify
+from pytest_schemaguard.expectations.loader import split_signature  # the names were split there first
 from pytest_schemaguard.expectations.model import (
     Expectations,
     FunctionExpectation,
@@ -225,32 +226,6 @@ def split_exclusion_element(element: str) -> tuple[str, str]:
     if match is None:
         return element.strip(), ""
     return match.group("expr").strip(), match.group("op")
-
-
-def split_signature(name: str) -> tuple[str, tuple[str, ...] | None]:
-    """``"public.f(bigint, text)"`` -> ``("public.f", ("bigint", "text"))``; no parens -> None."""
-    if "(" not in name:
-        return name.strip(), None
-    base, _, rest = name.partition("(")
-    inner = rest.rsplit(")", 1)[0]
-    return base.strip(), tuple(split_top_level(inner))
-
-
-def split_top_level(text: str) -> list[str]:
-    """Split on commas outside parentheses: ``"numeric(10,2), text"`` -> two items."""
-    items: list[str] = []
-    depth = 0
-    current = ""
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            items.append(current.strip())
-            current = ""
-        else:
-            current += char
-    if current.strip():
-        items.append(current.strip())
-    return items
 
 
 def plain_return_type(returns: str) -> str | None:
