@@ -7,13 +7,20 @@ qualified name (``schema.name``; functions by ``schema.name(argtype,argtype)``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 Privileges = Mapping[str, frozenset[str]]
 """Grantee role name (``PUBLIC`` for the pseudo-role) -> lower-case privilege names
 (``select``, ``insert``, ``update``, ``delete``, ``truncate``, ``references``, ``trigger``,
 ``execute``, ``usage``...). Read from the ACL, with the owner's default ACL when none is set."""
+
+
+def unquote_identifier(name: str) -> str:
+    """``"Name"`` -> ``Name``; unquoted identifiers fold to lower case as PostgreSQL folds them."""
+    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name.lower()
 
 
 def qualify(name: str, default_schema: str = "public") -> str:
@@ -111,6 +118,16 @@ class Table:
 
     def constraints_of(self, kind: str) -> tuple[Constraint, ...]:
         return tuple(c for c in self.constraints.values() if c.kind == kind)
+
+    def has_index_leading_with(self, columns: Iterable[str], *, partial: bool) -> bool:
+        """Some index has ``columns`` as its leading keys (in any order); partial ones count only
+        when ``partial``. Index keys are printed as SQL (``"parentId"``), columns as plain names."""
+        wanted = set(columns)
+        return any(
+            (partial or index.predicate is None)
+            and {unquote_identifier(c) for c in index.columns[: len(wanted)]} == wanted
+            for index in self.indexes.values()
+        )
 
     @property
     def primary_key(self) -> Constraint | None:

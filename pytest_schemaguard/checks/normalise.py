@@ -18,7 +18,7 @@ from importlib import resources
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from pytest_schemaguard.catalog.model import qualify
+from pytest_schemaguard.catalog.model import qualify, unquote_identifier
 from pytest_schemaguard.expectations.loader import split_signature  # the names were split there first
 from pytest_schemaguard.expectations.model import (
     Expectations,
@@ -235,13 +235,6 @@ def plain_return_type(returns: str) -> str | None:
         return None
     match = re.match(r"(?i)^setof\s+(.+)$", text)
     return match.group(1).strip() if match else text
-
-
-def unquote_identifier(name: str) -> str:
-    """``"Name"`` -> ``Name``; unquoted identifiers fold to lower case as PostgreSQL folds them."""
-    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
-        return name[1:-1].replace('""', '"')
-    return name.lower()
 
 
 def fold_sql(text: str) -> str:

@@ -234,13 +234,8 @@ class _Context:
 
 
 def indexed(table: Table, constraint: Constraint) -> bool:
-    """Some index of ``table`` starts with the foreign key's columns (in any order)."""
-    wanted = set(constraint.columns)
-    for index in table.indexes.values():
-        leading = {c.strip('"') for c in index.columns[: len(wanted)]}
-        if leading == wanted:
-            return True
-    return False
+    """Some index of ``table`` (partial ones too) starts with the foreign key's columns, in any order."""
+    return table.has_index_leading_with(constraint.columns, partial=True)
 
 
 def locate(statements: Sequence[Statement], name: str, keywords: Iterable[str]) -> Statement | None:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 
 from pytest_schemaguard.catalog.model import Constraint, Index, Table
-from pytest_schemaguard.checks.normalise import unquote_identifier
 from pytest_schemaguard.rules.registry import Finding, RuleContext, register
 
 
@@ -31,16 +30,8 @@ def unindexed_foreign_keys(context: RuleContext) -> Iterator[Finding]:
 
 
 def _covered(constraint: Constraint, table: Table) -> bool:
-    """Some non-partial index has the key's columns as its leading columns (in any order).
-
-    Index keys are printed as SQL (``"parentId"`` quoted), constraint columns as plain names.
-    """
-    wanted = set(constraint.columns)
-    width = len(constraint.columns)
-    return any(
-        index.predicate is None and {unquote_identifier(c) for c in index.columns[:width]} == wanted
-        for index in table.indexes.values()
-    )
+    """A non-partial index leads with the key's columns: a partial one cannot serve cascades."""
+    return table.has_index_leading_with(constraint.columns, partial=False)
 
 
 @register(
