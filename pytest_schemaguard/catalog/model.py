@@ -7,6 +7,7 @@ qualified name (``schema.name``; functions by ``schema.name(argtype,argtype)``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -21,6 +22,23 @@ def unquote_identifier(name: str) -> str:
     if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
         return name[1:-1].replace('""', '"')
     return name.lower()
+
+
+_TYPE_NAME_PART = r'(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)'
+_TYPE_NAME = re.compile(rf"({_TYPE_NAME_PART})(?:\.({_TYPE_NAME_PART}))?")
+
+
+def split_type_name(type_name: str) -> tuple[str, str] | None:
+    """``"My Schema"."teamRoles"`` -> ``("My Schema", "teamRoles")``; ``team_roles`` -> ``("public",
+    "team_roles")``: the snapshot prints types as ``format_type`` does with ``search_path = public``,
+    quoting what needs quotes. None for what is not a plain name (``character varying(20)``, ``x[]``)."""
+    match = _TYPE_NAME.fullmatch(type_name)
+    if match is None:
+        return None
+    first, second = match.group(1), match.group(2)
+    if second is None:
+        return "public", unquote_identifier(first)
+    return unquote_identifier(first), unquote_identifier(second)
 
 
 def qualify(name: str, default_schema: str = "public") -> str:
@@ -244,6 +262,11 @@ class Schema:
 
     def enum(self, name: str) -> Enum:
         return _lookup(self.enums, qualify(name), "enum")
+
+    def enum_of_type(self, type_name: str) -> Enum | None:
+        """The snapshot's enum a column type (as the snapshot prints it) names, if any."""
+        parts = split_type_name(type_name)
+        return self.enums.get(f"{parts[0]}.{parts[1]}") if parts else None
 
     def functions_named(self, name: str) -> tuple[Function, ...]:
         """Every overload of ``name``, in signature order."""
