@@ -178,6 +178,14 @@ def test_statements_sqlglot_returns_command_for_are_classified_by_tokens() -> No
     assert analyse('create unique index "Idx" on only "S"."T" (a)').tables == ("S.T",)
 
 
+def test_index_names_with_dots_keep_their_table_schema() -> None:
+    # Was my.i.x / my.x: the schema was the table key cut at its first dot, the name the index key's last part.
+    for text in ('CREATE INDEX "i.x" ON "my.app"."Order.Items" (id)',
+                 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "i.x" ON ONLY "my.app"."Order.Items" (id)'):
+        facts = analyse(text)
+        assert (facts.tables, facts.indexes) == (("my.app.Order.Items",), ("my.app.i.x",)), facts.parsed_by
+
+
 def test_delete_with_where_inside_a_subquery_only_is_still_without_where() -> None:
     assert rules("delete from t using (select 1 where true) s;") == ["delete_without_where"]
 

@@ -143,9 +143,10 @@ def _table_name(table: exp.Expression | None) -> str:
 def _tree_create_index(tree: exp.Expression) -> Facts | None:
     if not (isinstance(tree, exp.Create) and tree.kind == "INDEX" and isinstance(tree.this, exp.Index)):
         return None
-    table = _table_name(tree.this.args.get("table"))
+    target = tree.this.args.get("table")
+    table = _table_name(target)
     name = _ident(tree.this.this) if tree.this.this else ""
-    schema = table.split(".")[0] if table else "public"
+    schema = (_ident(target.args.get("db")) if isinstance(target, exp.Table) else "") or "public"
     return Facts(kind="create_index", tables=(table,), indexes=(f"{schema}.{name}",) if name else (),
                  concurrently=bool(tree.args.get("concurrently")))
 
@@ -247,6 +248,13 @@ def _from_tokens(kind: str, tokens: list[Token], words: list[str]) -> Facts:
 
 def _name_at(tokens: list[Token], i: int) -> tuple[str, int]:
     """A possibly qualified name starting at token ``i``: (``schema.name`` folded like PostgreSQL, next index)."""
+    schema, name, i = _name_parts_at(tokens, i)
+    return (f"{schema}.{name}" if name else ""), i
+
+
+def _name_parts_at(tokens: list[Token], i: int) -> tuple[str, str, int]:
+    """(schema, name, next index) of the possibly qualified name at token ``i``; kept apart,
+    because a quoted name may itself hold a dot (``"Order.Items"``)."""
     parts: list[str] = []
     while i < len(tokens):
         token = tokens[i]
@@ -257,8 +265,8 @@ def _name_at(tokens: list[Token], i: int) -> tuple[str, int]:
         i += 1
         break
     if not parts:
-        return "", i
-    return (".".join(parts[-2:]) if len(parts) > 1 else f"public.{parts[0]}"), i
+        return "", "", i
+    return (parts[-2] if len(parts) > 1 else "public"), parts[-1], i
 
 
 def _skip(words: list[str], i: int, *optional: str) -> int:
@@ -282,11 +290,11 @@ def _tokens_create_index(tokens: list[Token], words: list[str]) -> Facts:
     i = _skip(words, i, "CONCURRENTLY", "IF NOT EXISTS")
     name = ""
     if i < len(words) and words[i] != "ON":
-        name, i = _name_at(tokens, i)
+        _, name, i = _name_parts_at(tokens, i)
     on = words.index("ON", i) if "ON" in words[i:] else len(words)
-    table, _ = _name_at(tokens, _skip(words, on + 1, "ONLY"))
-    schema = table.split(".")[0] if table else "public"
-    index = f"{schema}.{name.split('.')[-1]}" if name else ""
+    schema, table_name, _ = _name_parts_at(tokens, _skip(words, on + 1, "ONLY"))
+    table = f"{schema}.{table_name}" if table_name else ""
+    index = f"{schema}.{name}" if name else ""  # an index lives in its table's schema
     return Facts(kind="create_index", tables=(table,) if table else (), indexes=(index,) if index else (),
                  concurrently=concurrently)
 
