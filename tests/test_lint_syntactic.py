@@ -192,9 +192,39 @@ def test_ignore_comment_suppresses_one_rule_for_the_whole_file(tmp_path: Path) -
 
 
 def test_ignore_comment_with_several_rules(tmp_path: Path) -> None:
-    text = "truncate t; -- schemaguard: ignore truncate, missing_lock_timeout\ndelete from t;"
+    text = "  -- schemaguard: ignore truncate, missing_lock_timeout -- staging only\ntruncate t;\ndelete from t;"
     found = lint_file(migration(tmp_path, text), None, frozenset())
     assert [f.rule for f in found] == ["delete_without_where"]
+
+
+QUOTED_IGNORES = {
+    "after a statement": "truncate t; -- schemaguard: ignore truncate\n",
+    "inside another comment": "-- note: -- schemaguard: ignore truncate\ntruncate t;\n",
+    "inside a string": "select '\n-- schemaguard: ignore truncate\n';\ntruncate t;\n",
+    "inside an E string": "select E'\\'\n-- schemaguard: ignore truncate\n';\ntruncate t;\n",
+    "inside a function body": "create function f() returns void language sql as $body$\n"
+                              "-- schemaguard: ignore truncate\nselect 1 $body$;\ntruncate t;\n",
+    "inside a block comment": "/* an example:\n/* nested */\n-- schemaguard: ignore truncate\n*/\ntruncate t;\n",
+    "inside a quoted identifier": 'create table "x\n-- schemaguard: ignore truncate\n" (a int);\ntruncate t;\n',
+}
+
+
+@pytest.mark.parametrize("text", QUOTED_IGNORES.values(), ids=QUOTED_IGNORES.keys())
+def test_ignore_comment_counts_only_as_a_line_of_its_own(tmp_path: Path, text: str) -> None:
+    found = lint_file(migration(tmp_path, "set lock_timeout = '1s';\n" + text), None, frozenset())
+    assert [f.rule for f in found] == ["truncate"]
+
+
+def test_ignore_comment_after_a_dollar_quoted_body_still_counts(tmp_path: Path) -> None:
+    text = "set lock_timeout = '1s';\ncreate function f() returns int language sql as $$ select 1 $$;\n" \
+           "-- schemaguard: ignore truncate\ntruncate t;\n"
+    assert lint_file(migration(tmp_path, text), None, frozenset()) == []
+
+
+def test_ignore_comment_naming_no_rule_is_a_finding(tmp_path: Path) -> None:
+    found = lint_file(migration(tmp_path, "select 1;\n-- schemaguard: ignore\n"), None, frozenset())
+    assert [(f.rule, f.line) for f in found] == [("unknown_ignored_rule", 2)]
+    assert found[0].message.startswith("`-- schemaguard: ignore` names no rule (known: cluster, ")
 
 
 def test_unknown_rule_in_ignore_comment_is_a_finding(tmp_path: Path) -> None:
