@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,9 +108,33 @@ def test_lint_unknown_base_is_an_input_error(project: Path, admin_dsn: str,
     code, out, err = lint(capsys, admin_dsn, "--base", "no-such-branch")
     assert code == 2
     assert out == ""
-    assert err.startswith("schemaguard lint: ")
-    assert "no-such-branch" in err
-    assert "Traceback" not in err
+    assert err == (f"schemaguard lint: --base no-such-branch: no such commit, branch or tag in {project.resolve()}. "
+                   "Check the spelling, or fetch it first (CI checkouts are often shallow: `git fetch origin "
+                   "no-such-branch` and use origin/no-such-branch).\n")  # the CLI's option, not pytest's
+
+
+def test_lint_base_outside_a_git_repository_names_the_cli_option(project: Path, admin_dsn: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = lint(capsys, admin_dsn, "--base", "main")
+    assert (code, out) == (2, "")
+    assert "so --base cannot read the migrations at a ref. Run from a clone of the project, or leave out --base." \
+        in err
+    assert "schemaguard-base" not in err
+
+
+@pytest.mark.parametrize("args", [["lint", "--rules"], ["--help"], ["lint", "--help"]])
+def test_a_closed_pipe_ends_the_command_quietly(args: list[str]) -> None:
+    # `schemaguard lint --rules | head -1`: the reader is gone before the command writes.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "pytest_schemaguard.cli", *args], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""  # no BrokenPipeError traceback, no "Exception ignored" at exit
+    # what a shell shows for a tool stopped by SIGPIPE; argparse's help swallows the error itself
+    assert result.returncode == (0 if "--help" in args else 141)
 
 
 def test_lint_rules_lists_every_rule_with_its_level(capsys: pytest.CaptureFixture[str]) -> None:
