@@ -142,7 +142,8 @@ def test_lint_rules_lists_every_rule_with_its_level(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "dropped_column                        error  semantic   dropping a column deletes its data" in out
     assert "enum_value_without_position           info   syntactic" in out
-    assert len(out.splitlines()) == 23
+    assert "statement_not_analysed                info   meta       lint could not read this statement" in out
+    assert len(out.splitlines()) == 24
 
 
 # ----------------------------------------------------------------------------- pytest --schemaguard items
@@ -208,3 +209,28 @@ def test_lint_with_a_lock_file_lints_only_files_not_in_it(project: Path, admin_d
         "  instead: ALTER TYPE ... ADD VALUE 'x' BEFORE 'y' (or AFTER 'y') to place it explicitly\n\n"
         "1 file(s) linted: 1 info\n"
     )
+
+
+def test_lint_reads_statements_postgresql_accepts_that_no_parser_here_knows(
+        project: Path, admin_dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
+    deep = "(" * 200 + "random()" + ")" * 200
+    add_migration(project, "20250104000000_odd.sql", f"""set lock_timeout = '5s';
+alter tablespace pg_default set (seq_page_cost = 1.1);
+alter tablespace pg_default reset (seq_page_cost);
+alter table public.deals add column jitter float8 default {deep};
+""")
+    code, out, err = lint(capsys, admin_dsn)
+    assert (code, err) == (0, "")
+    assert ("20250104000000_odd.sql:4: warn [volatile_default] column jitter added to existing table public.deals "
+            "with volatile default random()") in out
+
+
+def test_lint_of_migrations_that_do_not_build_exits_2_with_the_failure(
+        project: Path, admin_dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
+    add_migration(project, "20250104000000_typo.sql", "create index_x on public.deals (title);\ntruncate public.deals;\n")
+    code, out, err = lint(capsys, admin_dsn)
+    assert (code, err) == (2, "")
+    assert "\n20250104000000_typo.sql: semantic rules not run: the build failed at 20250104000000_typo.sql\n" in out
+    assert "20250104000000_typo.sql:2: error [truncate] TRUNCATE of existing table public.deals" in out
+    assert "\nthe build stopped at 20250104000000_typo.sql:\n" in out
+    assert 'syntax error at or near "index_x"' in out

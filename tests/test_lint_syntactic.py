@@ -234,3 +234,18 @@ def test_unknown_rule_in_ignore_comment_is_a_finding(tmp_path: Path) -> None:
                                                           ("truncate", 3, "error"),
                                                           ("missing_lock_timeout", 3, "warn")]
     assert found[0].message.startswith("`-- schemaguard: ignore truncate_table` names no lint rule (known: cluster, ")
+
+
+def test_a_statement_the_analysis_fails_on_is_an_info_finding_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No known SQL reaches this any more (test_lint_fuzz looks for some); the fault is simulated
+    # inside our own analysis to show how it is reported.
+    from pytest_schemaguard.lint import statements
+
+    def broken(text: str) -> list:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(statements, "_tokenize", broken)
+    [finding] = findings("\n-- a remark\ncomment on table t is 'x';")
+    assert (finding.rule, finding.line, finding.level) == ("statement_not_analysed", 3, "info")
+    assert finding.message == ("lint could not analyse this statement (IndexError: list index out of range); "
+                               "no syntactic rule checked it")

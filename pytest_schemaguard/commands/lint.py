@@ -1,5 +1,6 @@
 """``schemaguard lint [--base REF]``: every finding of the new migrations (all of them without a
-base or lock file), grouped by file. Exit 1 if any finding is an error, else 0; 2 on bad input."""
+base or lock file), grouped by file. Exit 1 if any finding is an error, else 0; 2 on bad input,
+including migrations that do not build (their findings are printed all the same)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     if result.failed is not None and result.failed.failure is not None:
         print(f"\nthe build stopped at {result.failed.name}:\n{result.failed.failure.render()}")
     print(f"\n{len(result.linted)} file(s) linted: {summary(findings)}")
-    return 1 if any(f.level == ERROR for f in findings) or result.failed is not None else 0
+    if result.failed is not None:
+        return 2  # the migrations do not build: an input error, as for `diff` and `init`
+    return 1 if any(f.level == ERROR for f in findings) else 0
 
 
 def rules_table() -> str:
