@@ -227,7 +227,8 @@ alter table public.deals add column jitter float8 default {deep};
 
 def test_lint_of_migrations_that_do_not_build_exits_2_with_the_failure(
         project: Path, admin_dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
-    add_migration(project, "20250104000000_typo.sql", "create index_x on public.deals (title);\ntruncate public.deals;\n")
+    add_migration(project, "20250104000000_typo.sql",
+                  "create index_x on public.deals (title);\ntruncate public.deals;\n")
     code, out, err = lint(capsys, admin_dsn)
     assert (code, err) == (2, "")
     assert "\n20250104000000_typo.sql: semantic rules not run: the build failed at 20250104000000_typo.sql\n" in out

@@ -63,7 +63,7 @@ def analyse(text: str) -> Facts:
     analysis itself failed on is kind ``unanalysed`` (reported, so no rule is skipped silently)."""
     try:
         return _analyse(text)
-    except Exception as exc:  # noqa: BLE001 - lint must never crash on SQL PostgreSQL may well accept
+    except Exception as exc:  # lint must never crash on SQL PostgreSQL may well accept
         detail = str(exc).splitlines()[0][:120] if str(exc) else ""
         return Facts(kind="unanalysed", reason=f"{type(exc).__name__}{': ' + detail if detail else ''}")
 
