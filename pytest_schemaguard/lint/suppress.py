@@ -81,7 +81,7 @@ def ignored_rules(text: str) -> list[tuple[str, int]]:
     """(rule id, line) for every rule named in an ignore comment of ``text``; ("", line) for an
     ignore comment that names none."""
     comments = set(top_level_line_comments(text))
-    found = []
+    found: list[tuple[str, int]] = []
     for match in IGNORE.finditer(text):
         dashes = text.index("--", match.start())
         if dashes not in comments:
