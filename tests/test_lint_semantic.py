@@ -136,3 +136,73 @@ def test_exposed_schemas_from_supabase_config() -> None:
     assert exposed_schemas({"api": {"schemas": ["public", "api"]}}, "supabase") == {"public", "api"}
     assert exposed_schemas({}, "supabase") == {"public", "graphql_public"}
     assert exposed_schemas({}, "postgres") == frozenset()
+
+
+# ----------------------------------------------------------------------------- locating the statement
+
+SAME_NAMES = """
+set lock_timeout = '5s';
+create type kind as enum ('a', 'b');
+create table things (id int, kind text, t_id int);
+create policy things_read on things for select using (true);
+create function pick(x int) returns int language sql as $$ select x $$;
+create function pick(x text) returns text language sql as $$ select x $$;
+create function pick(a int, b int) returns int language sql as $$ select a $$;
+create view kinds as select distinct kind from things;
+"""
+
+
+def test_findings_land_on_the_statement_that_acts_on_the_object(scratch_conn: psycopg.Connection,
+                                                                 tmp_path: Path) -> None:
+    # Every object below is also named by earlier statements that do something else to it (a policy
+    # on the table, a type named like the column, other overloads): the finding must not land there.
+    found = lint_last(scratch_conn, tmp_path, SAME_NAMES, """set lock_timeout = '5s';
+create or replace function pick(x int) returns int language sql security definer as $$ select x + 1 $$;
+drop function pick(a integer, b int4);
+comment on function pick(text) is 'drop function pick(text) later';
+drop function public.pick(y text);
+drop policy things_read on things;
+drop view kinds;
+drop table things;
+""")
+    assert found == [
+        ("security_definer_without_search_path", 2, "SECURITY DEFINER function public.pick(integer) has no SET "
+                                                    "search_path"),
+        ("dropped_function", 3, "function public.pick(integer,integer) dropped (or its arguments changed)"),
+        ("dropped_function", 5, "function public.pick(text) dropped (or its arguments changed)"),
+        ("dropped_view", 7, "view public.kinds dropped"),
+        ("dropped_table", 8, "table public.things dropped"),
+    ]
+
+
+def test_column_findings_land_on_the_alter_table_that_changed_the_column(scratch_conn: psycopg.Connection,
+                                                                         tmp_path: Path) -> None:
+    found = lint_last(scratch_conn, tmp_path, SAME_NAMES, """set lock_timeout = '5s';
+drop view kinds;
+create type t_id as enum ('kind');
+alter type kind rename value 'a' to 'type';
+alter table things
+  alter column kind type kind using kind::kind;
+create index things_t_id_idx on things (t_id);
+drop index things_t_id_idx;
+alter table things drop column t_id;
+""")
+    assert [f for f in found if f[0] != "index_without_concurrently"] == [
+        ("dropped_view", 2, "view public.kinds dropped"),
+        ("column_type_changed", 5, "column public.things.kind changed type from text to kind"),
+        ("dropped_column", 9, "column public.things.t_id dropped"),
+    ]
+
+
+def test_argument_lists_are_compared_as_postgresql_types() -> None:
+    from pytest_schemaguard.lint.locate import acts_of, same_arguments
+
+    [act] = acts_of("drop function if exists app.f(in x int4 default 1, out y text, varchar(20)[], "
+                    "timestamp(3) with time zone, \"Mood\")")
+    assert (act.verb, act.kind, act.target.schema, act.target.name) == ("drop", "function", "app", "f")
+    assert act.target.args is not None
+    assert same_arguments(act.target.args, ["integer", "character varying[]", "timestamp with time zone",
+                                            '"Mood"'])
+    assert not same_arguments(act.target.args, ["text", "character varying[]", "timestamp with time zone",
+                                                '"Mood"'])
+    assert acts_of("drop policy p on t")[0].part == "t"  # the policy, not the table t
