@@ -95,7 +95,7 @@ def test_the_template_switches_no_marker_on(root: Path, monkeypatch, capsys) -> 
     path.write_text(template + "create index concurrently notes_body_idx on public.notes (body);\n")
     migration = Migration(path=path, version=20250304050607, name=path.name)
     assert not migration.no_transaction
-    found = [(f.rule, f.line, f.message) for f in lint_file(migration, None, frozenset())]
+    found = [(f.rule, f.line, f.message) for f in lint_file(migration, None)]
     assert found == [("concurrently_in_transaction", lines + 1,
                       "CREATE INDEX CONCURRENTLY in a file that runs in a transaction "
                       "(no `-- schemaguard: no-transaction` marker)")]

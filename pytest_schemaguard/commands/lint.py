@@ -8,8 +8,7 @@ import argparse
 
 from ..config import command_settings
 from ..lint.rules import ERROR, RULES
-from ..lint.run import lint_project, render_file, summary
-from ..lint.semantic import LintObserver
+from ..lint.run import lint_project, project_observer, render_file, summary
 from ..premerge import new_files
 from ..session import command_session
 from ._integrity import loaded_project
@@ -33,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     with command_session(settings) as session:
         project = loaded_project(session)
         targets = new_files(session)
-        observer = LintObserver(targets)
+        observer = project_observer(project, targets)
         session.observers.append(observer)  # watches the one build: no replay needed
         session.ensure_built()
         result = lint_project(project, targets, observer)
