@@ -235,3 +235,21 @@ def test_lint_of_migrations_that_do_not_build_exits_2_with_the_failure(
     assert "20250104000000_typo.sql:2: error [truncate] TRUNCATE of existing table public.deals" in out
     assert "\nthe build stopped at 20250104000000_typo.sql:\n" in out
     assert 'syntax error at or near "index_x"' in out
+
+
+def test_pytest_mode_snapshots_nothing_when_no_file_is_new(project: Path) -> None:
+    from pytest_schemaguard.config import command_settings
+    from pytest_schemaguard.lint import LintObserver
+    from pytest_schemaguard.providers.lint import prepare
+    from pytest_schemaguard.session import SchemaguardSession
+
+    def observers() -> list[LintObserver]:
+        session = SchemaguardSession(command_settings(project / "schema_expectations.yml", base="HEAD"))
+        prepare(session)
+        return [o for o in session.observers if isinstance(o, LintObserver)]
+
+    git_commit_all(project)
+    assert observers() == []  # every file is at the base: nothing is linted, no catalog is read
+    add_migration(project, "20250104000000_new.sql", "select 1;")
+    [observer] = observers()
+    assert observer.targets == {"20250104000000_new.sql"}
