@@ -79,6 +79,7 @@ class Settings:
     update: bool
     keep: bool
     no_cache: bool
+    base_option: str = "--schemaguard-base"  # how the user spelled the base option, for messages
 
 
 def get_settings(config: pytest.Config) -> Settings:
@@ -113,8 +114,10 @@ def command_settings(
     base: str | None = None,
     update: bool = False,
     keep: bool = False,
+    base_option: str = "--schemaguard-base",
 ) -> Settings:
     """Settings for the ``schemaguard`` command: the same session, without pytest."""
     file = file.resolve()
     return Settings(enabled=True, rootdir=file.parent, file=file, dsn=dsn, pg_bin=pg_bin, live_dsn=live_dsn,
-                    base=base, update=update, keep=keep, no_cache=False)
+                    base=base, update=update, keep=keep, no_cache=False,
+                    base_option=base_option)
