@@ -68,6 +68,21 @@ CORPORA = {
          "20250401000000_enable_extensions.sql:13: extension pg_net is not available on this server; "
          "COMMENT ON EXTENSION skipped" + STAND_IN],
     ),
+    "history_vector_search": (
+        ["migration[20250601000000_documents.sql]", "migration[20250602000000_match_documents.sql]", "seed[seed.sql]",
+         "table[public.documents]", "function[public.match_documents]"],
+        [*STUB_WARNINGS,
+         "20250601000000_documents.sql:1: " + NOT_AVAILABLE.format("vector") + STAND_IN,
+         "20250601000000_documents.sql:17: index documents_embedding_idx on public.documents uses access method hnsw "
+         "of extension vector (pgvector), which this server lacks; CREATE INDEX skipped",
+         "20250602000000_match_documents.sql:18: index documents_embedding_l2_idx on public.documents uses access "
+         "method ivfflat of extension vector (pgvector), which this server lacks; CREATE INDEX skipped"],
+    ),
+    "history_dumped_seed": (
+        ["migration[20250701000000_profiles.sql]", "seed[seed.sql]", "table[public.profiles]",
+         "function[public.touch_last_seen]"],
+        STUB_WARNINGS,
+    ),
     "history_pg17": (
         ["migration[20250501000000_events.sql]", "migration[20250502000000_remote_schema.sql]",
          "table[public.events]", "table[public.event_kinds]"],
