@@ -27,6 +27,8 @@ EXTENSION_COMMAND = re.compile(
     re.IGNORECASE,
 )
 CREATE_OR_DROP_SCHEMA = re.compile(r"^\s*(create|drop)\s+schema\b", re.IGNORECASE)
+CREATE_SCHEMA = re.compile(r"^\s*create\s+schema\s+(?!if\s+not\s+exists\b)(?P<name>\"[^\"]+\"|\w+)\s*;?\s*$",
+                           re.IGNORECASE)
 
 # Schemas that only exist because an extension created them: a statement using one of them (and
 # the extension not being available) cannot run on this server.
@@ -41,7 +43,7 @@ EXTENSION_SCHEMAS = {
     "pgtle": "pg_tle",
 }
 MENTIONS_EXTENSION_SCHEMA = re.compile(r"\b(?:" + "|".join(EXTENSION_SCHEMAS) + r")\b", re.IGNORECASE)
-STUBBED_EXTENSIONS = ("pg_net", "pg_cron", "supabase_vault", "vector")  # what shim/stubs.sql stands in for
+STUBBED_EXTENSIONS = ("pg_net", "pg_cron", "supabase_vault", "vector", "pgmq")  # what shim/stubs.sql stands in for
 # Index access methods of pgvector: they need its C code, so no stand-in can provide them.
 VECTOR_INDEX = re.compile(
     r"^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?"
@@ -75,7 +77,7 @@ class ServerFacts:
 
 def plan_statement(text: str, facts: ServerFacts) -> Plan:
     """The first bridge that applies decides; otherwise the statement runs as written."""
-    for bridge in (_unavailable_extension, _extension_command, _vector_index, _maintain_privilege,
+    for bridge in (_unavailable_extension, _extension_command, _vector_index, _standin_schema, _maintain_privilege,
                    _extension_schema):
         plan = bridge(text, facts)
         if plan is not None:
@@ -123,6 +125,18 @@ def _extension_command(text: str, facts: ServerFacts) -> Plan | None:
     command = " ".join(match["command"].upper().split())
     standin = _standin(missing[0], facts) if len(missing) == 1 else ""
     return Plan(None, f"extension {', '.join(missing)} is not available on this server; {command} skipped{standin}")
+
+
+def _standin_schema(text: str, facts: ServerFacts) -> Plan | None:
+    """``CREATE SCHEMA pgmq`` before ``CREATE EXTENSION pgmq``: the stand-in made that schema already."""
+    match = CREATE_SCHEMA.match(text)
+    if not match:
+        return None
+    schema = _unquote(match["name"])
+    ext = EXTENSION_SCHEMAS.get(schema)
+    if ext is None or ext not in facts.standins:
+        return None
+    return Plan(None, f"schema {schema} was made by the {ext} stand-in (project.stubs: true); CREATE SCHEMA skipped")
 
 
 def _vector_index(text: str, facts: ServerFacts) -> Plan | None:

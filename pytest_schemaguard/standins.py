@@ -28,6 +28,8 @@ STUB_WARNINGS = {
                       "stand in for supabase_vault (secrets are stored unencrypted)",
     "vector": "stub in use: extensions.vector stands in for pgvector (distances are computed in SQL, slowly; "
               "hnsw/ivfflat indexes are skipped)",
+    "pgmq": "stub in use: pgmq.create/send/send_batch/read/pop/archive/delete/metrics stand in for pgmq (queues are "
+            "plain tables pgmq.q_<name> and pgmq.a_<name>)",
 }
 # Sections that define a base type over PostgreSQL's internal I/O functions: only a superuser may.
 NEEDS_SUPERUSER = frozenset({"vector"})

@@ -39,6 +39,8 @@ STUB_WARNINGS = [
     "supabase_vault (secrets are stored unencrypted)",
     "stub in use: extensions.vector stands in for pgvector (distances are computed in SQL, slowly; "
     "hnsw/ivfflat indexes are skipped)",
+    "stub in use: pgmq.create/send/send_batch/read/pop/archive/delete/metrics stand in for pgmq (queues are plain "
+    "tables pgmq.q_<name> and pgmq.a_<name>)",
 ]
 STAND_IN = "; stand-in in use (project.stubs: true)"
 # Per corpus: (items that must pass, build warnings the header and the summary must show).
@@ -82,6 +84,14 @@ CORPORA = {
         ["migration[20250701000000_profiles.sql]", "seed[seed.sql]", "table[public.profiles]",
          "function[public.touch_last_seen]"],
         STUB_WARNINGS,
+    ),
+    "history_queue": (
+        ["migration[20250801000000_queue.sql]", "migration[20250802000000_realtime.sql]", "seed[seed.sql]",
+         "table[public.workflow_runs]", "function[public.enqueue_run]"],
+        [*STUB_WARNINGS,
+         "20250801000000_queue.sql:1: schema pgmq was made by the pgmq stand-in (project.stubs: true); CREATE SCHEMA "
+         "skipped",
+         "20250801000000_queue.sql:2: " + NOT_AVAILABLE.format("pgmq") + STAND_IN],
     ),
     "history_pg17": (
         ["migration[20250501000000_events.sql]", "migration[20250502000000_remote_schema.sql]",

@@ -142,6 +142,8 @@ def test_stubs_stand_in_for_pg_net_pg_cron_and_vault(scratch_conn: psycopg.Conne
         "supabase_vault (secrets are stored unencrypted)",
         "stub in use: extensions.vector stands in for pgvector (distances are computed in SQL, slowly; "
         "hnsw/ivfflat indexes are skipped)",
+        "stub in use: pgmq.create/send/send_batch/read/pop/archive/delete/metrics stand in for pgmq (queues are plain "
+        "tables pgmq.q_<name> and pgmq.a_<name>)",
     ]
     assert scratch_conn.execute("SELECT method, url FROM net.http_request_queue ORDER BY id").fetchall() == [
         ("POST", "https://example.invalid"), ("GET", "https://example.invalid")]

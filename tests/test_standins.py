@@ -193,7 +193,7 @@ def test_without_stubs_a_vector_column_fails_naming_pgvector_where_it_was_skippe
      f"{STUBS_ADVICE}"),
     ("3F000", 'schema "pgmq" does not exist',
      "schema pgmq belongs to extension pgmq, which this server lacks: install it on the server (built from the pgmq "
-     "sources)"),
+     f"sources), or {STUBS_ADVICE}"),
     ("42883", "function extensions.http_get(unknown) does not exist",
      "function extensions.http_get belongs to extension http, which this server lacks: install it on the server "
      "(Debian/Ubuntu: postgresql-15-http from the PostgreSQL apt repository, apt.postgresql.org)"),

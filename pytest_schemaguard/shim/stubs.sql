@@ -430,3 +430,200 @@ END
 $vector$;
 
 GRANT USAGE ON TYPE extensions.vector TO anon, authenticated, service_role;
+
+-- @stub pgmq
+-- pgmq's documented SQL API over plain tables: one table pgmq.q_<queue> per queue and
+-- pgmq.a_<queue> for its archive, as pgmq names them. Visibility timeouts work (read hides a
+-- message for vt seconds); nothing is partitioned or unlogged.
+CREATE SCHEMA IF NOT EXISTS pgmq;
+
+CREATE TABLE IF NOT EXISTS pgmq.meta (
+  queue_name character varying NOT NULL UNIQUE,
+  is_partitioned boolean NOT NULL DEFAULT false,
+  is_unlogged boolean NOT NULL DEFAULT false,
+  created_at timestamp with time zone NOT NULL DEFAULT now()
+);
+
+DO $pgmq$
+BEGIN
+  IF to_regtype('pgmq.message_record') IS NULL THEN
+    CREATE TYPE pgmq.message_record AS (
+      msg_id bigint, read_ct integer, enqueued_at timestamp with time zone, vt timestamp with time zone,
+      message jsonb
+    );
+  END IF;
+  IF to_regtype('pgmq.metrics_result') IS NULL THEN
+    CREATE TYPE pgmq.metrics_result AS (
+      queue_name text, queue_length bigint, newest_msg_age_sec integer, oldest_msg_age_sec integer,
+      total_messages bigint, scrape_time timestamp with time zone
+    );
+  END IF;
+  IF to_regtype('pgmq.queue_record') IS NULL THEN
+    CREATE TYPE pgmq.queue_record AS (
+      queue_name character varying, is_partitioned boolean, is_unlogged boolean,
+      created_at timestamp with time zone
+    );
+  END IF;
+END
+$pgmq$;
+
+-- The queue's table name, checked like pgmq checks queue names (letters, digits, underscores).
+CREATE OR REPLACE FUNCTION pgmq.format_table_name(queue_name text, prefix text) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE
+  AS $$
+  BEGIN
+    IF queue_name !~ '^[A-Za-z0-9_]+$' THEN
+      RAISE EXCEPTION 'queue name contains invalid characters: %', queue_name;
+    END IF;
+    RETURN lower(prefix || '_' || queue_name);
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq."create"(queue_name text) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    EXECUTE format('CREATE TABLE IF NOT EXISTS pgmq.%I (msg_id bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY, '
+                   'read_ct integer NOT NULL DEFAULT 0, enqueued_at timestamp with time zone NOT NULL DEFAULT now(), '
+                   'vt timestamp with time zone NOT NULL, message jsonb)', pgmq.format_table_name(queue_name, 'q'));
+    EXECUTE format('CREATE TABLE IF NOT EXISTS pgmq.%I (msg_id bigint PRIMARY KEY, read_ct integer NOT NULL DEFAULT 0, '
+                   'enqueued_at timestamp with time zone NOT NULL DEFAULT now(), '
+                   'archived_at timestamp with time zone NOT NULL DEFAULT now(), '
+                   'vt timestamp with time zone NOT NULL, message jsonb)', pgmq.format_table_name(queue_name, 'a'));
+    INSERT INTO pgmq.meta (queue_name) VALUES (queue_name) ON CONFLICT DO NOTHING;
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.send(queue_name text, msg jsonb, delay integer DEFAULT 0) RETURNS SETOF bigint
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    RETURN QUERY EXECUTE format('INSERT INTO pgmq.%I (vt, message) VALUES (now() + make_interval(secs => $1), $2) '
+                                'RETURNING msg_id', pgmq.format_table_name(queue_name, 'q')) USING delay, msg;
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.send_batch(queue_name text, msgs jsonb[], delay integer DEFAULT 0)
+  RETURNS SETOF bigint
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    RETURN QUERY EXECUTE format('INSERT INTO pgmq.%I (vt, message) SELECT now() + make_interval(secs => $1), m '
+                                'FROM unnest($2) WITH ORDINALITY AS u(m, i) ORDER BY i RETURNING msg_id',
+                                pgmq.format_table_name(queue_name, 'q')) USING delay, msgs;
+  END
+  $$;
+
+-- The first qty visible messages, made invisible for vt seconds.
+CREATE OR REPLACE FUNCTION pgmq.read(queue_name text, vt integer, qty integer)
+  RETURNS SETOF pgmq.message_record
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    RETURN QUERY EXECUTE format(
+      'WITH picked AS (SELECT msg_id FROM pgmq.%1$I WHERE vt <= clock_timestamp() ORDER BY msg_id LIMIT $1 '
+      'FOR UPDATE SKIP LOCKED) '
+      'UPDATE pgmq.%1$I q SET vt = clock_timestamp() + make_interval(secs => $2), read_ct = q.read_ct + 1 '
+      'FROM picked WHERE q.msg_id = picked.msg_id '
+      'RETURNING q.msg_id, q.read_ct, q.enqueued_at, q.vt, q.message',
+      pgmq.format_table_name(queue_name, 'q')) USING qty, vt;
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.pop(queue_name text) RETURNS SETOF pgmq.message_record
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    RETURN QUERY EXECUTE format(
+      'WITH picked AS (SELECT msg_id FROM pgmq.%1$I WHERE vt <= clock_timestamp() ORDER BY msg_id LIMIT 1 '
+      'FOR UPDATE SKIP LOCKED) '
+      'DELETE FROM pgmq.%1$I q USING picked WHERE q.msg_id = picked.msg_id '
+      'RETURNING q.msg_id, q.read_ct, q.enqueued_at, q.vt, q.message',
+      pgmq.format_table_name(queue_name, 'q'));
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.set_vt(queue_name text, msg_id bigint, vt integer)
+  RETURNS SETOF pgmq.message_record
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    RETURN QUERY EXECUTE format(
+      'UPDATE pgmq.%I SET vt = clock_timestamp() + make_interval(secs => $2) WHERE msg_id = $1 '
+      'RETURNING msg_id, read_ct, enqueued_at, vt, message',
+      pgmq.format_table_name(queue_name, 'q')) USING msg_id, vt;
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.delete(queue_name text, msg_ids bigint[]) RETURNS SETOF bigint
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    RETURN QUERY EXECUTE format('DELETE FROM pgmq.%I WHERE msg_id = ANY ($1) RETURNING msg_id',
+                                pgmq.format_table_name(queue_name, 'q')) USING msg_ids;
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.delete(queue_name text, msg_id bigint) RETURNS boolean
+  LANGUAGE sql
+  AS $$ SELECT EXISTS (SELECT FROM pgmq.delete(queue_name, ARRAY[msg_id])) $$;
+
+CREATE OR REPLACE FUNCTION pgmq.archive(queue_name text, msg_ids bigint[]) RETURNS SETOF bigint
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    RETURN QUERY EXECUTE format(
+      'WITH gone AS (DELETE FROM pgmq.%I WHERE msg_id = ANY ($1) RETURNING msg_id, read_ct, enqueued_at, vt, message) '
+      'INSERT INTO pgmq.%I (msg_id, read_ct, enqueued_at, vt, message) '
+      'SELECT msg_id, read_ct, enqueued_at, vt, message FROM gone RETURNING msg_id',
+      pgmq.format_table_name(queue_name, 'q'), pgmq.format_table_name(queue_name, 'a')) USING msg_ids;
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.archive(queue_name text, msg_id bigint) RETURNS boolean
+  LANGUAGE sql
+  AS $$ SELECT EXISTS (SELECT FROM pgmq.archive(queue_name, ARRAY[msg_id])) $$;
+
+CREATE OR REPLACE FUNCTION pgmq.purge_queue(queue_name text) RETURNS bigint
+  LANGUAGE plpgsql
+  AS $$
+  DECLARE
+    n bigint;
+  BEGIN
+    EXECUTE format('WITH gone AS (DELETE FROM pgmq.%I RETURNING 1) SELECT count(*) FROM gone',
+                   pgmq.format_table_name(queue_name, 'q')) INTO n;
+    RETURN n;
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.drop_queue(queue_name text) RETURNS boolean
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    EXECUTE format('DROP TABLE IF EXISTS pgmq.%I', pgmq.format_table_name(queue_name, 'q'));
+    EXECUTE format('DROP TABLE IF EXISTS pgmq.%I', pgmq.format_table_name(queue_name, 'a'));
+    DELETE FROM pgmq.meta WHERE meta.queue_name = drop_queue.queue_name;
+    RETURN true;
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.metrics(queue_name text) RETURNS pgmq.metrics_result
+  LANGUAGE plpgsql
+  AS $$
+  DECLARE
+    result pgmq.metrics_result;
+  BEGIN
+    EXECUTE format(
+      'SELECT $1, count(*), extract(epoch FROM now() - max(enqueued_at))::integer, '
+      'extract(epoch FROM now() - min(enqueued_at))::integer, '
+      'greatest((SELECT coalesce(max(msg_id), 0) FROM pgmq.%1$I), (SELECT coalesce(max(msg_id), 0) FROM pgmq.%2$I)), '
+      'now() FROM pgmq.%1$I',
+      pgmq.format_table_name(queue_name, 'q'), pgmq.format_table_name(queue_name, 'a'))
+      INTO result USING queue_name;
+    RETURN result;
+  END
+  $$;
+
+CREATE OR REPLACE FUNCTION pgmq.list_queues() RETURNS SETOF pgmq.queue_record
+  LANGUAGE sql
+  AS $$ SELECT queue_name, is_partitioned, is_unlogged, created_at FROM pgmq.meta ORDER BY queue_name $$;
