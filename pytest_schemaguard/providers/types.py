@@ -1,0 +1,32 @@
+"""The ``types`` item (when ``project.types`` is set): the committed generated types are what the
+migrations build now."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from . import ItemSpec
+
+if TYPE_CHECKING:
+    from ..session import SchemaguardSession
+
+
+def _check(session: SchemaguardSession) -> str | None:
+    from ..typegen.generate import check_file, default_schemas, generate, language_of, types_path, write_file
+
+    assert session.project is not None
+    path = types_path(session.project)
+    lang = language_of(path, None)
+    schemas = default_schemas(session.project)
+    if session.settings.update and write_file(path, generate(session, lang, schemas)):
+        session.warnings.append(f"wrote {session.project.settings.types} (--schemaguard-update): review and commit it")
+    return check_file(session, path, lang, schemas)
+
+
+def provide(session: SchemaguardSession) -> Iterator[ItemSpec]:
+    project = session.project
+    if project is None or project.settings.types is None:
+        return
+    yield ItemSpec(name="types", check=_check, marker="schemaguard_drift",
+                   path=project.root / project.settings.types, line=project.settings.line)
