@@ -6,8 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-from history_support import MIGRATIONS, YAML, copy_crm, preload, run_cli, run_pytest, write
+from history_support import MIGRATIONS, copy_crm, preload, run_cli, run_pytest, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from types_support import node_tool, render, run_tool
@@ -75,8 +74,8 @@ def test_nullability_and_insert_update_optionality(scratch_conn):
           opt text,
           dflt int not null default 1,
           gen int generated always as (dflt * 2) stored);""")
-    assert block(text, "Row: {") == ("Row: {\n  dflt: number\n  gen: number | null\n  id: number\n  opt: string | null\n"
-                                     "  req: string\n  seq: number\n}")
+    assert block(text, "Row: {") == ("Row: {\n  dflt: number\n  gen: number | null\n  id: number\n"
+                                     "  opt: string | null\n  req: string\n  seq: number\n}")
     assert block(text, "Insert: {") == ("Insert: {\n  dflt?: number\n  gen?: number | null\n  id?: never\n"
                                         "  opt?: string | null\n  req: string\n  seq?: number\n}")
     assert block(text, "Update: {") == ("Update: {\n  dflt?: number\n  gen?: number | null\n  id?: never\n"
@@ -179,7 +178,8 @@ def test_functions_args_defaults_overloads_and_returns(scratch_conn):
   }""" in functions
     assert "  no_args: {\n    Args: Record<PropertyKey, never>\n    Returns: number\n  }" in functions
     assert "  over: {\n    Args: { x: number } | { y: string }\n    Returns: string\n  }" in functions
-    assert "  pairs: {\n    Args: { n: number }\n    Returns: {\n      k: string\n      v: number\n    }[]\n  }" in functions
+    assert ("  pairs: {\n    Args: { n: number }\n    Returns: {\n      k: string\n      v: number\n    }[]\n  }"
+            in functions)
     assert "  rec: {\n    Args: Record<PropertyKey, never>\n    Returns: Record<string, unknown>\n  }" in functions
     assert "  with_default: {\n    Args: { a?: number; b: string }\n    Returns: undefined\n  }" in functions
     assert "positional" not in functions  # two unnamed inputs: the generator leaves it out
@@ -232,7 +232,8 @@ IDENT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8).
 TYPES = st.sampled_from(["int", "text", "boolean", "jsonb", "uuid", "timestamptz", "numeric", "text[]", "mood"])
 
 
-@settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(columns=st.dictionaries(IDENT, st.tuples(TYPES, st.booleans(), st.booleans()), min_size=1, max_size=8),
        order=st.randoms(use_true_random=False))
 def test_output_is_deterministic_and_independent_of_column_order(scratch_conn, columns, order):
@@ -316,7 +317,7 @@ def test_hash_only_needs_a_file_and_check(tmp_path, capsys, admin_dsn):
 
 
 def test_example_project_types_are_committed_and_fresh(capsys, admin_dsn):
-    code, out, err = run_cli(capsys, ROOT, admin_dsn, "types", "--check")
+    code, _, err = run_cli(capsys, ROOT, admin_dsn, "types", "--check")
     assert code == 0, err
 
 
@@ -329,7 +330,7 @@ def test_generated_files_compile_strictly_and_are_prettier_fixed_points(tmp_path
     for corpus in sorted((ROOT / "tests/examples").iterdir()):
         root = tmp_path / corpus.name
         shutil.copytree(corpus, root)
-        code, out, err = run_cli(capsys, root, admin_dsn, "types", "--output", str(root / "db.ts"))
+        code, _, err = run_cli(capsys, root, admin_dsn, "types", "--output", str(root / "db.ts"))
         assert code == 0, err
         files[f"{corpus.name}.ts"] = (root / "db.ts").read_text()
     files["shapes.ts"] = render(scratch_conn, """
