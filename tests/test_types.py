@@ -216,8 +216,9 @@ def test_empty_schema_sections_and_composite_types(scratch_conn):
     text = render(scratch_conn, """
         create type public.address as (street text, zip int);
         create table public."Mixed Case" ("camelCol" address, "select" text);""")
-    assert '"Mixed Case": {\n        Row: {\n          camelCol: Database["public"]["CompositeTypes"]["address"] | null\n'\
-           '          select: string | null\n' in text
+    assert ('"Mixed Case": {\n        Row: {\n'
+            '          camelCol: Database["public"]["CompositeTypes"]["address"] | null\n'
+            '          select: string | null\n') in text
     assert block(text, "CompositeTypes: {") == ("CompositeTypes: {\n  address: {\n    street: string | null\n"
                                                 "    zip: number | null\n  }\n}")
     assert "    Functions: {\n      [_ in never]: never\n    }" in text
