@@ -310,6 +310,19 @@ def test_types_item_fails_with_type_paths_and_update_rewrites(pytester, admin_ds
     assert "note: string | null" in (root / "db.ts").read_text()
 
 
+def test_readme_commands_python_output_and_schema_option(tmp_path, capsys, admin_dsn):
+    root = copy_crm(tmp_path)
+    code, out, _ = run_cli(capsys, root, admin_dsn, "types", "--lang", "python",
+                           "--output", str(root / "app/db_types.py"))
+    assert code == 0 and out.endswith("(python, schemas: public, graphql_public)\n")
+    text = (root / "app/db_types.py").read_text()
+    assert text.startswith("# schemaguard-types: sha256:") and "class PublicDealsRow(TypedDict):" in text
+    code, out, _ = run_cli(capsys, root, admin_dsn, "types", "--output", str(root / "src/db.ts"), "--schema", "public")
+    assert code == 0 and out.endswith("(typescript, schemas: public)\n")
+    assert "graphql_public" not in (root / "src/db.ts").read_text().split("type DatabaseWithoutInternals")[0]
+    assert run_cli(capsys, root, admin_dsn, "types", "--check", "--output", str(root / "src/db.ts"))[0] == 1
+
+
 def test_hash_only_needs_a_file_and_check(tmp_path, capsys, admin_dsn):
     root = copy_crm(tmp_path)
     assert run_cli(capsys, root, admin_dsn, "types", "--hash-only")[0] == 2
