@@ -64,6 +64,7 @@ class SchemaguardSession:
     load_error: SchemaguardError | None = None
     server_error: SchemaguardError | None = None
     build_error: SchemaguardError | None = None  # bad input met while building (shown where it was met)
+    build_attempted: bool = False  # False at the end: no selected item needed the database
     server: ServerSession | None = None
     conn: psycopg.Connection | None = None
     build: BuildResult | None = None
@@ -118,6 +119,7 @@ class SchemaguardSession:
             return self.build
         if self.build_error is not None:
             raise self.build_error  # one attempt per session
+        self.build_attempted = True
         try:
             self.ensure_server()
             assert self.project is not None and self.conn is not None
@@ -244,6 +246,8 @@ class SchemaguardSession:
         if self.project is None or self.load_error is not None or self.build_error is not None:
             return []  # the error itself is the report
         if self.build is None or self.server is None:
+            if self.build_attempted:
+                return ["schemaguard: the build was interrupted"]
             return ["schemaguard: no database built (no selected item needed it)"]
         build = self.build
         applied = sum(1 for m in build.migrations if m.ok)
