@@ -4,6 +4,7 @@ migrations build now."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from . import ItemSpec
@@ -13,14 +14,18 @@ if TYPE_CHECKING:
 
 
 def _check(session: SchemaguardSession) -> str | None:
+    from ..session import PendingWrite
     from ..typegen.generate import check_file, default_schemas, generate, language_of, types_path, write_file
 
     assert session.project is not None
     path = types_path(session.project)
     lang = language_of(path, None)
     schemas = default_schemas(session.project)
-    if session.settings.update and write_file(path, generate(session, lang, schemas)):
-        session.warnings.append(f"wrote {session.project.settings.types} (--schemaguard-update): review and commit it")
+    if session.settings.update:
+        # Generated now (from this build), written at the end of the run only if nothing failed.
+        text = generate(session, lang, schemas)
+        session.pending_writes.append(PendingWrite(str(session.project.settings.types), partial(write_file, path, text)))
+        return None
     return check_file(session, path, lang, schemas)
 
 
