@@ -258,10 +258,13 @@ def named_section(key: str, values: Mapping[str, Mapping[str, Value]], indent: i
 
 
 def view_lines(view: View) -> list[str]:
+    """Columns as under a table (``name: type``: these exist with this type), as init writes tables:
+    without ``exhaustive``, which the header suggests where a team wants it."""
     value: dict[str, Value] = {}
     if not view.materialized:
         value["security_invoker"] = view.security_invoker
-    value["columns"] = list(view.columns)
+    # `absent` as a shorthand means "must not exist", so a type of that name is written out
+    value["columns"] = {c.name: {"type": c.type} if c.type == "absent" else c.type for c in view.columns.values()}
     return entry(short(view.qualified_name), value, 2)
 
 
