@@ -90,7 +90,8 @@ def names(line: int, *columns: str) -> tuple[ColumnExpectation, ...]:
 
 VIEWS_SETUP = """
 CREATE TABLE organizations (id bigint PRIMARY KEY, name text);
-CREATE VIEW organizations_summary WITH (security_invoker = true) AS SELECT id, name, 0 AS nb_contacts FROM organizations;
+CREATE VIEW organizations_summary WITH (security_invoker = true) AS
+    SELECT id, name, 0 AS nb_contacts FROM organizations;
 CREATE MATERIALIZED VIEW organizations_stats AS SELECT id, name, 0 AS nb_contacts FROM organizations;
 """
 

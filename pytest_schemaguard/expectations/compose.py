@@ -61,6 +61,9 @@ class _Composer:
     anchors: dict[str, tuple[Node, int]] = field(default_factory=dict)
     open_anchors: set[str] = field(default_factory=set)
     expansion: int = 0
+    # Resolving a plain scalar's tag runs regexes (~10 µs); files repeat the same few words
+    # (`bigint`, `nullable`, `false`) thousands of times, so each is resolved once.
+    tags: dict[tuple[str, tuple[bool, bool]], str] = field(default_factory=dict)
 
     def fail(self, event: Event, message: str) -> ExpectationsError:
         return ExpectationsError(self.shown, event.start_mark.line + 1, message)
@@ -111,7 +114,10 @@ class _Composer:
     def scalar(self, event: Event) -> tuple[Node, int]:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.events.resolve(ScalarNode, event.value, event.implicit)
+            key = (event.value, event.implicit)
+            tag = self.tags.get(key)
+            if tag is None:
+                tag = self.tags[key] = self.events.resolve(ScalarNode, event.value, event.implicit)
         found = _FORBIDDEN.search(event.value)
         if found:
             what = "a NUL character (\\0)" if found.group() == "\x00" else "a lone surrogate (\\ud800-\\udfff)"

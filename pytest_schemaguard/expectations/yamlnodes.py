@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import NamedTuple, NoReturn, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -65,7 +64,7 @@ def combined_error(shown: str, problems: list[ExpectationsError]) -> Expectation
     lines += [f"  {p}" for p in ordered[:MAX_PROBLEMS_SHOWN]]
     if len(ordered) > MAX_PROBLEMS_SHOWN:
         lines.append(f"  … and {len(ordered) - MAX_PROBLEMS_SHOWN} more problems")
-    error = ExpectationsError(shown, ordered[0].line, "\n".join(lines))
+    error = ExpectationsError(shown, None, "\n".join(lines))
     error.problems = tuple(ordered)
     return error
 
@@ -116,8 +115,9 @@ def construct(node: Node, shown: str) -> object:
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else line_of(node)
         raise ExpectationsError(shown, line, f"cannot read this value: {shorten(str(problem))}") from None
     except (ValueError, TypeError, OverflowError) as exc:
-        # e.g. `!!int abc`, a 5,000-digit number (Python's int limit), a timestamp on day 32
-        raise ExpectationsError(shown, line_of(node), f"cannot read this value: {shorten(str(exc))}") from None
+        # e.g. `!!int abc`, a timestamp on day 32, a 5,000-digit number (past Python's limit)
+        problem = "the number has too many digits" if "digits" in str(exc) else shorten(str(exc))
+        raise ExpectationsError(shown, line_of(node), f"cannot read this value: {problem}") from None
 
 
 def compose_file(path: Path, shown: str) -> tuple[Node | None, list[ExpectationsError]]:
@@ -173,9 +173,8 @@ def unknown_key_message(key: str, owner: str, allowed: Collection[str]) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One ``key: value`` pair of a mapping, with the key as text."""
+class Entry(NamedTuple):
+    """One ``key: value`` pair of a mapping, with the key as text (a tuple: files have 100,000s)."""
 
     key: str
     key_node: Node
