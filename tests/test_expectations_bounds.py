@@ -12,9 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pytest_schemaguard.errors import ExpectationsError
-from pytest_schemaguard.expectations import load_expectations
+from pytest_schemaguard.expectations import compose, load_expectations
 from pytest_schemaguard.expectations.compose import MAX_ALIAS_EXPANSION, MAX_DEPTH
 
 FILE = "schema_expectations.yml"
@@ -223,3 +224,40 @@ def test_big_file_loads_in_reasonable_time(tmp_path: Path) -> None:
     started = time.process_time()
     assert len(load_expectations(path).tables) == 2400
     assert time.process_time() - started < 15  # generous: shared CI machines; the point is "not minutes"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("behaviour:\n  - " + "[" * 2000 + "]" * 2000 + "\n", f"values nested more than {MAX_DEPTH} levels deep"),
+        ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"{n}: &{n} [" + ", ".join([f"*{p}"] * 10) + "]\n" for p, n in zip("abcde", "bcdef", strict=True)
+        ), "aliases in this file expand to more than"),
+        ('project:\n  lock: "lo\\0ck"\n', "a NUL character"),
+        ('tables:\n  "\\ud800": {}\n', "a lone surrogate"),  # libyaml refuses it as a syntax error
+        ("tables:\n\tt: {}\n", "indent with spaces, not tabs"),
+    ],
+)
+def test_pure_python_fallback_has_the_same_bounds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, problem: str
+) -> None:
+    """Without libyaml the events come from PyYAML's own parser; the bounds are the composer's."""
+    monkeypatch.setattr(compose, "EventSource", yaml.SafeLoader)
+    assert problem in str(error(tmp_path, text))
+    path = tmp_path / FILE
+    path.write_text("tables:\n  t:\n    columns: {id: bigint}\n", encoding="utf-8")
+    assert load_expectations(path).tables[0].columns[0].line == 3
+
+
+def test_readme_yaml_example_loads_with_view_columns_as_documented(tmp_path: Path) -> None:
+    """The README's `schema_expectations.yml` example is a file the loader accepts, views included."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## `schema_expectations.yml` by example", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / FILE
+    path.write_text(block, encoding="utf-8")
+    views = {v.name: v for v in load_expectations(path).views}
+    summary, stats = views["public.organizations_summary"], views["public.opportunity_stage_stats"]
+    assert [(c.name, c.type) for c in summary.columns] == [("id", None), ("name", None), ("nb_contacts", None)]
+    assert [(c.name, c.type) for c in stats.columns] == [("stage", "opportunity_stage"), ("nb_opportunities", "bigint")]
+    assert (stats.materialized, stats.exhaustive, summary.exhaustive) == (True, ("columns",), ())
