@@ -261,3 +261,18 @@ def test_readme_yaml_example_loads_with_view_columns_as_documented(tmp_path: Pat
     assert [(c.name, c.type) for c in summary.columns] == [("id", None), ("name", None), ("nb_contacts", None)]
     assert [(c.name, c.type) for c in stats.columns] == [("stage", "opportunity_stage"), ("nb_opportunities", "bigint")]
     assert (stats.materialized, stats.exhaustive, summary.exhaustive) == (True, ("columns",), ())
+
+
+def test_unusable_glob_in_config_toml_seed_paths_is_a_config_error(tmp_path: Path) -> None:
+    """The sibling of `project.seed`: the same glob from supabase/config.toml was a ValueError."""
+    from pytest_schemaguard.errors import ConfigError
+    from pytest_schemaguard.expectations.model import ProjectSettings
+    from pytest_schemaguard.project import load_project
+
+    (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+    (tmp_path / "supabase" / "migrations" / "20250101000000_a.sql").write_text("select 1;\n", encoding="utf-8")
+    (tmp_path / "supabase" / "config.toml").write_text('[db.seed]\nsql_paths = ["./x**.sql"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_project(tmp_path / FILE, ProjectSettings())
+    message = str(caught.value)
+    assert f"{tmp_path / 'supabase' / 'config.toml'} [db.seed] sql_paths: './x**.sql' is not a usable glob" in message
