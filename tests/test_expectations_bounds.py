@@ -276,3 +276,17 @@ def test_unusable_glob_in_config_toml_seed_paths_is_a_config_error(tmp_path: Pat
         load_project(tmp_path / FILE, ProjectSettings())
     message = str(caught.value)
     assert f"{tmp_path / 'supabase' / 'config.toml'} [db.seed] sql_paths: './x**.sql' is not a usable glob" in message
+
+
+def test_one_failure_message_is_capped() -> None:
+    """The 43 kB file that printed 107 MB: however many and long the mismatches, the text stays readable."""
+    from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
+
+    long_expression = "x" * 50_000
+    mismatches = (Mismatch("check c", f"expected {long_expression}, found y", 3),) + tuple(
+        Mismatch(f"column c{n}", "missing", 4) for n in range(100_000)
+    )
+    text = ObjectReport("table", "public.t", 2, mismatches).render(FILE)
+    assert len(text) < 50_000
+    assert "… (49,029 more characters)" in text
+    assert text.endswith("  … and 99,801 more mismatches")
