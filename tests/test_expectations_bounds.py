@@ -283,9 +283,8 @@ def test_one_failure_message_is_capped() -> None:
     from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
 
     long_expression = "x" * 50_000
-    mismatches = (Mismatch("check c", f"expected {long_expression}, found y", 3),) + tuple(
-        Mismatch(f"column c{n}", "missing", 4) for n in range(100_000)
-    )
+    missing = (Mismatch(f"column c{n}", "missing", 4) for n in range(100_000))
+    mismatches = (Mismatch("check c", f"expected {long_expression}, found y", 3), *missing)
     text = ObjectReport("table", "public.t", 2, mismatches).render(FILE)
     assert len(text) < 50_000
     assert "… (49,029 more characters)" in text
