@@ -7,7 +7,7 @@ installed (the C parser is ~5x faster than PyYAML's pure-Python one, and both ke
 and are composed here, with:
 
 - nesting at most :data:`MAX_DEPTH` levels (an expectations file needs about six);
-- aliases expanding to at most :data:`MAX_ALIAS_EXPANSION` nodes in total, counted exactly
+- aliases expanding to at most :data:`MAX_ALIAS_EXPANSION` values in total, counted exactly
   (each alias adds the expanded size of its target), so walking the tree stays linear in the
   file; an alias inside the value it names (a recursive structure) is refused;
 - no NUL character or lone surrogate in any scalar: neither can reach PostgreSQL or a file path,
@@ -37,7 +37,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import ExpectationsError
 
 MAX_DEPTH = 64
-MAX_ALIAS_EXPANSION = 100_000
+MAX_ALIAS_EXPANSION = 250_000  # about the values of a 38,000-line file: aliases may at most double the work
 
 # libyaml when present; the pure-Python loader otherwise. Both produce the same events and marks.
 EventSource: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
