@@ -22,6 +22,8 @@ class ExpectationsError(SchemaguardError):
         self.path = path
         self.line = line
         self.detail = message
+        # When the file had several problems, this error lists them and these are each of them.
+        self.problems: tuple[ExpectationsError, ...] = (self,)
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
 

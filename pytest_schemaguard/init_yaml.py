@@ -258,10 +258,13 @@ def named_section(key: str, values: Mapping[str, Mapping[str, Value]], indent: i
 
 
 def view_lines(view: View) -> list[str]:
+    """Columns as under a table (``name: type``: these exist with this type), as init writes tables:
+    without ``exhaustive``, which the header suggests where a team wants it."""
     value: dict[str, Value] = {}
     if not view.materialized:
         value["security_invoker"] = view.security_invoker
-    value["columns"] = list(view.columns)
+    # `absent` as a shorthand means "must not exist", so a type of that name is written out
+    value["columns"] = {c.name: {"type": c.type} if c.type == "absent" else c.type for c in view.columns.values()}
     return entry(short(view.qualified_name), value, 2)
 
 
@@ -331,8 +334,8 @@ HEADER = """\
 # Written by `schemaguard init` from the built database: it passes as it is. Tighten it where it matters:
 #   - grants: each table has its grants for anon/authenticated as of today in a comment; uncomment to pin
 #     them (`anon: []` means anon can do nothing, through PUBLIC or role membership included).
-#   - exhaustive: `exhaustive: [columns, policies, indexes, triggers, grants]` under a table, or
-#     `exhaustive: {{public: [tables, views, enums, functions]}}` at the top: nothing beyond what is listed.
+#   - exhaustive: `exhaustive: [columns, policies, indexes, triggers, grants]` under a table (`[columns]` under
+#     a view), or `exhaustive: {{public: [tables, views, enums, functions]}}` at the top: nothing beyond what is listed.
 #   - behaviour: `behaviour:` checks that RLS really isolates users, that soft-delete uniqueness and
 #     full-text search really work (see the README).
 #   - rules: rules broken today are at warn with the objects named; fix them, then set them to error.

@@ -119,7 +119,13 @@ def _seed_paths(root: Path, settings: ProjectSettings, config: dict[str, Any], c
     for pattern in patterns:
         full = base / pattern  # an absolute pattern stays as it is
         if any(c in pattern for c in "*?["):
-            matches = sorted(Path(full.anchor).glob(str(full.relative_to(full.anchor))))
+            try:
+                matches = sorted(Path(full.anchor).glob(str(full.relative_to(full.anchor))))
+            except (ValueError, NotImplementedError) as exc:  # e.g. `x**.sql`: Python's glob refuses it
+                config_key = f"{config_dir / 'config.toml'} [db.seed] sql_paths"
+                where = "project.seed" if settings.seed is not None else config_key
+                raise ConfigError(f"{where}: {pattern!r} is not a usable glob pattern ({exc}); "
+                                  "write `**` as a whole path part, e.g. seeds/**/*.sql") from None
         else:
             matches = [full]
         for match in matches:

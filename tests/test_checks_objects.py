@@ -9,6 +9,7 @@ from checks_support import Checker, built_database, messages
 
 from pytest_schemaguard.expectations.model import (
     AbsentExpectation,
+    ColumnExpectation,
     EnumExpectation,
     ExtensionExpectation,
     FunctionExpectation,
@@ -57,13 +58,13 @@ def test_views(checker: Checker) -> None:
                 "public.organizations_summary",
                 3,
                 security_invoker=True,
-                columns=("id", "name", "nb_contacts"),
+                columns=names(3, "id", "name", "nb_contacts"),
                 grants=(GrantExpectation("anon", frozenset(), 4),),
             ),
-            ViewExpectation("public.insecure_summary", 5, security_invoker=True, columns=("name", "id")),
+            ViewExpectation("public.insecure_summary", 5, security_invoker=True, columns=names(5, "name", "id")),
             ViewExpectation("public.organizations", 6),
             ViewExpectation("public.organizations_mv", 7),
-            ViewExpectation("public.organizations_mv", 8, materialized=True, columns=("id",)),
+            ViewExpectation("public.organizations_mv", 8, materialized=True, columns=names(8, "id")),
             ViewExpectation("public.organizations_summry", 9),
         )
     )
@@ -77,11 +78,60 @@ def test_views(checker: Checker) -> None:
     ]
     assert [messages(r) for r in reports] == [
         [],
-        ["security_invoker: expected true, found false (line 5)", "columns: expected (name, id), found (id) (line 5)"],
+        ["security_invoker: expected true, found false (line 5)", "column name: missing (line 5)"],
         ["view: missing (public.organizations is a table) (line 6)"],
         ["view: missing (public.organizations_mv is a materialized view) (line 7)"],
         [],
         ["view: missing (similar: public.organizations_summary) (line 9)"],
+    ]
+
+
+def names(line: int, *columns: str) -> tuple[ColumnExpectation, ...]:
+    """`columns: [a, b]` as the loader reads it: these columns exist, any type."""
+    return tuple(ColumnExpectation(name, line) for name in columns)
+
+
+VIEWS_SETUP = """
+CREATE TABLE organizations (id bigint PRIMARY KEY, name text);
+CREATE VIEW organizations_summary WITH (security_invoker = true) AS
+    SELECT id, name, 0 AS nb_contacts FROM organizations;
+CREATE MATERIALIZED VIEW organizations_stats AS SELECT id, name, 0 AS nb_contacts FROM organizations;
+"""
+
+
+@pytest.fixture(scope="module")
+def views_checker(admin_dsn: str) -> Iterator[Checker]:
+    with built_database(admin_dsn, VIEWS_SETUP) as conn:
+        yield Checker(conn)
+
+
+@pytest.mark.parametrize("materialized", [False, True], ids=["view", "materialized_view"])
+def test_view_columns_mean_what_table_columns_mean(views_checker: Checker, materialized: bool) -> None:
+    """Listed columns exist (others are fine) unless `exhaustive: [columns]`; types as for tables."""
+    name = "public.organizations_stats" if materialized else "public.organizations_summary"
+
+    def view(line: int, *columns: ColumnExpectation, exhaustive: tuple[str, ...] = ()) -> ViewExpectation:
+        return ViewExpectation(
+            name, line, materialized=materialized, columns=columns, exhaustive=exhaustive, exhaustive_line=line + 9
+        )
+
+    reports = views_checker.run(
+        views=(
+            view(1, ColumnExpectation("name", 2), ColumnExpectation("id", 3)),  # a subset, any order
+            view(10, ColumnExpectation("id", 11), ColumnExpectation("name", 12), exhaustive=("columns",)),
+            view(20, *names(21, "id", "name", "nb_contacts"), exhaustive=("columns",)),
+            view(30, ColumnExpectation("id", 31, type="int8"), ColumnExpectation("nb", 32)),  # int8 = bigint
+            view(40, ColumnExpectation("id", 41, type="text"), ColumnExpectation("name", 42, type="text")),
+            view(50, ColumnExpectation("legacy_code", 51, absent=True), ColumnExpectation("name", 52, absent=True)),
+        )
+    )
+    assert [messages(r) for r in reports] == [
+        [],
+        ["exhaustive columns: unexpected nb_contacts (line 19)"],
+        [],
+        ["column nb: missing (line 32)"],
+        ["column id: expected type text, found bigint (line 41)"],
+        ["column name: expected absent, found text (line 52)"],
     ]
 
 

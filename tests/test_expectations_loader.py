@@ -235,7 +235,7 @@ def test_spec_example_other_sections(spec: Expectations) -> None:
         False,
         True,
     )
-    assert view.columns == ("id", "name", "nb_contacts")
+    assert [c.name for c in view.columns] == ["id", "name", "nb_contacts"]
     (enum,) = spec.enums
     assert enum.name == "public.opportunity_stage"
     assert enum.labels == ("new_lead", "initial_outreach", "closed_won", "closed_lost")

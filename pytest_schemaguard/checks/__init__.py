@@ -46,7 +46,7 @@ def check_all(expectations: Expectations, schema: Schema, normaliser: Normaliser
     normaliser.prepare(expectations)
     reports = [check_extension(e, schema) for e in expectations.extensions]
     reports += [check_table(t, schema, normaliser) for t in expectations.tables]
-    reports += [check_view(v, schema) for v in expectations.views]
+    reports += [check_view(v, schema, normaliser) for v in expectations.views]
     reports += [check_enum(e, schema) for e in expectations.enums]
     reports += [check_function(f, schema, normaliser) for f in expectations.functions]
     reports += [check_absent(a, schema, normaliser) for a in expectations.absent]

@@ -16,9 +16,11 @@ from pytest_schemaguard.checks.normalise import Normaliser
 from pytest_schemaguard.expectations.model import (
     SCHEMA_EXHAUSTIVE_ASPECTS,
     TABLE_EXHAUSTIVE_ASPECTS,
+    VIEW_EXHAUSTIVE_ASPECTS,
     Expectations,
     SchemaExhaustiveExpectation,
     TableExpectation,
+    ViewExpectation,
 )
 
 
@@ -36,9 +38,26 @@ def check_table_exhaustive(expected: TableExpectation, table: Table, normaliser:
     return mismatches
 
 
-def _extra_columns(expected: TableExpectation, table: Table, _: Normaliser) -> list[str]:
+def _extra_columns(
+    expected: TableExpectation | ViewExpectation, relation: Table | View, _: Normaliser | None
+) -> list[str]:
     declared = {c.name for c in expected.columns if not c.absent}
-    return [name for name in table.columns if name not in declared]
+    return [name for name in relation.columns if name not in declared]
+
+
+def check_view_exhaustive(expected: ViewExpectation, view: View) -> list[Mismatch]:
+    """A view's `exhaustive: [columns]`: no column beyond the listed ones (the only aspect views have)."""
+    line = expected.exhaustive_line or expected.line
+    mismatches = []
+    for aspect in expected.exhaustive:
+        if aspect not in VIEW_EXHAUSTIVE_ASPECTS:
+            message = f"cannot check aspect {aspect!r} (known: {', '.join(VIEW_EXHAUSTIVE_ASPECTS)})"
+            mismatches.append(Mismatch("exhaustive", message, line))
+            continue
+        extra = _extra_columns(expected, view, None)
+        if extra:
+            mismatches.append(Mismatch(f"exhaustive {aspect}", f"unexpected {', '.join(extra)}", line))
+    return mismatches
 
 
 def _extra_policies(expected: TableExpectation, table: Table, _: Normaliser) -> list[str]:

@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# A failure is read by a person: an expression pasted 40 kB long, or an aliased list declaring
+# 100,000 columns, must not print megabytes. Beyond these, rows and values are elided, saying how much.
+MAX_ROWS = 200
+MAX_ROW_CHARACTERS = 1_000
+
+
+def clipped(text: str, limit: int = MAX_ROW_CHARACTERS) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
 
 @dataclass(frozen=True)
 class Mismatch:
@@ -34,11 +43,14 @@ class ObjectReport:
     def render(self, filename: str) -> str:
         """The SPEC §4 failure text: a header naming the object and its line, one row a mismatch."""
         where = f" ({filename}:{self.line})" if self.line else ""
-        rows = [f"  {m.aspect}: {m.message}" for m in self.mismatches]
+        shown = self.mismatches[:MAX_ROWS]
+        rows = [clipped(f"  {m.aspect}: {m.message}") for m in shown]
         # Line references form a column, except after rows too long to align with the others.
         width = min(max((len(r) for r in rows), default=0), 76) + 4
         lines = [f"{self.name}{where}"]
-        for row, m in zip(rows, self.mismatches, strict=True):
+        for row, m in zip(rows, shown, strict=True):
             padded = row.ljust(width) if len(row) < width - 1 else row + "  "
             lines.append(f"{padded}(line {m.line})" if m.line else row)
+        if len(self.mismatches) > MAX_ROWS:
+            lines.append(f"  … and {len(self.mismatches) - MAX_ROWS:,} more mismatches")
         return "\n".join(lines)

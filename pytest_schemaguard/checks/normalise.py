@@ -170,6 +170,8 @@ def requests_for(expectations: Expectations) -> Iterator[_Request]:
     """Every normalisation the checks need, mirroring the calls they make."""
     for table in expectations.tables:
         yield from _table_requests(table)
+    for view in expectations.views:
+        yield from (_Request("type", text=c.type.strip()) for c in view.columns if c.type is not None)
     for function in expectations.functions:
         yield from _function_requests(function)
     for absent in expectations.absent:

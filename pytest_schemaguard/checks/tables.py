@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytest_schemaguard.catalog.model import Column, Schema, Table, qualify
+from pytest_schemaguard.catalog.model import Column, Schema, Table, View, qualify
 from pytest_schemaguard.checks import constraints, exhaustive, features, indexes, policies, triggers
 from pytest_schemaguard.checks.compare import comment_difference, expression_difference, missing, shown
 from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
@@ -58,8 +58,8 @@ def _check_comment(expected: TableExpectation, table: Table) -> list[Mismatch]:
     return [Mismatch("comment", message, expected.line)] if message else []
 
 
-def check_column(expected: ColumnExpectation, table: Table, normaliser: Normaliser) -> list[Mismatch]:
-    """Type, nullability, default, identity, generation and comment of one column."""
+def check_column(expected: ColumnExpectation, table: Table | View, normaliser: Normaliser) -> list[Mismatch]:
+    """Type, nullability, default, identity, generation and comment of one column (of a table or a view)."""
     aspect = f"column {expected.name}"
     column = table.columns.get(expected.name)
     if expected.absent:
@@ -97,7 +97,7 @@ def _nullable_difference(expected: ColumnExpectation, column: Column) -> str | N
 
 
 def _default_difference(
-    expected: ColumnExpectation, column: Column, table: Table, normaliser: Normaliser
+    expected: ColumnExpectation, column: Column, table: Table | View, normaliser: Normaliser
 ) -> str | None:
     if expected.default is None:
         if expected.has_default and column.default is not None:

@@ -24,6 +24,7 @@ TABLE_EXHAUSTIVE_ASPECTS = (
     "exclusion_constraints",
     "grants",
 )
+VIEW_EXHAUSTIVE_ASPECTS = ("columns",)
 SCHEMA_EXHAUSTIVE_ASPECTS = ("tables", "views", "materialized_views", "enums", "functions")
 
 
@@ -176,9 +177,11 @@ class ViewExpectation:
     line: int
     materialized: bool = False
     security_invoker: bool | None = None
-    columns: tuple[str, ...] | None = None  # exact column names in order
+    columns: tuple[ColumnExpectation, ...] = ()  # as a table's: these exist (with their type, if given)
     grants: tuple[GrantExpectation, ...] = ()
     comment: str | None = None
+    exhaustive: tuple[str, ...] = ()  # ("columns",): no column beyond the listed ones
+    exhaustive_line: int | None = None
     ignore_rules: tuple[RuleOptOut, ...] = ()
 
 

@@ -2,24 +2,31 @@
 
 ``yaml.safe_load`` throws positions away, but every expectation must remember the line that
 declared it (a failing check points at it), and every input error must name file:line. So the
-file is *composed* (``yaml.compose`` with the ``SafeLoader``) and the loader walks the node tree
-through :class:`Reader`, whose typed accessors raise :class:`ExpectationsError` at the offending
-node. Scalar tags come from the SafeLoader's resolver, so ``true``, ``1`` and ``null`` have their
-YAML types; scalars are built with the SafeLoader's own constructors.
+file is *composed* (:mod:`.compose`, within bounds) and the loader walks the node tree through
+:class:`Reader`, whose typed accessors raise :class:`ExpectationsError` at the offending node.
+Scalar tags come from the SafeLoader's resolver, so ``true``, ``1`` and ``null`` have their YAML
+types; scalars are built with the SafeLoader's own constructors.
+
+A user with four typos should fix them in one pass, so the reader does not stop at the first
+problem: :meth:`Reader.collect` reads each key or item on its own, keeps the problems, and the
+loader raises them all at the end, in file order (:func:`combined_error`).
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import NamedTuple, NoReturn, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ExpectationsError
+from .compose import compose_text
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 NULL_TAG = "tag:yaml.org,2002:null"
 BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -29,6 +36,44 @@ STR_TAG = "tag:yaml.org,2002:str"
 
 # YAML 1.1 (PyYAML) reads these unquoted words as booleans, a classic trap for `rls: on`.
 BOOLEAN_HINT = "YAML reads unquoted yes/no/on/off/true/false as booleans; quote it if you meant text"
+
+
+# A value as long as a paragraph is shown shortened: a pasted 40 kB string would otherwise fill the terminal.
+SHOWN_CHARACTERS = 120
+MAX_PROBLEMS_SHOWN = 50
+
+
+def shorten(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
+class Reported(Exception):
+    """A part of the file failed and its problems are already recorded on the :class:`Reader`;
+    the enclosing value cannot be built, but reading goes on with its siblings."""
+
+
+def combined_error(shown: str, problems: list[ExpectationsError]) -> ExpectationsError:
+    """All problems of the file as one error, in file order; one problem keeps its own message."""
+    unique = [_capped(p) for p in {(p.line or 0, p.detail): p for p in problems}.values()]
+    ordered = sorted(unique, key=lambda p: p.line or 0)
+    if len(ordered) == 1:
+        return ordered[0]
+    lines = [f"{len(ordered)} problems (in file order); fix them all before the next run:"]
+    lines += [f"  {p}" for p in ordered[:MAX_PROBLEMS_SHOWN]]
+    if len(ordered) > MAX_PROBLEMS_SHOWN:
+        lines.append(f"  … and {len(ordered) - MAX_PROBLEMS_SHOWN} more problems")
+    error = ExpectationsError(shown, None, "\n".join(lines))
+    error.problems = tuple(ordered)
+    return error
+
+
+def _capped(problem: ExpectationsError, limit: int = 1_000) -> ExpectationsError:
+    """Names made of user keys can still be long; no single problem may flood the terminal."""
+    if len(problem.detail) <= limit:
+        return problem
+    return ExpectationsError(problem.path, problem.line, shorten(problem.detail, limit))
 
 
 def line_of(node: Node) -> int:
@@ -55,10 +100,10 @@ def describe(node: Node) -> str:
     if node.tag == BOOL_TAG:
         return f"the boolean {node.value}"
     if node.tag in (INT_TAG, FLOAT_TAG):
-        return f"the number {node.value}"
+        return f"the number {shorten(node.value)}"
     if node.tag == STR_TAG:
-        return f"the text {node.value!r}"
-    return f"{node.value!r} (a YAML {node.tag.rsplit(':', 1)[-1]})"
+        return f"the text {shorten(repr(node.value))}"
+    return f"{shorten(repr(node.value))} (a YAML {shorten(node.tag.rsplit(':', 1)[-1], 40)})"
 
 
 def construct(node: Node, shown: str) -> object:
@@ -66,11 +111,18 @@ def construct(node: Node, shown: str) -> object:
     try:
         return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
     except yaml.MarkedYAMLError as exc:
-        raise ExpectationsError(shown, line_of(node), f"cannot read this value: {exc.problem}") from None
+        problem = exc.problem
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else line_of(node)
+        raise ExpectationsError(shown, line, f"cannot read this value: {shorten(str(problem))}") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # e.g. `!!int abc`, a timestamp on day 32, a 5,000-digit number (past Python's limit)
+        problem = "the number has too many digits" if "digits" in str(exc) else shorten(str(exc))
+        raise ExpectationsError(shown, line_of(node), f"cannot read this value: {problem}") from None
 
 
-def compose_file(path: Path, shown: str) -> Node | None:
-    """The document's root node, or ``None`` for an empty file; syntax errors name line and column."""
+def compose_file(path: Path, shown: str) -> tuple[Node | None, list[ExpectationsError]]:
+    """The document's root node (``None`` for an empty file) and the problems found while composing
+    it that do not stop reading (a NUL in a value, a duplicate key); the others raise at once."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -79,36 +131,15 @@ def compose_file(path: Path, shown: str) -> Node | None:
         ) from None
     except OSError as exc:  # e.g. no read permission
         raise ExpectationsError(shown, None, f"cannot be read: {exc.strerror or exc}") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(shown, exc) from None
-    except yaml.reader.ReaderError as exc:  # e.g. a control character; has a position, not a mark
-        line = text.count("\n", 0, exc.position) + 1
-        raise ExpectationsError(shown, line, f"YAML syntax error at line {line}: {exc.reason}") from None
+    root, problems = compose_text(text, shown)
     if root is not None:
-        _reject_duplicate_keys(root, shown, set())
-    return root
+        _find_duplicate_keys(root, shown, set(), problems)
+    return root, problems
 
 
-def _syntax_error(shown: str, exc: yaml.MarkedYAMLError) -> ExpectationsError:
-    """Parser problem as one readable line: where, what, and what it was in the middle of."""
-    mark = exc.problem_mark or exc.context_mark
-    problem = exc.problem or exc.context or "invalid YAML"
-    if mark is None:
-        return ExpectationsError(shown, None, f"YAML syntax error: {problem}")
-    line, column = mark.line + 1, mark.column + 1
-    message = f"YAML syntax error at line {line}, column {column}: {problem}"
-    if exc.context and exc.problem and exc.context_mark is not None:
-        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
-    if "'\\t'" in problem:
-        message += "; indent with spaces, not tabs"
-    return ExpectationsError(shown, line, message)
-
-
-def _reject_duplicate_keys(node: Node, shown: str, visited: set[int]) -> None:
+def _find_duplicate_keys(node: Node, shown: str, visited: set[int], problems: list[ExpectationsError]) -> None:
     """YAML silently keeps the last of two equal keys, which would hide a declaration: refuse it."""
-    if id(node) in visited:  # aliases may share (or even contain) nodes
+    if id(node) in visited:  # aliases share nodes; each is checked once
         return
     visited.add(id(node))
     if isinstance(node, MappingNode):
@@ -117,31 +148,33 @@ def _reject_duplicate_keys(node: Node, shown: str, visited: set[int]) -> None:
             if isinstance(key, ScalarNode):
                 ident = (key.tag, key.value)
                 if ident in first_line:
-                    raise ExpectationsError(
-                        shown,
-                        line_of(key),
-                        f"duplicate key '{key.value}' (first written at line {first_line[ident]}); "
-                        "YAML would silently keep only the last one, so merge them",
+                    problems.append(
+                        ExpectationsError(
+                            shown,
+                            line_of(key),
+                            f"duplicate key '{shorten(key.value)}' (first written at line {first_line[ident]}); "
+                            "YAML would silently keep only the last one, so merge them",
+                        )
                     )
-                first_line[ident] = line_of(key)
-            _reject_duplicate_keys(key, shown, visited)
-            _reject_duplicate_keys(value, shown, visited)
+                else:
+                    first_line[ident] = line_of(key)
+            _find_duplicate_keys(key, shown, visited, problems)
+            _find_duplicate_keys(value, shown, visited, problems)
     elif isinstance(node, SequenceNode):
         for item in node.value:
-            _reject_duplicate_keys(item, shown, visited)
+            _find_duplicate_keys(item, shown, visited, problems)
 
 
 def unknown_key_message(key: str, owner: str, allowed: Collection[str]) -> str:
-    message = f"unknown key '{key}' in {owner}; allowed keys: {', '.join(sorted(allowed))}"
+    message = f"unknown key '{shorten(key)}' in {owner}; allowed keys: {', '.join(sorted(allowed))}"
     close = difflib.get_close_matches(key, list(allowed), n=1)
     if close:
         message += f"; did you mean '{close[0]}'?"
     return message
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One ``key: value`` pair of a mapping, with the key as text."""
+class Entry(NamedTuple):
+    """One ``key: value`` pair of a mapping, with the key as text (a tuple: files have 100,000s)."""
 
     key: str
     key_node: Node
@@ -161,6 +194,31 @@ class Reader:
 
     def __init__(self, shown: str) -> None:
         self.shown = shown  # the file name as shown in messages
+        self.problems: list[ExpectationsError] = []
+
+    def gather(self, parts: Iterable[T], read: Callable[[T], R]) -> list[R]:
+        """``read`` each part on its own: a failing part is recorded and skipped, so the problems of
+        its siblings are found in the same run."""
+        results = []
+        for part in parts:
+            try:
+                results.append(read(part))
+            except ExpectationsError as exc:
+                self.problems.append(exc)
+            except Reported:
+                pass
+        return results
+
+    def collect(self, parts: Iterable[T], read: Callable[[T], R]) -> list[R]:
+        """:meth:`gather`, then :class:`Reported` if any part failed: the whole cannot be built."""
+        before = len(self.problems)
+        results = self.gather(parts, read)
+        if len(self.problems) > before:
+            raise Reported
+        return results
+
+    def report(self, error: ExpectationsError) -> None:
+        self.problems.append(error)
 
     def fail(self, node: Node | None, message: str) -> NoReturn:
         raise ExpectationsError(self.shown, line_of(node) if node is not None else None, message)
@@ -177,26 +235,29 @@ class Reader:
     # -- containers ------------------------------------------------------------------------
 
     def entries(self, node: Node, label: str, expected: str = "a mapping") -> list[Entry]:
-        """The pairs of a mapping (null counts as empty); keys must be plain scalars."""
+        """The pairs of a mapping (null counts as empty); keys must be plain scalars (others are
+        reported and skipped)."""
         if is_null(node):
             return []
         if not isinstance(node, MappingNode):
             self.expected(node, label, expected)
-        result = []
-        for key_node, value in node.value:
+        def entry(pair: tuple[Node, Node]) -> Entry:
+            key_node, value = pair
             if not isinstance(key_node, ScalarNode) or is_null(key_node) or not key_node.value:
                 self.fail(key_node, f"{label}: keys must be plain names, found {describe(key_node)}")
-            result.append(Entry(key_node.value, key_node, value))
-        return result
+            return Entry(key_node.value, key_node, value)
+
+        return self.gather(node.value, entry)
 
     def fields(self, node: Node, label: str, owner: str, allowed: Collection[str]) -> dict[str, Entry]:
-        """The pairs of a settings mapping, refusing any key not in ``allowed``."""
-        found = {}
-        for entry in self.entries(node, label):
+        """The pairs of a settings mapping; a key not in ``allowed`` is reported and skipped."""
+
+        def known(entry: Entry) -> Entry:
             if entry.key not in allowed:
                 self.fail(entry.key_node, unknown_key_message(entry.key, owner, allowed))
-            found[entry.key] = entry
-        return found
+            return entry
+
+        return {e.key: e for e in self.gather(self.entries(node, label), known)}
 
     def items(self, node: Node, label: str, expected: str = "a list") -> list[Node]:
         """The items of a sequence (null counts as empty)."""
