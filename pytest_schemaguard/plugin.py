@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from .config import add_options, get_settings
+from .database.signals import install_terminate_handler
 from .errors import SchemaguardError
 from .fixtures import (  # noqa: F401  (fixtures are found by name in this module)
     schemaguard_as,
@@ -43,6 +44,9 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = get_settings(config)
     session = SchemaguardSession(settings)
     config.stash[SESSION_KEY] = session
+    if settings.enabled:
+        # SIGTERM (CI cancelling, `timeout`, `kill`) cleans up like Ctrl-C; restored after session.close.
+        config.add_cleanup(install_terminate_handler())
     config.add_cleanup(session.close)  # runs on success, failure and Ctrl-C alike
     if settings.enabled:
         _add_expectations_to_args(config, settings.file)
