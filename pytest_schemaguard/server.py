@@ -580,8 +580,8 @@ class ServerSession:
         if self.private is not None and self.private.basedir is not None:
             lines.append(f"  stop the server and remove its files when done: {self.private.stop_command()}")
         else:
-            lines.append(f"  drop it when done: DROP DATABASE {info.dbname};  or: schemaguard cleanup --kept "
-                         "--dsn URL (the URL given to --schemaguard-dsn)")
+            lines.append(f"  drop it when done: DROP DATABASE {info.dbname};")
+            lines.append("  or: schemaguard cleanup --kept --dsn URL (the URL given to --schemaguard-dsn)")
         return lines
 
 

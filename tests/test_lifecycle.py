@@ -91,6 +91,39 @@ def test_kept_private_server_outlives_pytest_and_cleanup_kept_removes_it(tmp_pat
         psycopg.connect(host=host, port=port, user=user, dbname=dbname, connect_timeout=3)
 
 
+def test_kept_database_in_dsn_mode_is_listed_and_dropped_only_with_kept(tmp_path: Path, admin_dsn: str) -> None:
+    project = write_tiny_project(tmp_path / "project")
+    run = start_pytest(project, tmp_path, *NO_HYPOTHESIS, "--schemaguard-keep", f"--schemaguard-dsn={admin_dsn}")
+    out, err = finish(run)
+    [kept] = databases_of(admin_dsn, [run.pid])
+    assert f"drop it when done: DROP DATABASE {kept};" in out, out + err
+    assert "schemaguard cleanup --kept --dsn URL" in out
+
+    listed = run_schemaguard("cleanup", "--list", "--dsn", admin_dsn, tmpdir=tmp_path)
+    assert f"database {kept} on " in listed.stdout and "kept" in listed.stdout
+    plain = run_schemaguard("cleanup", "--dsn", admin_dsn, tmpdir=tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert f"kept database {kept}" in plain.stdout
+    assert databases_of(admin_dsn, [run.pid]) == [kept]
+    dropped = run_schemaguard("cleanup", "--kept", "--dsn", admin_dsn, tmpdir=tmp_path)
+    assert dropped.returncode == 0, dropped.stderr
+    assert f"dropped database {kept}" in dropped.stdout
+    assert databases_of(admin_dsn, [run.pid]) == []
+
+
+def test_cleanup_kept_without_a_directory_removes_every_kept_server(tmp_path: Path) -> None:
+    project = write_tiny_project(tmp_path / "project")
+    out, err = finish(start_pytest(project, tmp_path, *NO_HYPOTHESIS, "--schemaguard-keep"))
+    assert "passed" in out, out + err
+    [kept] = server_dirs_in(tmp_path)
+    listed = run_schemaguard("cleanup", "--list", tmpdir=tmp_path)
+    assert f"server {kept} (port " in listed.stdout and "kept" in listed.stdout
+    result = run_schemaguard("cleanup", "--kept", tmpdir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"stopped and removed {kept}" in result.stdout
+    assert server_dirs_in(tmp_path) == [] and processes_naming(kept) == []
+
+
 def test_cleanup_never_touches_a_live_sessions_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     live = server.PrivateServer(server.find_bindir(None)).start()
@@ -198,10 +231,10 @@ def test_interrupts_at_random_moments_leave_nothing(tmp_path: Path, admin_dsn: s
     project = write_tiny_project(tmp_path / "project")
     cases = []
     for sig in (signal.SIGINT, signal.SIGTERM):
-        for phase in PRIVATE_PHASES:
-            cases += [Interruption("private", sig, phase, rng.uniform(0, 0.4)) for _ in range(2)]
+        for phase in [*PRIVATE_PHASES, "initdb running"]:
+            cases.append(Interruption("private", sig, phase, rng.uniform(0, 0.4)))
         cases += [Interruption("dsn", sig, "connecting", rng.uniform(0, 0.6)) for _ in range(3)]
-        cases += [Interruption("dsn", sig, "database made", rng.uniform(0, 0.3)) for _ in range(2)]
+        cases += [Interruption("dsn", sig, "database made", rng.uniform(0, 0.2)) for _ in range(3)]
     with ThreadPoolExecutor(max_workers=4) as pool:
         done = list(pool.map(lambda ic: _interrupt(ic[1], tmp_path / f"run{ic[0]}", project, admin_dsn),
                              enumerate(cases)))
