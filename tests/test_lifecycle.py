@@ -258,7 +258,11 @@ def test_a_killed_run_is_swept_by_the_next_run(tmp_path: Path, admin_dsn: str) -
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     private = start_pytest(project, tmpdir, *NO_HYPOTHESIS)
-    assert _wait_for(private, lambda: any((d / "data" / "postmaster.pid").exists() for d in server_dirs_in(tmpdir)))
+    def server_ready() -> bool:  # postmaster.pid's status line says "ready" once connections are accepted
+        pidfiles = [d / "data" / "postmaster.pid" for d in server_dirs_in(tmpdir)]
+        return any(p.exists() and "ready" in p.read_text() for p in pidfiles)
+
+    assert _wait_for(private, server_ready)
     time.sleep(0.3)
     private.kill()
     finish(private)
@@ -269,7 +273,8 @@ def test_a_killed_run_is_swept_by_the_next_run(tmp_path: Path, admin_dsn: str) -
     dsn.kill()
     finish(dsn)
     [orphan] = server_dirs_in(tmpdir)
-    assert processes_naming(orphan), "the killed run's server is still running (under PID 1)"
+    log = (orphan / "postgresql.log").read_text(errors="replace")
+    assert processes_naming(orphan), f"the killed run's server should still be running (under PID 1):\n{log}"
     [database] = databases_of(admin_dsn, [dsn.pid])
 
     out, err = finish(start_pytest(project, tmpdir, *NO_HYPOTHESIS, "-rA", f"--schemaguard-dsn={admin_dsn}"))
