@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from .commands import discover_commands
+from .database.secret import Secret
+from .database.signals import terminate_as_interrupt
 from .errors import SchemaguardError
 
 
@@ -28,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--file", type=Path, default=Path("schema_expectations.yml"),
                         help="expectations file (default: schema_expectations.yml)")
-    parser.add_argument("--dsn", default=os.environ.get("SCHEMAGUARD_DSN"),
+    parser.add_argument("--dsn", default=os.environ.get("SCHEMAGUARD_DSN"), type=Secret, metavar="URL",
                         help="build on this existing server instead of a private one [env SCHEMAGUARD_DSN]")
     parser.add_argument("--pg-bin", default=os.environ.get("SCHEMAGUARD_PG_BIN"),
                         help="directory of initdb/pg_ctl/postgres [env SCHEMAGUARD_PG_BIN]")
@@ -61,7 +63,8 @@ def _dispatch(argv: list[str] | None) -> int:
         return 2
     module = discover_commands()[args.command]
     try:
-        return int(module.run(args))
+        with terminate_as_interrupt():  # SIGTERM cleans up like Ctrl-C
+            return int(module.run(args))
     except SchemaguardError as exc:
         print(f"schemaguard {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .database.secret import Secret, secret
+
 if TYPE_CHECKING:
     from .session import SchemaguardSession
 
@@ -76,12 +78,14 @@ def _value(config: pytest.Config, spec: OptionSpec) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
+    """The session's options. DSNs are ``Secret``: their repr (``-l``, INTERNALERROR) hides passwords."""
+
     enabled: bool
     rootdir: Path
     file: Path
-    dsn: str | None
+    dsn: Secret | None
     pg_bin: str | None
-    live_dsn: str | None
+    live_dsn: Secret | None
     base: str | None
     update: bool
     keep: bool
@@ -102,9 +106,9 @@ def get_settings(config: pytest.Config) -> Settings:
         enabled=bool(values["schemaguard"]),
         rootdir=rootdir,
         file=file.resolve(),
-        dsn=values["schemaguard_dsn"] or None,
+        dsn=secret(values["schemaguard_dsn"] or None),
         pg_bin=values["schemaguard_pg_bin"] or None,
-        live_dsn=values["schemaguard_live_dsn"] or None,
+        live_dsn=secret(values["schemaguard_live_dsn"] or None),
         base=values["schemaguard_base"] or None,
         update=bool(values["schemaguard_update"]),
         keep=bool(values["schemaguard_keep"]),
@@ -125,6 +129,6 @@ def command_settings(
 ) -> Settings:
     """Settings for the ``schemaguard`` command: the same session, without pytest."""
     file = file.resolve()
-    return Settings(enabled=True, rootdir=file.parent, file=file, dsn=dsn, pg_bin=pg_bin, live_dsn=live_dsn,
-                    base=base, update=update, keep=keep, no_cache=False,
+    return Settings(enabled=True, rootdir=file.parent, file=file, dsn=secret(dsn), pg_bin=pg_bin,
+                    live_dsn=secret(live_dsn), base=base, update=update, keep=keep, no_cache=False,
                     base_option=base_option)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .config import SESSION_KEY, add_options, get_settings
+from .database.signals import install_terminate_handler
 from .errors import SchemaguardError
 from .fixtures import (  # noqa: F401  (fixtures are found by name in this module)
     FIXTURE_NAMES,
@@ -57,6 +58,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     session = SchemaguardSession(settings)
     config.stash[SESSION_KEY] = session
+    # SIGTERM (CI cancelling, `timeout`, `kill`) cleans up like Ctrl-C; restored after session.close.
+    config.add_cleanup(install_terminate_handler())
     config.add_cleanup(session.close)  # runs on success, failure and Ctrl-C alike
     config.pluginmanager.register(RunOutcomes(session), OUTCOMES_PLUGIN)
     _add_expectations_to_args(config, settings.file)

@@ -4,6 +4,10 @@ The private server is pytest-postgresql's ``PostgreSQLExecutor`` (pg_ctl + initd
 are created and dropped by its ``DatabaseJanitor``. What we add: discovering the binaries in the
 order SPEC §2 gives, running the server as an unprivileged user when we are root (PostgreSQL
 refuses to run as root, and CI containers are root), and errors that say what was tried.
+
+Everything we create is registered for clean-up before it exists and marked with its owner
+(``database/``): Ctrl-C or SIGTERM at any moment is cleaned at once, and what a SIGKILLed run
+left is swept by the next run (or ``schemaguard cleanup``).
 """
 
 from __future__ import annotations
@@ -25,10 +29,16 @@ from typing import Any
 
 import port_for
 import psycopg
+from mirakuru.base import ENV_UUID
 from mirakuru.exceptions import ProcessFinishedWithError, TimeoutExpired
+from psycopg import sql
 from pytest_postgresql.executors import PostgreSQLExecutor
-from pytest_postgresql.janitor import DatabaseJanitor
 
+from .database.owner import current_owner, database_comment, write_marker
+from .database.processes import stop_server_processes
+from .database.secret import Secret, mask_dsn
+from .database.signals import interrupts_held
+from .database.sweep import SERVER_DIR_PREFIX, drop_database, sweep_databases, sweep_server_dirs
 from .errors import ServerError
 
 SERVER_BINARIES = ("initdb", "pg_ctl", "postgres")
@@ -57,12 +67,12 @@ class ConnectionInfo:
     password: str | None = field(default=None, repr=False)
     options: dict[str, str] = field(default_factory=dict, repr=False)
 
-    def conninfo(self, dbname: str | None = None) -> str:
+    def conninfo(self, dbname: str | None = None) -> Secret:
         params: dict[str, Any] = dict(self.options)
         params.update(host=self.host, port=self.port, user=self.user, dbname=dbname or self.dbname)
         if self.password:
             params["password"] = self.password
-        return psycopg.conninfo.make_conninfo(**params)
+        return Secret(psycopg.conninfo.make_conninfo(**params))
 
     def display(self) -> str:
         host = self.host if not self.host.startswith("/") else f"[{self.host}]"
@@ -74,9 +84,7 @@ class ConnectionInfo:
 
 def scrub(text: str, password: str | None) -> str:
     """Remove a password from a message before it is shown anywhere."""
-    if password:
-        text = text.replace(password, "********")
-    return re.sub(r"(password\s*=\s*)\S+", r"\1********", text)
+    return mask_dsn(text, password)
 
 
 # --------------------------------------------------------------------------- binaries
@@ -149,10 +157,12 @@ def find_bindir(explicit: str | None) -> Path:
 
 def _unprivileged_account() -> tuple[int, int, str] | None:
     """(uid, gid, name) to run PostgreSQL as when we are root; None when we are not root."""
+    wanted = os.environ.get("SCHEMAGUARD_PG_USER")
+    if wanted:
+        return _named_account(wanted)
     if os.geteuid() != 0:
         return None
-    wanted = os.environ.get("SCHEMAGUARD_PG_USER")
-    for name in ([wanted] if wanted else []) + list(UNPRIVILEGED_USERS):
+    for name in UNPRIVILEGED_USERS:
         try:
             entry = pwd.getpwnam(name)
         except KeyError:
@@ -167,6 +177,33 @@ def _unprivileged_account() -> tuple[int, int, str] | None:
     )
 
 
+def _named_account(name: str) -> tuple[int, int, str] | None:
+    """The account SCHEMAGUARD_PG_USER names; a wrong one is an error, never silently replaced."""
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        raise ServerError(
+            f"SCHEMAGUARD_PG_USER is {name!r}, but there is no such account on this machine.\n"
+            f"Set it to an existing unprivileged account (e.g. SCHEMAGUARD_PG_USER=postgres), create it "
+            f"(`useradd --system {name}`), or unset it to use the first of {', '.join(UNPRIVILEGED_USERS)} "
+            "that exists."
+        ) from None
+    if entry.pw_uid == 0:
+        raise ServerError(
+            f"SCHEMAGUARD_PG_USER is {name!r}, which is root, and PostgreSQL refuses to run as root.\n"
+            "Set it to an unprivileged account (e.g. SCHEMAGUARD_PG_USER=postgres) or unset it."
+        )
+    if os.geteuid() != 0:
+        if entry.pw_uid == os.geteuid():
+            return None
+        raise ServerError(
+            f"SCHEMAGUARD_PG_USER is {name!r}, but only root can run the server as another account "
+            f"(this process runs as {pwd.getpwuid(os.geteuid()).pw_name}).\n"
+            "Unset SCHEMAGUARD_PG_USER (the server then runs as you), or run as root."
+        )
+    return entry.pw_uid, entry.pw_gid, name
+
+
 class UnprivilegedExecutor(PostgreSQLExecutor):
     """PostgreSQLExecutor whose pg_ctl/initdb calls run as another (unprivileged) user.
 
@@ -178,6 +215,15 @@ class UnprivilegedExecutor(PostgreSQLExecutor):
         super().__init__(*args, **kwargs)
         self._account = account
         self._cwd = workdir  # initdb fails when the current directory is unreadable (e.g. /root)
+
+    @property
+    def envvars(self) -> dict[str, str]:
+        # mirakuru tags every process it starts with this variable and SIGKILLs the tagged ones at
+        # interpreter exit, which killed kept servers. We stop our servers ourselves (PrivateServer.stop,
+        # and the sweep for killed runs), so the server is not tagged.
+        env = super().envvars
+        env.pop(ENV_UUID, None)
+        return env
 
     def _demote(self) -> None:
         os.setsid()
@@ -217,11 +263,34 @@ class UnprivilegedExecutor(PostgreSQLExecutor):
         return result.returncode == 0
 
     def stop(self, sig: int | None = None, exp_sig: int | None = None) -> UnprivilegedExecutor:
-        self._run_as([self.executable, "stop", "-D", self.datadir, "-m", "fast"], capture_output=True)
-        # pg_ctl (the launcher) has long exited; the server is what we stopped above.
-        with contextlib.suppress(ProcessFinishedWithError):
-            super(PostgreSQLExecutor, self).stop(sig, exp_sig)
+        if os.path.exists(os.path.join(self.datadir, "postmaster.pid")):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._run_as([self.executable, "stop", "-D", self.datadir, "-m", "fast"], capture_output=True)
+        self.release_launcher(kill=True)
         return self
+
+    def release_launcher(self, *, kill: bool = False) -> None:
+        """Reap ``pg_ctl start -w`` (the launcher) and forget it, so that nothing kills it later.
+
+        It exits once the server accepts connections (mirakuru only waits for the port); when
+        stopping, it is killed instead and the server is stopped by its directory.
+        """
+        process = self.process
+        if process is not None and process.poll() is None:
+            if kill:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+            try:
+                process.wait(timeout=self._timeout)
+            except subprocess.TimeoutExpired:
+                raise TimeoutExpired(self, self._timeout) from None
+        self._clear_process()
+
+    def __del__(self) -> None:
+        # mirakuru and pytest-postgresql kill the server and delete its data directory when the
+        # executor is garbage-collected; PrivateServer.stop does that on purpose, and a kept server
+        # must survive.
+        pass
 
 
 class PrivateServer:
@@ -240,32 +309,34 @@ class PrivateServer:
         return "127.0.0.1"
 
     def start(self) -> PrivateServer:
+        # The directory exists, is marked with its owner and is ours to remove in one step that
+        # no interrupt can split; everything after it (initdb, pg_ctl start) is undone by stop().
+        with interrupts_held():
+            self.basedir = Path(tempfile.mkdtemp(prefix=SERVER_DIR_PREFIX))
+            write_marker(self.basedir, current_owner())
         # mkdtemp is 0700 and owned by us; hand it to the server's account so it can own
         # the data directory, the socket and the log.
-        self.basedir = Path(tempfile.mkdtemp(prefix="schemaguard-"))
-        if self.account:
-            os.chown(self.basedir, self.account[0], self.account[1])
-        self.port = port_for.select_random()
-        self.executor = UnprivilegedExecutor(
-            str(self.bindir / "pg_ctl"),
-            self.host,
-            self.port,
-            str(self.basedir / "data"),
-            str(self.basedir),
-            str(self.basedir / "postgresql.log"),
-            "-w",
-            "postgres",
-            user=self.user,
-            timeout=120,
-            postgres_options="-c fsync=off -c full_page_writes=off -c synchronous_commit=off",
-            account=self.account,
-            workdir=str(self.basedir),
-        )
         try:
+            if self.account:
+                os.chown(self.basedir, self.account[0], self.account[1])
+            self.port = port_for.select_random()
+            self.executor = UnprivilegedExecutor(
+                str(self.bindir / "pg_ctl"),
+                self.host,
+                self.port,
+                str(self.basedir / "data"),
+                str(self.basedir),
+                str(self.basedir / "postgresql.log"),
+                "-w",
+                "postgres",
+                user=self.user,
+                timeout=120,
+                postgres_options="-c fsync=off -c full_page_writes=off -c synchronous_commit=off",
+                account=self.account,
+                workdir=str(self.basedir),
+            )
             self.executor.start()
-        except ServerError:
-            self.stop()
-            raise
+            self.executor.release_launcher()
         except (ProcessFinishedWithError, TimeoutExpired, OSError) as exc:
             log = self._log_tail()
             self.stop()
@@ -275,8 +346,8 @@ class PrivateServer:
                 "Try --schemaguard-dsn to use a server you already run."
             ) from None
         except BaseException:
-            # Ctrl-C during initdb or pg_ctl start: the server runs in its own session, so the
-            # terminal's SIGINT does not reach it; stop it and remove its directory here.
+            # ServerError from initdb, Ctrl-C, SIGTERM: nothing may stay behind. The server runs in
+            # its own session, so the terminal's SIGINT does not reach it; stop it here.
             self.stop()
             raise
         return self
@@ -291,15 +362,31 @@ class PrivateServer:
         return "Server log (last lines):\n" + "\n".join(f"  {line}" for line in lines) + "\n"
 
     def stop(self) -> None:
-        if self.executor is not None:
+        """Stop the server, however far it got, and remove its directory. Safe to call twice."""
+        with interrupts_held(reraise=False):
             try:
-                if self.executor.running():
-                    self.executor.stop()
+                if self.executor is not None:
+                    executor, self.executor = self.executor, None
+                    executor.stop()
             finally:
-                self.executor = None
-        if self.basedir is not None:
-            shutil.rmtree(self.basedir, ignore_errors=True)
-            self.basedir = None
+                if self.basedir is not None:
+                    # Whatever pg_ctl could not stop: a half-started server, an initdb cut short.
+                    stop_server_processes(self.basedir)
+                    shutil.rmtree(self.basedir, ignore_errors=True)
+                    self.basedir = None
+
+    def keep(self) -> None:
+        """Leave the server running after this process exits, for ``schemaguard cleanup --kept``."""
+        if self.basedir is None:
+            return
+        write_marker(self.basedir, current_owner().as_kept())
+        if self.executor is not None:
+            self.executor.release_launcher()
+            self.executor = None
+
+    def stop_command(self) -> str:
+        """A command that stops this (kept) server and removes its directory, for whoever ran us."""
+        return f"schemaguard cleanup --kept {self.basedir}"
 
     def admin_info(self) -> ConnectionInfo:
         return ConnectionInfo(host=self.host, port=self.port, user=self.user, dbname="postgres")
@@ -316,10 +403,15 @@ def unique_dbname(prefix: str = "schemaguard") -> str:
 
 def parse_dsn(dsn: str, *, what: str = "--schemaguard-dsn") -> ConnectionInfo:
     """A ConnectionInfo for the server a DSN names (its database is the maintenance database)."""
+    problem = None
     try:
         params = psycopg.conninfo.conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:
-        raise ServerError(f"{what} is not a valid connection string: {scrub(str(exc), None)}") from None
+        # Not raised in here: the traceback's locals (pytest -l) would show the exception's text.
+        problem = scrub(str(exc), None)
+    if problem is not None:
+        raise ServerError(f"{what} is not a valid connection string: {problem}")
+    password = params.pop("password", None)
     host = str(params.pop("host", "") or os.environ.get("PGHOST", "localhost"))
     raw_port = str(params.pop("port", "") or os.environ.get("PGPORT", 5432))
     if not raw_port.isdigit():
@@ -327,7 +419,6 @@ def parse_dsn(dsn: str, *, what: str = "--schemaguard-dsn") -> ConnectionInfo:
     port = int(raw_port)
     user = str(params.pop("user", "") or os.environ.get("PGUSER", "postgres"))
     dbname = str(params.pop("dbname", "") or "postgres")
-    password = params.pop("password", None)
     options = {k: str(v) for k, v in params.items() if v is not None}
     return ConnectionInfo(host=host, port=port, user=user, dbname=dbname,
                           password=str(password) if password else None, options=options)
@@ -335,90 +426,175 @@ def parse_dsn(dsn: str, *, what: str = "--schemaguard-dsn") -> ConnectionInfo:
 
 def check_reachable(info: ConnectionInfo, *, what: str = "--schemaguard-dsn") -> None:
     """Fail fast, and without the password, when the named server cannot be reached."""
+    message = None
     try:
         with psycopg.connect(info.conninfo(), connect_timeout=10, autocommit=True) as conn:
             conn.execute("SELECT 1")
     except psycopg.Error as exc:
         message = scrub(str(exc).strip(), info.password)
+    if message is not None:
         raise ServerError(
             f"Could not connect to {what} {info.display()}:\n  {message}\n"
             "Check host, port, user and password (the password is not shown), and that the server "
             "accepts connections from here."
-        ) from None
+        )
 
 
 @dataclass
 class ThrowawayDatabase:
-    """A database we created and will drop (unless asked to keep it)."""
+    """A database we create and will drop (unless asked to keep it).
+
+    It exists as an object, registered for clean-up, before CREATE DATABASE runs: dropping is
+    ``IF EXISTS``, so an interrupt at any point of the creation leaves nothing behind.
+    """
 
     info: ConnectionInfo
-    janitor: DatabaseJanitor
+    admin: ConnectionInfo
     keep: bool = False
+    dropped: bool = False
+
+    def create(self) -> None:
+        with psycopg.connect(self.admin.conninfo(), connect_timeout=10, autocommit=True) as conn:
+            ident = sql.Identifier(self.info.dbname)
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
+            # Marked at once: a SIGKILLed run's database is found (and dropped) by the next sweep.
+            conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                ident, sql.Literal(database_comment(current_owner()))))
 
     def drop(self) -> None:
-        if not self.keep:
-            self.janitor.drop()
+        if self.dropped:
+            return
+        with interrupts_held(reraise=False):
+            if self.keep:
+                self._mark_kept()
+            else:
+                with psycopg.connect(self.admin.conninfo(), connect_timeout=10, autocommit=True) as conn:
+                    drop_database(conn, self.info.dbname)
+            self.dropped = True
+
+    def _mark_kept(self) -> None:
+        with psycopg.connect(self.admin.conninfo(), connect_timeout=10, autocommit=True) as conn:
+            conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(self.info.dbname), sql.Literal(database_comment(current_owner().as_kept()))))
 
 
-def create_database(admin: ConnectionInfo, name: str) -> ThrowawayDatabase:
-    janitor = DatabaseJanitor(
-        user=admin.user,
-        host=admin.host,
-        port=admin.port,
-        dbname=name,
-        maintenance_dbname=admin.dbname,
-        password=admin.password,
-        connection_timeout=10,
+def create_database(admin: ConnectionInfo, name: str, *,
+                    into: list[ThrowawayDatabase] | None = None) -> ThrowawayDatabase:
+    """Create a throwaway database; with ``into``, it is registered there before it exists."""
+    database = ThrowawayDatabase(
+        info=ConnectionInfo(host=admin.host, port=admin.port, user=admin.user, dbname=name,
+                            password=admin.password, options=admin.options),
+        admin=admin,
     )
+    if into is not None:
+        into.append(database)
+    problem = None
     try:
-        janitor.init()
+        database.create()
     except psycopg.Error as exc:
+        problem = scrub(str(exc).strip(), admin.password)
+    if problem is not None:
         raise ServerError(
-            f"Could not create the throwaway database {name} on {admin.display()}: "
-            f"{scrub(str(exc).strip(), admin.password)}\n"
+            f"Could not create the throwaway database {name} on {admin.display()}: {problem}\n"
             "The user needs the CREATEDB privilege (or be a superuser)."
-        ) from None
-    info = ConnectionInfo(host=admin.host, port=admin.port, user=admin.user, dbname=name,
-                          password=admin.password, options=admin.options)
-    return ThrowawayDatabase(info=info, janitor=janitor)
+        )
+    return database
+
+
+def sweep_leftovers(admin: ConnectionInfo | None) -> list[str]:
+    """Remove what killed runs left (server directories; databases on ``admin``'s server)."""
+    notes = []
+    for found, error in sweep_server_dirs():
+        notes.append(error or f"removed {found.path}, left by a run that was killed ({found.owner.describe()})")
+    if admin is not None:
+        try:
+            with psycopg.connect(admin.conninfo(), connect_timeout=10, autocommit=True) as conn:
+                swept = sweep_databases(conn)
+        except psycopg.Error:
+            swept = []  # e.g. no right to read comments: the session's own errors say more
+        for database, error in swept:
+            notes.append(error or f"dropped database {database.name}, left by a run that was killed "
+                                  f"({database.owner.describe()})")
+    return notes
 
 
 @dataclass
 class ServerSession:
-    """The server and the throwaway database of one pytest session, with their clean-up."""
+    """The server and the throwaway database of one pytest session, with their clean-up.
 
-    database: ThrowawayDatabase
-    admin: ConnectionInfo  # where further throwaway databases can be created
+    Filled in step by step by ``open`` so that ``close`` undoes exactly what exists, wherever an
+    interrupt stopped the opening.
+    """
+
+    keep: bool = False
     private: PrivateServer | None = None
+    databases: list[ThrowawayDatabase] = field(default_factory=list)
+    admin_info: ConnectionInfo | None = None
+    swept: list[str] = field(default_factory=list)  # leftovers of killed runs removed on the way
+
+    def open(self, *, dsn: str | None, pg_bin: str | None) -> ServerSession:
+        if dsn:
+            admin = parse_dsn(dsn)
+            check_reachable(admin)
+            self.swept = sweep_leftovers(admin)
+            name = unique_dbname()
+        else:
+            self.swept = sweep_leftovers(None)
+            self.private = PrivateServer(find_bindir(pg_bin))
+            self.private.start()
+            admin = self.private.admin_info()
+            name = "schemaguard"
+        self.admin_info = admin
+        create_database(admin, name, into=self.databases)
+        self.databases[0].keep = self.keep
+        return self
+
+    @property
+    def admin(self) -> ConnectionInfo:
+        """Where further throwaway databases can be created."""
+        if self.admin_info is None:
+            raise RuntimeError("schemaguard internal error: the server session is not open")
+        return self.admin_info
+
+    @property
+    def database(self) -> ThrowawayDatabase:
+        if not self.databases:
+            raise RuntimeError("schemaguard internal error: the server session has no database")
+        return self.databases[0]
 
     @property
     def info(self) -> ConnectionInfo:
         return self.database.info
 
     def close(self) -> None:
-        try:
-            self.database.drop()
-        finally:
-            if self.private is not None and not self.database.keep:
-                self.private.stop()
+        if self.private is None:
+            for database in self.databases:
+                database.drop()  # under --schemaguard-keep: kept, and marked kept for the sweep
+        elif self.keep and self.databases:
+            self.private.keep()
+        else:
+            self.private.stop()  # its databases go with it
+
+    def keep_lines(self) -> list[str]:
+        """What --schemaguard-keep prints: how to connect, and how to stop or drop what was kept."""
+        info = self.info
+        lines = [f"schemaguard: kept database {info.display()}", f"  connect: {info.psql_command()}"]
+        if self.private is not None and self.private.basedir is not None:
+            lines.append(f"  stop the server and remove its files when done: {self.private.stop_command()}")
+        else:
+            lines.append(f"  drop it when done: DROP DATABASE {info.dbname};")
+            lines.append("  or: schemaguard cleanup --kept --dsn URL (the URL given to --schemaguard-dsn)")
+        return lines
 
 
 def open_session(*, dsn: str | None, pg_bin: str | None, keep: bool = False) -> ServerSession:
     """Start (or reach) a server and create the session's throwaway database on it."""
-    if dsn:
-        admin = parse_dsn(dsn)
-        check_reachable(admin)
-        database = create_database(admin, unique_dbname())
-        database.keep = keep
-        return ServerSession(database=database, admin=admin)
-    server = PrivateServer(find_bindir(pg_bin)).start()
+    session = ServerSession(keep=keep)
     try:
-        database = create_database(server.admin_info(), "schemaguard")
+        return session.open(dsn=dsn, pg_bin=pg_bin)
     except BaseException:
-        server.stop()
+        session.close()
         raise
-    database.keep = keep
-    return ServerSession(database=database, admin=server.admin_info(), private=server)
 
 
 @contextmanager

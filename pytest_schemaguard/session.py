@@ -28,7 +28,6 @@ from .server import (
     ServerSession,
     ThrowawayDatabase,
     create_database,
-    open_session,
     unique_dbname,
 )
 
@@ -66,6 +65,7 @@ class SchemaguardSession:
     build_error: SchemaguardError | None = None  # bad input met while building (shown where it was met)
     build_attempted: bool = False  # False at the end: no selected item needed the database
     server: ServerSession | None = None
+    opening: ServerSession | None = None  # registered for clean-up before it starts anything
     conn: psycopg.Connection | None = None
     build: BuildResult | None = None
     server_seconds: float = 0.0
@@ -104,11 +104,14 @@ class SchemaguardSession:
         if self.server_error is not None:
             raise self.server_error  # one attempt per session, not one per item or fixture
         started = time.perf_counter()
+        server = self.opening = ServerSession(keep=self.settings.keep)
         try:
-            self.server = open_session(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, keep=self.settings.keep)
+            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin)
         except SchemaguardError as exc:
             self.server_error = exc
             raise
+        self.server = server
+        self.warnings.extend(server.swept)
         self.server_seconds = time.perf_counter() - started
         self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
         return self.server
@@ -200,9 +203,7 @@ class SchemaguardSession:
         session's own database need not be built for it.
         """
         admin = self.ensure_server().admin
-        database = create_database(admin, unique_dbname(f"schemaguard_{label}"))
-        self.scratch.append(database)
-        return database.info
+        return create_database(admin, unique_dbname(f"schemaguard_{label}"), into=self.scratch).info
 
     def close(self) -> None:
         if self.conn is not None:
@@ -211,8 +212,8 @@ class SchemaguardSession:
         for database in self.scratch:
             database.drop()
         self.scratch.clear()
-        if self.server is not None:
-            self.server.close()
+        if self.opening is not None:
+            self.opening.close()  # the session's server, or whatever part of it an interrupt left
 
     # ------------------------------------------------------------------ end of the run
 
@@ -273,16 +274,7 @@ class SchemaguardSession:
     def keep_message(self) -> str | None:
         if not (self.settings.keep and self.server is not None):
             return None
-        info = self.server.info
-        lines = [f"schemaguard: kept database {info.display()}", f"  connect: {info.psql_command()}"]
-        private = self.server.private
-        if private is not None and private.basedir is not None:
-            who = f"sudo -u {private.account[2]} " if private.account else ""
-            lines.append(f"  stop the server when done: {who}{private.bindir / 'pg_ctl'} stop -D "
-                         f"{private.basedir / 'data'} && rm -rf {private.basedir}")
-        else:
-            lines.append(f"  drop it when done: DROP DATABASE {info.dbname};")
-        return "\n".join(lines)
+        return "\n".join(self.server.keep_lines())
 
 
 

@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from ..config import command_settings
+from ..database.secret import Secret
 from ..diff import changes_as_json
 from ..errors import SchemaguardError
 from ..live import LIVE_LABEL, MIGRATIONS_LABEL, Drift, diff_with_live, open_live, requested_extensions
@@ -27,7 +28,7 @@ WHAT = "--live-dsn"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--live-dsn", default=os.environ.get("SCHEMAGUARD_LIVE_DSN"), metavar="URL",
+    parser.add_argument("--live-dsn", default=os.environ.get("SCHEMAGUARD_LIVE_DSN"), type=Secret, metavar="URL",
                         help="the live database to compare with; opened read-only [env SCHEMAGUARD_LIVE_DSN]")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
 

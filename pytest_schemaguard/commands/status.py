@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 
+from ..database.secret import Secret
 from ..errors import ConfigError
 from ..history import (
     DEFAULT_WINDOW_HOURS,
@@ -27,7 +28,7 @@ HELP = "compare the migration files with the versions applied on a live database
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--live-dsn", default=os.environ.get("SCHEMAGUARD_LIVE_DSN"),
+    parser.add_argument("--live-dsn", default=os.environ.get("SCHEMAGUARD_LIVE_DSN"), type=Secret,
                         help="the live database (opened read-only) [env SCHEMAGUARD_LIVE_DSN]")
     parser.add_argument("--window", type=float, default=DEFAULT_WINDOW_HOURS, metavar="HOURS",
                         help=f"rollback window in hours for project.history (default {DEFAULT_WINDOW_HOURS:g})")

@@ -1,0 +1,83 @@
+"""Find and stop the PostgreSQL processes of a data directory, with no help from the run that started it.
+
+The postmaster's command line names its data directory (pg_ctl starts ``postgres -D DIR``), which
+is how a server is found after its owner was killed, or after an interrupt hit pg_ctl before it had
+written postmaster.pid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+# What runs with a server directory on its command line: the launcher, initdb (and the postgres
+# it runs in bootstrap mode), and the postmaster.
+SERVER_PROGRAMS = frozenset({"postgres", "postmaster", "pg_ctl", "initdb"})
+
+
+def processes_using(datadir: Path) -> list[int]:
+    """Pids of PostgreSQL programs whose command line names ``datadir`` (Linux /proc; [] elsewhere)."""
+    wanted = str(datadir).encode()
+    pids: list[int] = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return pids
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if not argv or Path(argv[0].decode(errors="replace")).name not in SERVER_PROGRAMS:
+            continue  # e.g. `schemaguard cleanup DIR` itself, or a shell in that directory
+        if any(arg == wanted or arg.startswith(wanted + b"/") for arg in argv):
+            pids.append(int(entry.name))
+    return pids
+
+
+def _postmaster_pid(datadir: Path) -> int | None:
+    try:
+        first = (datadir / "postmaster.pid").read_text().split("\n", 1)[0].strip()
+    except OSError:
+        return None
+    return int(first) if first.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of ours counts as gone.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def stop_server_processes(datadir: Path, *, timeout: float = 15.0) -> list[int]:
+    """Stop every process of the server in ``datadir``: immediate shutdown, then SIGKILL.
+
+    Used when pg_ctl cannot be (the owner is gone, or the server is half-started). Returns the
+    pids that were signalled.
+    """
+    pids = set(processes_using(datadir))
+    postmaster = _postmaster_pid(datadir)
+    if postmaster is not None and postmaster in processes_using(datadir):
+        pids.add(postmaster)
+    for sig in (signal.SIGQUIT, signal.SIGKILL):
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and any(_alive(p) for p in pids):
+            time.sleep(0.05)
+        if not any(_alive(p) for p in pids):
+            break
+    return sorted(pids)
