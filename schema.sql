@@ -1,7 +1,7 @@
 -- schema.sql: the schema supabase/migrations builds (8 migrations, 1 seed file(s); supabase flavor).
 -- Written by pytest-schemaguard; do not edit by hand. Regenerate it with `schemaguard snapshot`
 -- or `pytest --schemaguard --schemaguard-update`.
--- schemaguard-inputs: sha256:a6e285b55aeaf3efecbd67e19815e9cb6295bcb621d747e0a5be0645728fc9a2
+-- schemaguard-inputs: sha256:64fab191756b17e6aaa237c23ee9fa2a9e11c3d14d8635763c158d6607a55f12
 
 SET check_function_bodies = false;
 SET client_min_messages = warning;

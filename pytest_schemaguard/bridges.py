@@ -27,6 +27,8 @@ EXTENSION_COMMAND = re.compile(
     re.IGNORECASE,
 )
 CREATE_OR_DROP_SCHEMA = re.compile(r"^\s*(create|drop)\s+schema\b", re.IGNORECASE)
+CREATE_SCHEMA = re.compile(r"^\s*create\s+schema\s+(?!if\s+not\s+exists\b)(?P<name>\"[^\"]+\"|\w+)\s*;?\s*$",
+                           re.IGNORECASE)
 
 # Schemas that only exist because an extension created them: a statement using one of them (and
 # the extension not being available) cannot run on this server.
@@ -41,7 +43,14 @@ EXTENSION_SCHEMAS = {
     "pgtle": "pg_tle",
 }
 MENTIONS_EXTENSION_SCHEMA = re.compile(r"\b(?:" + "|".join(EXTENSION_SCHEMAS) + r")\b", re.IGNORECASE)
-STUBBED_EXTENSIONS = ("pg_net", "pg_cron", "supabase_vault")  # what shim/stubs.sql stands in for
+STUBBED_EXTENSIONS = ("pg_net", "pg_cron", "supabase_vault", "vector", "pgmq")  # what shim/stubs.sql stands in for
+# Index access methods of pgvector: they need its C code, so no stand-in can provide them.
+VECTOR_INDEX = re.compile(
+    r"^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?"
+    r"(?P<name>\"[^\"]+\"|[\w$]+(?:\.[\w$]+)?)?\s*on\s+(?:only\s+)?(?P<table>\"[^\"]+\"|[\w$.\"]+)\s+"
+    r"using\s+(?P<method>hnsw|ivfflat)\b",
+    re.IGNORECASE,
+)
 MAINTAIN_SKIPPED = "MAINTAIN privilege needs PostgreSQL 17; skipped"
 MAINTAIN_DROPPED = "MAINTAIN privilege needs PostgreSQL 17; removed from the privilege list, the rest ran"
 NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
@@ -63,11 +72,13 @@ class ServerFacts:
     available_extensions: frozenset[str]
     schema_exists: Callable[[str], bool]
     stubs: bool = False
+    standins: frozenset[str] = frozenset()  # extensions whose stub section was installed
 
 
 def plan_statement(text: str, facts: ServerFacts) -> Plan:
     """The first bridge that applies decides; otherwise the statement runs as written."""
-    for bridge in (_unavailable_extension, _extension_command, _maintain_privilege, _extension_schema):
+    for bridge in (_unavailable_extension, _extension_command, _vector_index, _standin_schema, _maintain_privilege,
+                   _extension_schema):
         plan = bridge(text, facts)
         if plan is not None:
             return plan
@@ -94,7 +105,12 @@ def _unavailable_extension(text: str, facts: ServerFacts) -> Plan | None:
     ext = _unquote(match["name"])
     if ext in facts.available_extensions:
         return None
-    return Plan(None, f"extension {ext} is not available on this server; CREATE EXTENSION skipped")
+    return Plan(None, f"extension {ext} is not available on this server; CREATE EXTENSION skipped"
+                      + _standin(ext, facts))
+
+
+def _standin(ext: str, facts: ServerFacts) -> str:
+    return "; stand-in in use (project.stubs: true)" if ext in facts.standins else ""
 
 
 def _extension_command(text: str, facts: ServerFacts) -> Plan | None:
@@ -107,7 +123,31 @@ def _extension_command(text: str, facts: ServerFacts) -> Plan | None:
     if not missing or len(missing) != len(names):
         return None  # all available, or a mix: PostgreSQL decides
     command = " ".join(match["command"].upper().split())
-    return Plan(None, f"extension {', '.join(missing)} is not available on this server; {command} skipped")
+    standin = _standin(missing[0], facts) if len(missing) == 1 else ""
+    return Plan(None, f"extension {', '.join(missing)} is not available on this server; {command} skipped{standin}")
+
+
+def _standin_schema(text: str, facts: ServerFacts) -> Plan | None:
+    """``CREATE SCHEMA pgmq`` before ``CREATE EXTENSION pgmq``: the stand-in made that schema already."""
+    match = CREATE_SCHEMA.match(text)
+    if not match:
+        return None
+    schema = _unquote(match["name"])
+    ext = EXTENSION_SCHEMAS.get(schema)
+    if ext is None or ext not in facts.standins:
+        return None
+    return Plan(None, f"schema {schema} was made by the {ext} stand-in (project.stubs: true); CREATE SCHEMA skipped")
+
+
+def _vector_index(text: str, facts: ServerFacts) -> Plan | None:
+    """An hnsw/ivfflat index needs pgvector's C code: without the real extension it is skipped,
+    by name, whether or not the vector stand-in is in use (queries still run, only slower)."""
+    match = VECTOR_INDEX.match(text)
+    if not match or "vector" in facts.available_extensions:
+        return None
+    name = _unquote(match["name"]) if match["name"] else "(unnamed)"
+    return Plan(None, f"index {name} on {match['table']} uses access method {match['method'].lower()} of "
+                      "extension vector (pgvector), which this server lacks; CREATE INDEX skipped")
 
 
 def _extension_schema(text: str, facts: ServerFacts) -> Plan | None:

@@ -15,9 +15,8 @@ and supabase_vault, so functions calling them create and run.
 from __future__ import annotations
 
 import functools
-import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,27 +25,18 @@ from typing import TYPE_CHECKING, Protocol
 import psycopg
 from psycopg import sql
 
-from .bridges import CREATE_EXTENSION, EXTENSION_SCHEMAS, ServerFacts, plan_statement, stub_hint
+from .bridges import CREATE_EXTENSION, ServerFacts, plan_statement
 from .migrations import Migration, Statement, split_statements
 from .project import read_text, relative_path
+from .standins import STUB_WARNINGS, install_stubs, missing_object_hint, skipped_extension
 
 if TYPE_CHECKING:
     from .project import Project
 
 SUPABASE_SEARCH_PATH = '"$user", public, extensions'
 SHIM_VERSION = "1"
-__all__ = ["CREATE_EXTENSION", "SUPABASE_SEARCH_PATH", "BuildResult", "Builder", "StatementFailure", "StepOutcome",
-           "build_database", "shim_sql"]
-STUB_SECTION = re.compile(r"^-- @stub (?P<ext>[\w-]+)\s*$", re.MULTILINE)
-STUB_WARNINGS = {
-    "pg_net": "stub in use: net.http_get/http_post/http_delete stand in for pg_net (requests are queued in "
-              "net.http_request_queue, never sent)",
-    "pg_cron": "stub in use: cron.schedule/unschedule stand in for pg_cron (jobs are stored in cron.job, never run)",
-    "supabase_vault": "stub in use: vault.create_secret/update_secret, vault.secrets and vault.decrypted_secrets "
-                      "stand in for supabase_vault (secrets are stored unencrypted)",
-}
-# PostgreSQL's words for "that schema/function/table is not there", for the stubs hint.
-MISSING_OBJECT_STATES = {"3F000", "42883", "42P01"}
+__all__ = ["CREATE_EXTENSION", "STUB_WARNINGS", "SUPABASE_SEARCH_PATH", "BuildResult", "Builder", "StatementFailure",
+           "StepOutcome", "build_database", "shim_sql"]
 
 
 @functools.cache
@@ -139,6 +129,8 @@ class Builder:
         self.root = root
         self.flavor = flavor
         self.stubs = stubs
+        self.standins: frozenset[str] = frozenset()  # extensions whose stub was installed
+        self.skipped: dict[str, str] = {}  # extension -> file:line of its skipped CREATE EXTENSION
 
     def prepare(self) -> list[str]:
         """Ready an empty database for the project's files (the shim, for the supabase flavor);
@@ -170,26 +162,23 @@ class Builder:
 
     def _install_stubs(self) -> list[str]:
         """The stub sections for extensions this server lacks; a real extension is never shadowed."""
-        text = resources.files("pytest_schemaguard").joinpath("shim/stubs.sql").read_text()
-        parts = STUB_SECTION.split(text)  # [preamble, ext, body, ext, body, ...]
-        warnings = []
-        for ext, body in zip(parts[1::2], parts[2::2], strict=True):
-            if ext in self._facts.available_extensions:
-                continue
-            for statement in split_statements(body):
-                self.conn.execute(statement.text)
-            warnings.append(STUB_WARNINGS[ext])
+        self.standins, warnings = install_stubs(self.conn, self._available)
         return warnings
 
     @functools.cached_property
+    def _available(self) -> frozenset[str]:
+        """The list of installable extensions never changes."""
+        return frozenset(r[0] for r in self.conn.execute("SELECT name FROM pg_available_extensions").fetchall())
+
+    @functools.cached_property
     def _facts(self) -> ServerFacts:
-        """What the bridges ask about the server; the list of installable extensions never changes."""
-        rows = self.conn.execute("SELECT name FROM pg_available_extensions").fetchall()
+        """What the bridges ask about the server (after ``prepare``: it knows the stand-ins)."""
         return ServerFacts(
             version_num=self.conn.info.server_version,
-            available_extensions=frozenset(r[0] for r in rows),
+            available_extensions=self._available,
             schema_exists=self._schema_exists,
             stubs=self.stubs,
+            standins=self.standins,
         )
 
     def _reset_session(self) -> None:
@@ -223,11 +212,14 @@ class Builder:
             if plan.warning:
                 warnings.append(f"{name}:{statement.line}: {plan.warning}")
             if plan.text is None:
+                ext = skipped_extension(statement.text)
+                if ext:
+                    self.skipped.setdefault(ext, f"{name}:{statement.line}")
                 continue
             try:
                 self.conn.execute(plan.text)  # type: ignore[arg-type]  # the file's own SQL
             except psycopg.Error as exc:
-                return _failure(relative_path(path, self.root), statement, exc, stubs=self.stubs), count
+                return _failure(relative_path(path, self.root), statement, exc, self._hint), count
             count += 1
         return None, count
 
@@ -235,11 +227,17 @@ class Builder:
         return self.conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is not None
 
 
-def _failure(file: str, statement: Statement, exc: psycopg.Error, *, stubs: bool = False) -> StatementFailure:
+    def _hint(self, sqlstate: str | None, message: str) -> str | None:
+        return missing_object_hint(sqlstate, message, stubs=self.stubs, standins=self.standins, skipped=self.skipped,
+                                   major=self.conn.info.server_version // 10000)
+
+
+def _failure(file: str, statement: Statement, exc: psycopg.Error,
+             hint: Callable[[str | None, str], str | None] | None = None) -> StatementFailure:
     diag = exc.diag
     position = int(diag.statement_position) if diag.statement_position else None
     message = diag.message_primary or str(exc).strip()
-    hints = [h for h in (diag.message_hint, _missing_extension_hint(diag.sqlstate, message, stubs)) if h]
+    hints = [h for h in (diag.message_hint, hint(diag.sqlstate, message) if hint else None) if h]
     return StatementFailure(
         file=file,
         line=statement.line,
@@ -251,22 +249,6 @@ def _failure(file: str, statement: Statement, exc: psycopg.Error, *, stubs: bool
         context=diag.context,
         error_line=statement.line_at(position) if position else None,
     )
-
-
-def _missing_extension_hint(sqlstate: str | None, message: str, stubs: bool) -> str | None:
-    """When the missing thing lives in an extension's schema (e.g. a LANGUAGE sql function calling
-    net.http_post, checked at CREATE time), say which extension and what to do about it."""
-    if sqlstate not in MISSING_OBJECT_STATES:
-        return None
-    match = re.search(r'(?:schema "|\b)(' + "|".join(EXTENSION_SCHEMAS) + r')(?:"|\.)', message)
-    if not match:
-        return None
-    schema = match[1]
-    ext = EXTENSION_SCHEMAS[schema]
-    advice = stub_hint(ext, stubs).removeprefix("; ")
-    if not advice:
-        return f"schema {schema} belongs to extension {ext}, which this server lacks"
-    return f"schema {schema} belongs to extension {ext}, which this server lacks: {advice}"
 
 
 class BuildObserver(Protocol):

@@ -9,9 +9,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from .session import SchemaguardSession
+
+# Where the plugin keeps the run's session; only set when the plugin is enabled. Defined here, in
+# a module that imports nothing heavy, so a plain `pytest` run never imports the session's stack.
+SESSION_KEY: pytest.StashKey[SchemaguardSession] = pytest.StashKey()
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,47 @@
-"""The library fixtures of SPEC §9, all served from the session's one build and one snapshot."""
+"""The library fixtures of SPEC §9, all served from the session's one build and one snapshot.
+
+Defined in the plugin module, so imported by every pytest run: psycopg and the session are
+imported inside the fixtures, when a test asks for one.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
 import pytest
-from psycopg import sql
 
-from .catalog.model import Schema
+from .config import SESSION_KEY
 from .errors import SchemaguardError
-from .items import SESSION_KEY
-from .server import ConnectionInfo
-from .session import SchemaguardSession
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from .catalog.model import Schema
+    from .server import ConnectionInfo
+    from .session import SchemaguardSession
+
+FIXTURE_NAMES = frozenset({"schemaguard_db", "schemaguard_schema", "schemaguard_conn", "schemaguard_as"})
 
 
 def _built(request: pytest.FixtureRequest) -> SchemaguardSession:
-    guard = request.config.stash[SESSION_KEY]
+    guard = request.config.stash.get(SESSION_KEY, None)
+    if guard is None:
+        pytest.fail("schemaguard fixtures need the plugin enabled: run `pytest --schemaguard` "
+                    "(or set `schemaguard = true` in [tool.pytest.ini_options])", pytrace=False)
+    from .items import database_unavailable, failing_item_in_run
+
     try:
-        guard.require_database()
-    except SchemaguardError as exc:
-        pytest.fail(f"schemaguard: {exc}", pytrace=False)
-    return guard
+        reason = database_unavailable(guard)
+    except SchemaguardError as exc:  # bad input met outside an item (e.g. getfixturevalue)
+        reason = f"schemaguard: {exc}"
+    if reason is None:
+        return guard
+    if failing_item_in_run(request.node, guard):
+        pytest.skip(reason)  # that migration's item reports the error, once
+    pytest.fail(f"schemaguard: {guard.build_failure_headline() or reason}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +59,8 @@ def schemaguard_schema(request: pytest.FixtureRequest) -> Schema:
 @pytest.fixture
 def schemaguard_conn(schemaguard_db: ConnectionInfo) -> Iterator[psycopg.Connection]:
     """A connection inside a transaction that is rolled back after the test: nothing persists."""
+    import psycopg
+
     with psycopg.connect(schemaguard_db.conninfo()) as conn:
         try:
             yield conn
@@ -58,6 +77,9 @@ def schemaguard_as(
     ``with schemaguard_as("authenticated", sub=...) as conn:`` sets the role and
     ``request.jwt.claims`` for the block, inside the test's rolled-back transaction.
     """
+
+    import psycopg
+    from psycopg import sql
 
     @contextmanager
     def as_role(role: str, **claims: Any) -> Iterator[psycopg.Connection]:

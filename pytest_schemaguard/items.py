@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 
 from .checks.findings import ObjectReport
+from .config import SESSION_KEY
 from .errors import SchemaguardError
 from .migrations import Migration, naming_problems
 from .providers import ItemSpec, discover_migration_checks, discover_providers
-from .session import DatabaseUnavailable, SchemaguardSession
+from .session import DatabaseUnavailable, SchemaguardSession, failure_location
 
-SESSION_KEY = pytest.StashKey[SchemaguardSession]()
+__all__ = ["SESSION_KEY", "ExpectationsFile", "SchemaguardItem", "database_unavailable", "failing_item_in_run"]
 
 
 class SchemaguardFailure(Exception):
@@ -57,7 +58,26 @@ class ExpectationsFile(pytest.File):
         return super().repr_failure(excinfo)  # type: ignore[return-value]
 
 
+def database_unavailable(session: SchemaguardSession) -> str | None:
+    """Why the database cannot be used (``database build failed at file:line``), or None."""
+    try:
+        session.require_database()
+    except DatabaseUnavailable as exc:
+        return str(exc)
+    return None
+
+
+def failing_item_in_run(node: pytest.Item | pytest.Collector, session: SchemaguardSession) -> bool:
+    """Whether the item of the file that broke the build is part of this run (and so reports it)."""
+    failed = session.build.failed_migration if session.build is not None else None
+    return failed is not None and any(
+        isinstance(item, MigrationItem) and item.step == failed.name for item in node.session.items
+    )
+
+
 class SchemaguardItem(pytest.Item):
+    needs_build = True  # whether running it builds the database first (see plugin.pytest_runtest_protocol)
+
     def __init__(self, *, marker: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.add_marker("schemaguard")
@@ -69,13 +89,23 @@ class SchemaguardItem(pytest.Item):
         return str(super().repr_failure(excinfo, style=style))
 
     def require_database(self) -> None:
-        """A broken build is reported once, on the migration that broke it; an item that needs the
-        database is then an error of one line, not one more failure in a cascade."""
-        try:
-            _session(self).require_database()
-        except DatabaseUnavailable as exc:
-            # pytrace=False: pytest renders only the message, without building a traceback first.
-            pytest.fail(str(exc), pytrace=False)
+        """A broken build is reported once, on the migration that broke it; every item that needs
+        the database is then skipped with one line, not one more failure in a cascade.
+
+        When that migration's item is not in the run (``-k``, ``-m``), the first item that needs
+        the database reports the failure instead, so a broken build never passes unnoticed.
+        """
+        session = _session(self)
+        reason = database_unavailable(session)  # raised below, outside any handler: no "During handling"
+        if reason is None:
+            return
+        failed = session.build.failed_migration if session.build is not None else None
+        if failed is not None and failed.failure is not None and not session.build_failure_reported \
+                and not failing_item_in_run(self, session):
+            session.build_failure_reported = True
+            raise SchemaguardFailure(f"{reason} (migration[{failed.name}] is not in this run):\n\n"
+                                     + failed.failure.render())
+        pytest.skip(reason)
 
 
 class MigrationItem(SchemaguardItem):
@@ -94,8 +124,9 @@ class MigrationItem(SchemaguardItem):
         outcome = build.outcome(self.step)
         if outcome is None:
             failed = build.failed_step
-            pytest.skip(f"not applied: database build failed at {failed.name if failed else '?'}")
+            pytest.skip(f"not applied: database build failed at {failure_location(failed) if failed else '?'}")
         if outcome.failure is not None:
+            _session(self).build_failure_reported = True
             raise SchemaguardFailure(outcome.failure.render())
         failures = [f"{self.step}: {p}" for p in self.problems]
         if self.migration is not None:
@@ -117,10 +148,8 @@ class ObjectItem(SchemaguardItem):
         self.object_name = object_name
         self.line = line
 
-    def setup(self) -> None:
-        self.require_database()
-
     def runtest(self) -> None:
+        self.require_database()  # here, not in setup: a failure is then rendered by repr_failure
         report = self.report()
         if not report.ok:
             raise SchemaguardFailure(report.render(self.path.name))
@@ -142,12 +171,11 @@ class ProvidedItem(SchemaguardItem):
     def __init__(self, *, spec: ItemSpec, **kwargs: Any) -> None:
         super().__init__(marker=spec.marker, **kwargs)
         self.spec = spec
-
-    def setup(self) -> None:
-        if self.spec.needs_database:
-            self.require_database()
+        self.needs_build = spec.needs_database
 
     def runtest(self) -> None:
+        if self.spec.needs_database:
+            self.require_database()
         failure = self.spec.check(_session(self))
         if failure:
             raise SchemaguardFailure(failure)

@@ -274,6 +274,11 @@ class PrivateServer:
                 f"Could not start PostgreSQL from {self.bindir}{who}: {exc}\n{log}"
                 "Try --schemaguard-dsn to use a server you already run."
             ) from None
+        except BaseException:
+            # Ctrl-C during initdb or pg_ctl start: the server runs in its own session, so the
+            # terminal's SIGINT does not reach it; stop it and remove its directory here.
+            self.stop()
+            raise
         return self
 
     def _log_tail(self) -> str:

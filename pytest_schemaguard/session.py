@@ -7,14 +7,14 @@ The plugin and the fixtures only ask this object for results; it decides when wo
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import psycopg
 
-from .build import BuildObserver, BuildResult, build_project
+from .build import BuildObserver, BuildResult, StepOutcome, build_project
 from .catalog import inspect_schema
 from .catalog.model import Schema
 from .checks.findings import ObjectReport
@@ -40,6 +40,22 @@ class DatabaseUnavailable(SchemaguardError):
     """The database every object item needs could not be built."""
 
 
+def failure_location(step: StepOutcome) -> str:
+    """``file:line`` of the statement that stopped a file (the file alone if none is known)."""
+    failure = step.failure
+    if failure is None:
+        return step.name
+    return f"{failure.file}:{failure.error_line or failure.line}"
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A file ``--schemaguard-update`` rewrites once the run is over, and only if nothing failed."""
+
+    name: str  # as the user knows it, e.g. ``supabase/migrations/schemaguard.lock``
+    write: Callable[[], bool]  # True when the file's content changed
+
+
 @dataclass
 class SchemaguardSession:
     settings: Settings
@@ -47,6 +63,8 @@ class SchemaguardSession:
     project: Project | None = None
     load_error: SchemaguardError | None = None
     server_error: SchemaguardError | None = None
+    build_error: SchemaguardError | None = None  # bad input met while building (shown where it was met)
+    build_attempted: bool = False  # False at the end: no selected item needed the database
     server: ServerSession | None = None
     conn: psycopg.Connection | None = None
     build: BuildResult | None = None
@@ -55,9 +73,14 @@ class SchemaguardSession:
     _reports: dict[tuple[str, str], ObjectReport] | None = None
     _normaliser: Normaliser | None = None
     warnings: list[str] = field(default_factory=list)  # everything for the terminal summary
-    build_warnings: list[str] = field(default_factory=list)  # the build's own, also shown in the header
+    build_warnings: list[str] = field(default_factory=list)  # the build's own (also in `warnings`)
     scratch: list[ThrowawayDatabase] = field(default_factory=list)
     observers: list[BuildObserver] = field(default_factory=list)  # e.g. semantic lint; add before the build
+    # Run once, just before the build (providers' ``prepare``): the build is lazy, so whoever
+    # triggers it (an item, a fixture) gets the same prepared build.
+    before_build: list[Callable[[SchemaguardSession], None]] = field(default_factory=list)
+    pending_writes: list[PendingWrite] = field(default_factory=list)  # --schemaguard-update, at the end
+    build_failure_reported: bool = False  # the failing file's SQL error was shown on some item
 
     def load(self) -> None:
         """Read the expectations file and the project it describes; remember what went wrong."""
@@ -94,9 +117,19 @@ class SchemaguardSession:
         """Start the server and build the database, once. Raises SchemaguardError for bad input."""
         if self.build is not None:
             return self.build
-        self.ensure_server()
-        assert self.project is not None and self.conn is not None
-        self.build = build_project(self.conn, self.project, seeds=self.project.seeds, observers=self.observers)
+        if self.build_error is not None:
+            raise self.build_error  # one attempt per session
+        self.build_attempted = True
+        try:
+            self.ensure_server()
+            assert self.project is not None and self.conn is not None
+            preparers, self.before_build = self.before_build, []
+            for prepare in preparers:
+                prepare(self)  # e.g. lint watches each migration of this very build
+            self.build = build_project(self.conn, self.project, seeds=self.project.seeds, observers=self.observers)
+        except SchemaguardError as exc:
+            self.build_error = exc
+            raise
         self.build_warnings = [*self.build.warnings, *self._version_warnings()]
         self.warnings.extend(self.build_warnings)
         return self.build
@@ -122,7 +155,7 @@ class SchemaguardSession:
         """The connection to a database whose migrations all applied, or DatabaseUnavailable."""
         failed = self.ensure_built().failed_migration
         if failed is not None:
-            raise DatabaseUnavailable(f"database build failed at {failed.name}")
+            raise DatabaseUnavailable(f"database build failed at {failure_location(failed)}")
         assert self.conn is not None
         return self.conn
 
@@ -180,6 +213,62 @@ class SchemaguardSession:
         self.scratch.clear()
         if self.server is not None:
             self.server.close()
+
+    # ------------------------------------------------------------------ end of the run
+
+    def apply_updates(self, failed: list[str], interrupted: bool) -> str | None:
+        """Write what ``--schemaguard-update`` queued, unless the run failed or was cut short.
+
+        Writing after a failure would record a broken state as the new truth (e.g. lock a
+        migration that failed lint) and the next run would pass; so it is all or nothing.
+        """
+        pending, self.pending_writes = self.pending_writes, []
+        if not pending:
+            return None
+        names = ", ".join(p.name for p in pending)
+        if interrupted:
+            return f"--schemaguard-update refused: the run was interrupted; nothing rewritten ({names})"
+        if failed:
+            shown = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+            return (f"--schemaguard-update refused: {len(failed)} item(s) failed: {shown}; fix them first "
+                    f"(nothing rewritten: {names})")
+        for update in pending:
+            try:
+                changed = update.write()
+            except SchemaguardError as exc:
+                return f"--schemaguard-update: {exc}"
+            self.warnings.append(f"{update.name} {'rewritten' if changed else 'unchanged'} "
+                                 "(--schemaguard-update)" + (": review and commit it" if changed else ""))
+        return None
+
+    def summary_lines(self) -> list[str]:
+        """What the build did, for the end of the run (the build is lazy, so not for the header)."""
+        if self.project is None or self.load_error is not None or self.build_error is not None:
+            return []  # the error itself is the report
+        if self.build is None or self.server is None:
+            if self.build_attempted:
+                return ["schemaguard: the build was interrupted"]
+            return ["schemaguard: no database built (no selected item needed it)"]
+        build = self.build
+        applied = sum(1 for m in build.migrations if m.ok)
+        total = len(self.project.migrations.migrations)
+        failed = build.failed_migration
+        status = f"build failed at {failure_location(failed)}" if failed else f"built in {build.seconds:.2f}s"
+        where = "private server" if self.server.private else "server from --schemaguard-dsn"
+        lines = [f"schemaguard: {self.project.flavor} | {applied} of {total} migration(s) applied, {status} | "
+                 f"{where} {self.server.info.display()} (started in {self.server_seconds:.2f}s)"]
+        headline = self.build_failure_headline()
+        if headline:
+            lines.append(f"schemaguard: {headline}")
+        return lines
+
+    def build_failure_headline(self) -> str | None:
+        """``build failed at file:line: <first line of PostgreSQL's error>``, or None."""
+        failed = self.build.failed_migration if self.build is not None else None
+        if failed is None or failed.failure is None:
+            return None
+        first = (failed.failure.message.splitlines() or ["statement failed"])[0]
+        return f"build failed at {failure_location(failed)}: {first}"
 
     def keep_message(self) -> str | None:
         if not (self.settings.keep and self.server is not None):

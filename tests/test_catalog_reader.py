@@ -26,11 +26,11 @@ SUPABASE_LIKE = """
 
 
 def test_default_excluded_schemas_are_the_supabase_managed_ones() -> None:
-    assert {"auth", "storage", "extensions", "realtime", "vault", "supabase_migrations", "cron"} <= (
+    assert {"auth", "storage", "extensions", "realtime", "vault", "supabase_migrations", "cron", "pgmq"} <= (
         DEFAULT_EXCLUDED_SCHEMAS
     )
     assert "public" not in DEFAULT_EXCLUDED_SCHEMAS
-    assert len(DEFAULT_EXCLUDED_SCHEMAS) == 19
+    assert len(DEFAULT_EXCLUDED_SCHEMAS) == 20
 
 
 def test_managed_and_system_schemas_are_excluded(scratch_conn: psycopg.Connection) -> None:

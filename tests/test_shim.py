@@ -140,6 +140,10 @@ def test_stubs_stand_in_for_pg_net_pg_cron_and_vault(scratch_conn: psycopg.Conne
         "stub in use: cron.schedule/unschedule stand in for pg_cron (jobs are stored in cron.job, never run)",
         "stub in use: vault.create_secret/update_secret, vault.secrets and vault.decrypted_secrets stand in for "
         "supabase_vault (secrets are stored unencrypted)",
+        "stub in use: extensions.vector stands in for pgvector (distances are computed in SQL, slowly; "
+        "hnsw/ivfflat indexes are skipped)",
+        "stub in use: pgmq.create/send/send_batch/read/pop/archive/delete/metrics stand in for pgmq (queues are plain "
+        "tables pgmq.q_<name> and pgmq.a_<name>)",
     ]
     assert scratch_conn.execute("SELECT method, url FROM net.http_request_queue ORDER BY id").fetchall() == [
         ("POST", "https://example.invalid"), ("GET", "https://example.invalid")]
@@ -166,8 +170,9 @@ def test_without_stubs_plpgsql_creates_but_sql_function_fails_with_advice(
     failure = result.migrations[0].failure
     assert failure is not None
     assert (failure.line, failure.message) == (5, 'schema "net" does not exist')
-    assert failure.hint == ("schema net belongs to extension pg_net, which this server lacks: set project.stubs: "
-                            "true in the expectations file to run it against a stand-in")
+    assert failure.hint == ("schema net belongs to extension pg_net, which this server lacks: install it on the "
+                            "server (built from Supabase's pg_net sources), or set project.stubs: true in the "
+                            "expectations file to run it against a stand-in")
     assert result.warnings == [
         "20250101000000_m.sql:4: extension pg_cron is not available on this server; statement using schema cron "
         "skipped; set project.stubs: true in the expectations file to run it against a stand-in"

@@ -66,7 +66,8 @@ def test_snapshot_item_updated_then_stale_then_edited(pytester, admin_dsn):
     root = copy_crm(pytester.path, "snapshot: schema.sql")
     result = run_pytest(pytester, admin_dsn, "-k", "snapshot", "--schemaguard-update")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*schemaguard warnings*", "wrote schema.sql (--schemaguard-update)"])
+    result.stdout.fnmatch_lines(["*schemaguard warnings*",
+                                 "schema.sql rewritten (--schemaguard-update): review and commit it"])
     written = (root / "schema.sql").read_text(encoding="utf-8")
 
     write(root, f"{MIGRATIONS}/{NEW_MIGRATION[0]}", NEW_MIGRATION[1])

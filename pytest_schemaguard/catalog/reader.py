@@ -62,6 +62,7 @@ DEFAULT_EXCLUDED_SCHEMAS: frozenset[str] = frozenset(
         "cron",
         "pgsodium",
         "pgsodium_masks",
+        "pgmq",
         "pgbouncer",
         "_realtime",
         "_analytics",

@@ -670,6 +670,7 @@ PROJECT_FIELDS = {
     "archive": Field(read_text, nullable=True),
     "history": Field(read_qualified, nullable=True),
     "stubs": Field(read_bool),
+    "types": Field(read_text, nullable=True),
 }
 
 

@@ -39,6 +39,7 @@ class ProjectSettings:
     archive: str | None = None
     history: str | None = None
     stubs: bool = False
+    types: str | None = None  # generated TypeScript/Python types file, checked by the `types` item
     line: int | None = None
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from ..lockfile import LockError, lock_report, write_lock
-from ..session import SchemaguardSession
+from ..session import PendingWrite, SchemaguardSession
 from . import ItemSpec
 
 
@@ -15,9 +16,9 @@ def check(session: SchemaguardSession) -> str | None:
     path = project.root / project.settings.lock
     migrations = project.migrations.migrations
     if session.settings.update:
-        if write_lock(path, migrations):
-            session.warnings.append(f"{project.settings.lock} rewritten from {len(migrations)} migration file(s) "
-                                    "(--schemaguard-update): review and commit it")
+        # Written at the end of the run, and only if nothing failed: locking a migration that
+        # failed (lint, a broken statement) would make the next run pass.
+        session.pending_writes.append(PendingWrite(str(project.settings.lock), partial(write_lock, path, migrations)))
         return None
     try:
         return lock_report(path, migrations, display=project.settings.lock)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import ItemSpec
@@ -12,9 +14,33 @@ if TYPE_CHECKING:
 
 
 def _check(session: SchemaguardSession) -> str | None:
-    from ..snapshot_file import check_snapshot  # pg_dump work happens only when the item runs
+    from ..snapshot_file import check_snapshot, current_snapshot, snapshot_path  # pg_dump work: only when run
 
+    if session.settings.update:
+        from ..session import PendingWrite
+
+        assert session.project is not None
+        # Dumped now, from this run's build (so a missing pg_dump fails this item); written at
+        # the end of the run, and only if nothing failed.
+        text = current_snapshot(session)
+        name = str(session.project.settings.snapshot)
+        session.pending_writes.append(PendingWrite(name, partial(_write, snapshot_path(session), text)))
+        return None
     return check_snapshot(session)
+
+
+def _write(path: Path, text: str) -> bool:
+    from ..project import read_text
+    from ..snapshot_file import SnapshotError
+
+    if path.is_file() and read_text(path) == text:
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SnapshotError(f"{path}: cannot be written: {exc}") from None
+    return True
 
 
 def provide(session: SchemaguardSession) -> Iterator[ItemSpec]:

@@ -103,6 +103,162 @@ CREATE TABLE IF NOT EXISTS auth.identities (
   UNIQUE (provider_id, provider)
 );
 
+-- The other auth tables Supabase Auth keeps (dumped seeds and triggers write to them), with the
+-- column names and types of a Supabase database; written from its documented schema.
+DO $shim$
+BEGIN
+  IF to_regtype('auth.aal_level') IS NULL THEN
+    CREATE TYPE auth.aal_level AS ENUM ('aal1', 'aal2', 'aal3');
+  END IF;
+  IF to_regtype('auth.factor_type') IS NULL THEN
+    CREATE TYPE auth.factor_type AS ENUM ('totp', 'webauthn', 'phone');
+  END IF;
+  IF to_regtype('auth.factor_status') IS NULL THEN
+    CREATE TYPE auth.factor_status AS ENUM ('unverified', 'verified');
+  END IF;
+  IF to_regtype('auth.code_challenge_method') IS NULL THEN
+    CREATE TYPE auth.code_challenge_method AS ENUM ('s256', 'plain');
+  END IF;
+  IF to_regtype('auth.one_time_token_type') IS NULL THEN
+    CREATE TYPE auth.one_time_token_type AS ENUM ('confirmation_token', 'reauthentication_token', 'recovery_token',
+                                                  'email_change_token_new', 'email_change_token_current',
+                                                  'phone_change_token');
+  END IF;
+END
+$shim$;
+
+CREATE TABLE IF NOT EXISTS auth.instances (
+  id uuid NOT NULL PRIMARY KEY,
+  uuid uuid,
+  raw_base_config text,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone
+);
+
+CREATE TABLE IF NOT EXISTS auth.schema_migrations (
+  version character varying(255) NOT NULL PRIMARY KEY
+);
+
+CREATE TABLE IF NOT EXISTS auth.audit_log_entries (
+  instance_id uuid,
+  id uuid NOT NULL PRIMARY KEY,
+  payload json,
+  created_at timestamp with time zone,
+  ip_address character varying(64) NOT NULL DEFAULT ''
+);
+
+CREATE TABLE IF NOT EXISTS auth.sessions (
+  id uuid NOT NULL PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES auth.users (id) ON DELETE CASCADE,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  factor_id uuid,
+  aal auth.aal_level,
+  not_after timestamp with time zone,
+  refreshed_at timestamp without time zone,
+  user_agent text,
+  ip inet,
+  tag text
+);
+
+CREATE TABLE IF NOT EXISTS auth.refresh_tokens (
+  instance_id uuid,
+  id bigserial PRIMARY KEY,
+  token character varying(255) UNIQUE,
+  user_id character varying(255),
+  revoked boolean,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  parent character varying(255),
+  session_id uuid REFERENCES auth.sessions (id) ON DELETE CASCADE
+);
+
+CREATE TABLE IF NOT EXISTS auth.mfa_factors (
+  id uuid NOT NULL PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES auth.users (id) ON DELETE CASCADE,
+  friendly_name text,
+  factor_type auth.factor_type NOT NULL,
+  status auth.factor_status NOT NULL,
+  created_at timestamp with time zone NOT NULL,
+  updated_at timestamp with time zone NOT NULL,
+  secret text,
+  phone text,
+  last_challenged_at timestamp with time zone UNIQUE,
+  web_authn_credential jsonb,
+  web_authn_aaguid uuid
+);
+
+CREATE TABLE IF NOT EXISTS auth.mfa_challenges (
+  id uuid NOT NULL PRIMARY KEY,
+  factor_id uuid NOT NULL REFERENCES auth.mfa_factors (id) ON DELETE CASCADE,
+  created_at timestamp with time zone NOT NULL,
+  verified_at timestamp with time zone,
+  ip_address inet NOT NULL,
+  otp_code text,
+  web_authn_session_data jsonb
+);
+
+CREATE TABLE IF NOT EXISTS auth.mfa_amr_claims (
+  session_id uuid NOT NULL REFERENCES auth.sessions (id) ON DELETE CASCADE,
+  created_at timestamp with time zone NOT NULL,
+  updated_at timestamp with time zone NOT NULL,
+  authentication_method text NOT NULL,
+  id uuid NOT NULL PRIMARY KEY,
+  UNIQUE (session_id, authentication_method)
+);
+
+CREATE TABLE IF NOT EXISTS auth.one_time_tokens (
+  id uuid NOT NULL PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES auth.users (id) ON DELETE CASCADE,
+  token_type auth.one_time_token_type NOT NULL,
+  token_hash text NOT NULL CHECK (char_length(token_hash) > 0),
+  relates_to text NOT NULL,
+  created_at timestamp without time zone NOT NULL DEFAULT now(),
+  updated_at timestamp without time zone NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS auth.flow_state (
+  id uuid NOT NULL PRIMARY KEY,
+  user_id uuid,
+  auth_code text NOT NULL,
+  code_challenge_method auth.code_challenge_method NOT NULL,
+  code_challenge text NOT NULL,
+  provider_type text NOT NULL,
+  provider_access_token text,
+  provider_refresh_token text,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  authentication_method text NOT NULL,
+  auth_code_issued_at timestamp with time zone
+);
+
+CREATE TABLE IF NOT EXISTS auth.sso_providers (
+  id uuid NOT NULL PRIMARY KEY,
+  resource_id text CHECK (resource_id IS NULL OR char_length(resource_id) > 0),
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone
+);
+
+CREATE TABLE IF NOT EXISTS auth.sso_domains (
+  id uuid NOT NULL PRIMARY KEY,
+  sso_provider_id uuid NOT NULL REFERENCES auth.sso_providers (id) ON DELETE CASCADE,
+  domain text NOT NULL CHECK (char_length(domain) > 0),
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone
+);
+
+CREATE TABLE IF NOT EXISTS auth.saml_providers (
+  id uuid NOT NULL PRIMARY KEY,
+  sso_provider_id uuid NOT NULL REFERENCES auth.sso_providers (id) ON DELETE CASCADE,
+  entity_id text NOT NULL UNIQUE CHECK (char_length(entity_id) > 0),
+  metadata_xml text NOT NULL CHECK (char_length(metadata_xml) > 0),
+  metadata_url text CHECK (metadata_url IS NULL OR char_length(metadata_url) > 0),
+  attribute_mapping jsonb,
+  created_at timestamp with time zone,
+  updated_at timestamp with time zone,
+  name_id_format text
+);
+
 CREATE OR REPLACE FUNCTION auth.jwt() RETURNS jsonb
   LANGUAGE sql STABLE
   AS $$
@@ -192,6 +348,65 @@ CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (
   statements text[],
   name text
 );
+
+-- Realtime's broadcast table and helpers (a Supabase database always has them): policies on
+-- realtime.messages apply, and realtime.send/broadcast_changes store the message; nothing is
+-- broadcast. The real table is partitioned by inserted_at; this one is a plain table.
+CREATE TABLE IF NOT EXISTS realtime.messages (
+  topic text NOT NULL,
+  extension text NOT NULL,
+  payload jsonb,
+  event text,
+  private boolean DEFAULT false,
+  updated_at timestamp without time zone NOT NULL DEFAULT now(),
+  inserted_at timestamp without time zone NOT NULL DEFAULT now(),
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  PRIMARY KEY (id, inserted_at)
+);
+ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY;
+
+CREATE OR REPLACE FUNCTION realtime.topic() RETURNS text
+  LANGUAGE sql STABLE
+  AS $$ SELECT nullif(current_setting('realtime.topic', true), '') $$;
+
+CREATE OR REPLACE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true)
+  RETURNS void
+  LANGUAGE sql
+  AS $$
+    INSERT INTO realtime.messages (payload, event, topic, private, extension)
+    VALUES (payload, event, topic, private, 'broadcast')
+  $$;
+
+CREATE OR REPLACE FUNCTION realtime.broadcast_changes(
+  topic_name text, event_name text, operation text, table_name text, table_schema text,
+  new record, old record, level text DEFAULT 'ROW'
+) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    PERFORM realtime.send(
+      jsonb_build_object('old_record', CASE WHEN old IS NULL THEN NULL ELSE to_jsonb(old) END,
+                         'record', CASE WHEN new IS NULL THEN NULL ELSE to_jsonb(new) END,
+                         'operation', operation, 'table', table_name, 'schema', table_schema),
+      event_name, topic_name, true);
+  END
+  $$;
+
+GRANT USAGE ON SCHEMA realtime TO anon, authenticated, service_role;
+GRANT SELECT, INSERT, UPDATE ON realtime.messages TO anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION realtime.topic(), realtime.send(jsonb, text, text, boolean)
+  TO anon, authenticated, service_role;
+
+-- pg_graphql's entry point, which Supabase exposes as graphql_public.graphql: answers every query
+-- with an error, as a server without pg_graphql would (migrations grant on it, comment it, call it).
+CREATE OR REPLACE FUNCTION graphql_public.graphql(
+  "operationName" text DEFAULT NULL, query text DEFAULT NULL, variables jsonb DEFAULT NULL,
+  extensions jsonb DEFAULT NULL
+) RETURNS jsonb
+  LANGUAGE sql
+  AS $$ SELECT jsonb_build_object('errors', jsonb_build_array(jsonb_build_object(
+         'message', 'pg_graphql is not installed on this test server'))) $$;
+GRANT EXECUTE ON FUNCTION graphql_public.graphql(text, text, jsonb, jsonb) TO anon, authenticated, service_role;
 
 DO $shim$
 BEGIN

@@ -1,0 +1,182 @@
+"""Stand-ins for what a Supabase database has and plain PostgreSQL lacks, and hints that name it.
+
+``project.stubs: true`` installs the sections of shim/stubs.sql (``-- @stub <extension>``) for the
+extensions this server lacks: a real extension always wins. When a migration still fails because
+something is missing (``type "vector" does not exist``, ``function pgmq.send(...) does not
+exist``), ``missing_object_hint`` says which extension or Supabase service that object belongs to,
+where its ``CREATE EXTENSION`` was skipped, and the two ways out: install it, or use the stand-in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+import psycopg
+
+from .bridges import CREATE_EXTENSION, EXTENSION_SCHEMAS, STUBBED_EXTENSIONS
+from .migrations import split_statements
+
+STUB_SECTION = re.compile(r"^-- @stub (?P<ext>[\w-]+)\s*$", re.MULTILINE)
+STUB_WARNINGS = {
+    "pg_net": "stub in use: net.http_get/http_post/http_delete stand in for pg_net (requests are queued in "
+              "net.http_request_queue, never sent)",
+    "pg_cron": "stub in use: cron.schedule/unschedule stand in for pg_cron (jobs are stored in cron.job, never run)",
+    "supabase_vault": "stub in use: vault.create_secret/update_secret, vault.secrets and vault.decrypted_secrets "
+                      "stand in for supabase_vault (secrets are stored unencrypted)",
+    "vector": "stub in use: extensions.vector stands in for pgvector (distances are computed in SQL, slowly; "
+              "hnsw/ivfflat indexes are skipped)",
+    "pgmq": "stub in use: pgmq.create/send/send_batch/read/pop/archive/delete/metrics stand in for pgmq (queues are "
+            "plain tables pgmq.q_<name> and pgmq.a_<name>)",
+}
+# Sections that define a base type over PostgreSQL's internal I/O functions: only a superuser may.
+NEEDS_SUPERUSER = frozenset({"vector"})
+# PostgreSQL's words for "that schema/type/function/table is not there".
+MISSING_OBJECT_STATES = frozenset({"3F000", "42704", "42883", "42P01"})
+
+
+def install_stubs(conn: psycopg.Connection, available: frozenset[str]) -> tuple[frozenset[str], list[str]]:
+    """Run the stub sections for extensions the server lacks, on ``conn`` (inside the shim's
+    transaction); the extensions stood in for and the build warnings saying so."""
+    text = resources.files("pytest_schemaguard").joinpath("shim/stubs.sql").read_text(encoding="utf-8")
+    parts = STUB_SECTION.split(text)  # [preamble, ext, body, ext, body, ...]
+    superuser = _is_superuser(conn)
+    installed: set[str] = set()
+    warnings: list[str] = []
+    for ext, body in zip(parts[1::2], parts[2::2], strict=True):
+        if ext in available:
+            continue
+        if ext in NEEDS_SUPERUSER and not superuser:
+            warnings.append(f"stub for {ext} not installed: it defines a base type, which needs a superuser "
+                            "connection; install the real extension or build as a superuser")
+            continue
+        for statement in split_statements(body):
+            conn.execute(statement.text)  # type: ignore[arg-type]  # our own shim file
+        installed.add(ext)
+        warnings.append(STUB_WARNINGS[ext])
+    return frozenset(installed), warnings
+
+
+def _is_superuser(conn: psycopg.Connection) -> bool:
+    row = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    return bool(row and row[0])
+
+
+def skipped_extension(text: str) -> str | None:
+    """The extension a skipped ``CREATE EXTENSION`` statement named, to point hints at it."""
+    match = CREATE_EXTENSION.match(text)
+    if not match:
+        return None
+    name = match["name"]
+    return name[1:-1] if name.startswith('"') else name.lower()
+
+
+# --------------------------------------------------------------------------- hints
+
+
+@dataclass(frozen=True)
+class Provider:
+    """An extension (``name`` is what CREATE EXTENSION takes) or a Supabase service."""
+
+    name: str
+    label: str
+    install: str  # how to get the real one, after "install it"
+    extension: bool = True
+
+
+def _apt(package: str, brew: str | None = None) -> str:
+    mac = f"; macOS: brew install {brew}" if brew else ""
+    return f"(Debian/Ubuntu: {package} from the PostgreSQL apt repository, apt.postgresql.org{mac})"
+
+
+PROVIDERS = {
+    "vector": Provider("vector", "extension vector (pgvector)", _apt("postgresql-{major}-pgvector", "pgvector")),
+    "pg_cron": Provider("pg_cron", "extension pg_cron", _apt("postgresql-{major}-cron")),
+    "http": Provider("http", "extension http", _apt("postgresql-{major}-http")),
+    "pg_net": Provider("pg_net", "extension pg_net", "(built from Supabase's pg_net sources)"),
+    "pgmq": Provider("pgmq", "extension pgmq", "(built from the pgmq sources)"),
+    "pgjwt": Provider("pgjwt", "extension pgjwt", "(built from the pgjwt sources)"),
+    "pgsodium": Provider("pgsodium", "extension pgsodium", "(built from the pgsodium sources)"),
+    "supabase_vault": Provider("supabase_vault", "extension supabase_vault", "(built from Supabase's vault sources)"),
+    "pg_graphql": Provider("pg_graphql", "extension pg_graphql", "(built from Supabase's pg_graphql sources)"),
+    "wrappers": Provider("wrappers", "extension wrappers (Supabase foreign data wrappers)",
+                         "(built from Supabase's wrappers sources)"),
+    "pg_tle": Provider("pg_tle", "extension pg_tle", "(built from the pg_tle sources)"),
+    "realtime": Provider("realtime", "Supabase Realtime (a service, not an extension)",
+                         "(only a Supabase database has it)", extension=False),
+}
+VECTOR_NAMES = frozenset({"vector", "halfvec", "sparsevec", "hnsw", "ivfflat", "cosine_distance", "l2_distance",
+                          "inner_product", "l1_distance", "vector_dims", "vector_norm", "l2_normalize",
+                          "binary_quantize", "subvector", "hamming_distance", "jaccard_distance"})
+HTTP_NAMES = frozenset({"http", "http_get", "http_post", "http_put", "http_patch", "http_delete", "http_head",
+                        "http_header", "http_request", "http_response", "http_set_curlopt",
+                        "http_reset_curlopt", "urlencode"})
+PGJWT_NAMES = frozenset({"sign", "verify", "url_encode", "url_decode", "algorithm_sign"})
+QUALIFIED = {"realtime.messages": "realtime", "realtime.send": "realtime", "realtime.broadcast_changes": "realtime",
+             "realtime.topic": "realtime", "realtime.subscription": "realtime", "graphql_public.graphql": "pg_graphql"}
+# pg_trgm and PostGIS have their own <->: only pgvector's other distance operators, or <-> on a vector.
+OPERATORS = re.compile(r"operator does not exist: (?:.*?(<=>|<#>|<\+>)|.*vector <->)")
+NAMES = re.compile(r'"([^"]+)"|function ([\w.]+)\(')
+
+
+def provider_of(name: str) -> Provider | None:
+    """Which extension or service a missing object (``pgmq.send``, ``vector``, ``hnsw``,
+    ``stripe_fdw_handler``) belongs to."""
+    name = name.lower()
+    schema, _, obj = name.rpartition(".")
+    key = QUALIFIED.get(name) or EXTENSION_SCHEMAS.get(schema) or (EXTENSION_SCHEMAS.get(obj) if not schema else None)
+    if key:
+        return PROVIDERS[key]
+    if schema in ("", "extensions", "public"):
+        if obj in VECTOR_NAMES or re.fullmatch(r"(vector|halfvec|sparsevec|bit)_\w+_ops", obj):
+            return PROVIDERS["vector"]
+        if obj in HTTP_NAMES:
+            return PROVIDERS["http"]
+        if obj in PGJWT_NAMES:
+            return PROVIDERS["pgjwt"]
+        if re.fullmatch(r"\w+_fdw_(handler|validator|meta)|\w+_wrapper", obj):
+            return PROVIDERS["wrappers"]
+    return None
+
+
+def missing_object_hint(sqlstate: str | None, message: str, *, stubs: bool, standins: frozenset[str] = frozenset(),
+                        skipped: Mapping[str, str] | None = None, major: int = 15) -> str | None:
+    """For "X does not exist" errors whose X belongs to an extension or Supabase service: which one,
+    where its CREATE EXTENSION was skipped (``skipped`` maps extension to file:line), and the fixes."""
+    if sqlstate not in MISSING_OBJECT_STATES:
+        return None
+    found = _missing_thing(message)
+    if found is None:
+        return None
+    what, provider = found
+    where = (skipped or {}).get(provider.name)
+    skipped_at = f" (CREATE EXTENSION {provider.name} was skipped at {where})" if where else ""
+    lacks = "which this server lacks" if provider.extension else "which plain PostgreSQL lacks"
+    install = f"install it on the server {provider.install.format(major=major)}"
+    if provider.name in standins:
+        fixes = f"the stand-in (project.stubs: true) does not provide it: {install}"
+    elif provider.name in STUBBED_EXTENSIONS and not stubs:
+        fixes = (f"{install}, or set project.stubs: true in the expectations file to run it against a stand-in"
+                 if provider.extension else
+                 "set project.stubs: true in the expectations file to run it against a stand-in")
+    elif provider.extension:
+        fixes = install
+    else:
+        fixes = "test what needs it against a Supabase database"
+    return f"{what} belongs to {provider.label}, {lacks}{skipped_at}: {fixes}"
+
+
+def _missing_thing(message: str) -> tuple[str, Provider] | None:
+    operator = OPERATORS.search(message)
+    if operator:
+        return f"operator {operator[1] or '<->'}", PROVIDERS["vector"]
+    for match in NAMES.finditer(message):
+        name = match[1] or match[2]
+        provider = provider_of(name)
+        if provider is not None:
+            # 'type "vector"' -> "type vector"; 'function pgmq.send(...)' -> "function pgmq.send"
+            kind = "function" if match[2] else message[: match.start()].strip()
+            return f"{kind} {name}".strip(), provider
+    return None
