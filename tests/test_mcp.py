@@ -7,7 +7,9 @@ it and hot-fixed, as in test_drift. One test starts the real command over stdio.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import re
 import sys
 import uuid
 from collections.abc import Iterator
@@ -20,7 +22,7 @@ from history_support import EXAMPLES, MIGRATIONS, YAML, copy_crm, line_of
 from psycopg import sql
 
 from pytest_schemaguard.build import build_database
-from pytest_schemaguard.cli import main
+from pytest_schemaguard.cli import build_parser, main
 from pytest_schemaguard.migrations import discover_migrations
 
 pytest.importorskip("mcp.server.mcpserver", reason="the MCP SDK (pip install 'pytest-schemaguard[mcp]') is needed")
@@ -30,6 +32,7 @@ from mcp import Client, StdioServerParameters
 
 from pytest_schemaguard.agents.mcp_server import build_server
 from pytest_schemaguard.agents.tools import TYPEGEN_MODULE, Defaults, Toolbox
+from pytest_schemaguard.commands.mcp import INSTALL_HINT
 
 TOOLS = {"verify", "status", "diff_live", "lint_migration", "new_migration", "types", "snapshot"}
 CALL_TIMEOUT = 240  # seconds; a build of crm_small takes a few on a busy machine
@@ -113,7 +116,7 @@ def test_verify_returns_each_item_with_the_yaml_line_of_a_mismatch(root: Path, b
     assert [r["item"] for r in failed] == ["table[public.organizations]"]
     assert failed[0]["message"].startswith(f"public.organizations ({YAML}:")
     assert f"column name: expected type character varying, found text    (line {line})" in failed[0]["message"]
-    assert failed[0]["file"] == YAML
+    assert (failed[0]["file"], failed[0]["line"]) == (YAML, line_of(yaml, "  organizations:"))
     migration = next(r for r in result["results"] if r["item"] == "migration[20250101000000_organizations.sql]")
     assert migration == {"item": "migration[20250101000000_organizations.sql]", "outcome": "passed", "message": "",
                          "file": f"{MIGRATIONS}/20250101000000_organizations.sql", "line": None}
@@ -243,12 +246,23 @@ def test_status_reports_each_version(box: Toolbox, live_dsn: str) -> None:
     assert result["rollback_window"] is None and "password" not in result["live"]
 
 
-@pytest.mark.skipif(importlib.util.find_spec(TYPEGEN_MODULE.rsplit(".", 1)[0]) is None,
-                    reason=f"{TYPEGEN_MODULE} is not in this branch (schemaguard types comes with wp-types)")
-def test_types_returns_the_typescript(box: Toolbox) -> None:
+@pytest.mark.skipif(importlib.util.find_spec(TYPEGEN_MODULE) is None,
+                    reason=f"{TYPEGEN_MODULE} is not in this build (schemaguard types comes with wp-types)")
+def test_types_returns_the_typescript_and_checks_project_types(root: Path, box: Toolbox) -> None:
     is_error, result = call(box, "types")
-    assert not is_error and result["lang"] == "typescript"
-    assert "export type Database" in result["text"] and "deals: {" in result["text"]
+    assert not is_error and result["lang"] == "typescript" and result["schemas"] == ["public", "graphql_public"]
+    assert "export type Database = {" in result["text"] and "      deals: {" in result["text"]
+    is_error, result = call(box, "types", lang="python", schemas=["public"])
+    assert not is_error and "class PublicDealsRow(TypedDict" in result["text"]
+    is_error, result = call(box, "types", lang="rust")
+    assert is_error and result["error"] == "lang must be one of typescript, python, got 'rust'"
+    is_error, result = call(box, "types", check=True)
+    assert is_error and "project.types is not set, so there is nothing to check" in result["error"]
+
+    copy_crm(root, "types: src/database.generated.ts")
+    is_error, result = call(box, "types", check=True)
+    assert not is_error and result["ok"] is False and result["types"] == "src/database.generated.ts"
+    assert "src/database.generated.ts" in result["problem"]
 
 
 def test_types_says_what_is_missing_without_type_generation(box: Toolbox, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -282,3 +296,31 @@ def test_command_serves_initialize_and_tools_list_over_stdio(root: Path) -> None
 
     name, tools = anyio.run(go)
     assert name == "schemaguard" and tools == TOOLS
+
+
+def readme_section() -> str:
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Coding agents (MCP)\n")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+def test_readme_section_names_real_tools_arguments_and_command(box: Toolbox) -> None:
+    section = readme_section()
+    blocks = dict(re.findall(r"```(\w+)\n(.*?)```", section, re.DOTALL))
+    assert blocks["bash"].strip() == f"pip install {INSTALL_HINT.removeprefix('pip install ')}"
+    config = json.loads(blocks["json"])
+    server = config["mcpServers"]["schemaguard"]
+    assert server["command"] == "schemaguard" and server["args"] == ["mcp"]
+    assert "mcp" in build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+
+    async def go() -> Any:
+        async with Client(build_server(box)) as client:
+            return (await client.list_tools()).tools
+
+    schemas = {tool.name: tool.input_schema["properties"] for tool in anyio.run(go)}
+    rows = re.findall(r"^\| `(\w+)` \| `(\w+)\((.*?)\)` \|", section, re.MULTILINE)
+    assert {tool for tool, _, _ in rows} == TOOLS
+    for tool, called, arguments in rows:
+        assert called == tool
+        names = set(re.findall(r"(?:^|, )(\w+)=", arguments))
+        assert names <= set(schemas[tool]), (tool, names)

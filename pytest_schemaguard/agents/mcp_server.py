@@ -87,11 +87,13 @@ def build_server(box: Toolbox | None = None) -> MCPServer:
         return guarded(lambda: box.new_migration(name, sql, version, file))
 
     @server.tool(annotations=READ_ONLY)
-    def types(lang: str = "typescript", schemas: list[str] | None = None, file: str | None = None,
-              dsn: str | None = None) -> dict[str, Any]:
-        """Generate the database types (TypeScript like `supabase gen types`, or python) of the schema the
-        migrations build; `schemas` default to the ones the Data API exposes. Returns `text`; writes nothing."""
-        return guarded(lambda: box.types(lang, schemas, file, dsn))
+    def types(lang: str | None = None, schemas: list[str] | None = None, check: bool = False,
+              file: str | None = None, dsn: str | None = None) -> dict[str, Any]:
+        """The database types of the schema the migrations build, as `supabase gen types` shapes them: `lang`
+        typescript or python (default: from project.types, else typescript); `schemas` default to the ones the
+        Data API exposes. Returns `text`, or with `check` whether project.types is up to date (`problem`).
+        Writes nothing."""
+        return guarded(lambda: box.types(lang, schemas, check, file, dsn))
 
     @server.tool(annotations=READ_ONLY)
     def snapshot(check: bool = False, file: str | None = None, dsn: str | None = None) -> dict[str, Any]:

@@ -90,23 +90,33 @@ class Toolbox:
         return {"ok": True, "path": str(path), "file": relative_path(path, expectations.parent), "name": path.name,
                 "version": path.name.split("_", 1)[0]}
 
-    def types(self, lang: str = "typescript", schemas: list[str] | None = None, file: str | None = None,
-              dsn: str | None = None) -> dict[str, Any]:
+    def types(self, lang: str | None = None, schemas: list[str] | None = None, check: bool = False,
+              file: str | None = None, dsn: str | None = None) -> dict[str, Any]:
         try:
             typegen = importlib.import_module(TYPEGEN_MODULE)
         except ImportError:
             raise SchemaguardError("type generation is not available in this version of pytest-schemaguard "
                                    f"({TYPEGEN_MODULE} is missing): update pytest-schemaguard") from None
-        if lang not in typegen.LANGUAGES:
+        if lang is not None and lang not in typegen.LANGUAGES:
             raise ConfigError(f"lang must be one of {', '.join(typegen.LANGUAGES)}, got {lang!r}")
         with command_session(self._settings(file, dsn)) as session:
             project = loaded_project(session)
+            committed = project.root / project.settings.types if project.settings.types else None
+            if check and committed is None:
+                raise ConfigError(f"{session.settings.file}: project.types is not set, so there is nothing to check; "
+                                  "add `types: src/types/database.generated.ts` under `project:`")
+            chosen_lang = typegen.language_of(committed, lang)
+            chosen = tuple(schemas) if schemas else tuple(typegen.default_schemas(project))
             broken = require_build(session)
             if broken:
                 raise SchemaguardError(broken)
-            chosen = tuple(schemas) if schemas else tuple(typegen.default_schemas(project))
-            text = typegen.generate(session, lang, chosen)
-        return {"ok": True, "lang": lang, "schemas": list(chosen), "text": text}
+            if check:
+                problem = typegen.check_file(session, committed, chosen_lang, chosen)
+                return {"ok": problem is None, "lang": chosen_lang, "schemas": list(chosen),
+                        "types": relative_path(committed, project.root) if committed else None, "problem": problem}
+            text = typegen.generate(session, chosen_lang, chosen)
+        return {"ok": True, "lang": chosen_lang, "schemas": list(chosen), "text": text,
+                "note": "nothing was written; `schemaguard types` writes project.types"}
 
     def snapshot(self, check: bool = False, file: str | None = None, dsn: str | None = None) -> dict[str, Any]:
         from ..snapshot_file import check_snapshot, dump_schema, render_snapshot, session_pg_dump

@@ -24,7 +24,8 @@ def _check(session: SchemaguardSession) -> str | None:
     if session.settings.update:
         # Generated now (from this build), written at the end of the run only if nothing failed.
         text = generate(session, lang, schemas)
-        session.pending_writes.append(PendingWrite(str(session.project.settings.types), partial(write_file, path, text)))
+        write = partial(write_file, path, text)
+        session.pending_writes.append(PendingWrite(str(session.project.settings.types), write))
         return None
     return check_file(session, path, lang, schemas)
 
