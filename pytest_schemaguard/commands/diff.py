@@ -12,9 +12,10 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from typing import Any
 
-from ..config import command_settings
+from ..config import Settings, command_settings
 from ..database.secret import Secret
 from ..diff import changes_as_json
 from ..errors import SchemaguardError
@@ -33,13 +34,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
 
 
-def run(args: argparse.Namespace) -> int:
-    if not args.live_dsn:
+@dataclass(frozen=True)
+class LiveDiff:
+    drift: Drift
+    migrations: str  # the migrations directory and how many files, as shown
+    warnings: list[str]
+
+
+def live_diff(settings: Settings, live_dsn: str | None) -> LiveDiff:
+    """Build the migrations and diff them with the live database (read-only); ``diff`` and the MCP tool share it."""
+    if not live_dsn:
         raise SchemaguardError("no live database given: pass --live-dsn URL or set SCHEMAGUARD_LIVE_DSN")
-    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, live_dsn=args.live_dsn)
     with command_session(settings) as session:
         project = loaded_project(session)  # a malformed file is reported before the live database is opened
-        with open_live(args.live_dsn, what=WHAT) as live:
+        with open_live(live_dsn, what=WHAT) as live:
             live_schema = live.snapshot()
             description = live.describe()
         build = session.ensure_built()
@@ -48,13 +56,18 @@ def run(args: argparse.Namespace) -> int:
             raise SchemaguardError(f"the migrations do not build, nothing to compare:\n{failed.failure.render()}")
         drift = diff_with_live(session.schema, live_schema, live_description=description, flavor=project.flavor,
                                requested_extensions=requested_extensions(project.migrations.migrations))
-        warnings = list(session.warnings)
         migrations = f"{project.migrations.directory} ({len(project.migrations.migrations)} file(s))"
+        return LiveDiff(drift, migrations, list(session.warnings))
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, live_dsn=args.live_dsn)
+    result = live_diff(settings, args.live_dsn)
     if args.format == "json":
-        print(json.dumps(_as_json(drift, migrations, warnings), indent=2))
+        print(json.dumps(drift_as_json(result), indent=2))
     else:
-        _print_text(drift, migrations, warnings)
-    return 1 if drift.changes else 0
+        _print_text(result.drift, result.migrations, result.warnings)
+    return 1 if result.drift.changes else 0
 
 
 def _print_text(drift: Drift, migrations: str, warnings: list[str]) -> None:
@@ -65,13 +78,14 @@ def _print_text(drift: Drift, migrations: str, warnings: list[str]) -> None:
     print(drift.render())
 
 
-def _as_json(drift: Drift, migrations: str, warnings: list[str]) -> dict[str, Any]:
+def drift_as_json(result: LiveDiff) -> dict[str, Any]:
+    drift = result.drift
     return {
-        "migrations": migrations,
+        "migrations": result.migrations,
         "live": drift.live,
         "read_only": True,
         "drift": bool(drift.changes),
         "changes": changes_as_json(list(drift.changes)),
         "notes": list(drift.notes),
-        "warnings": warnings,
+        "warnings": result.warnings,
     }

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import ConfigError, SchemaguardError
 from ..expectations import load_expectations
 from ..expectations.model import ProjectSettings
-from ..migrations import MIGRATION_NAME, discover_migrations
+from ..migrations import MIGRATION_NAME, NAMING_RULES, discover_migrations
 from ._integrity import shown
 
 NAME = "new"
@@ -70,21 +70,62 @@ def _settings(file: Path) -> ProjectSettings:
     return load_expectations(file).project if file.exists() else ProjectSettings()
 
 
-def run(args: argparse.Namespace) -> int:
-    name = validate_name(args.name)
-    settings = _settings(args.file)
-    directory = (args.file.resolve().parent / settings.migrations).resolve()
-    if not directory.is_dir():
-        raise ConfigError(f"migrations directory {directory} does not exist (project.migrations is "
-                          f"{settings.migrations!r}); create it first")
+def existing_versions(directory: Path) -> list[int]:
+    """Every version taken in ``directory``, skipped files (``*.sql.skip``) included."""
     found = discover_migrations(directory)
     versions = [m.version for m in found.migrations]
     versions += [int(m["version"]) for p in found.skipped if (m := MIGRATION_NAME.match(p.name.removesuffix(".skip")))]
+    return versions
+
+
+def migrations_directory(file: Path) -> tuple[Path, ProjectSettings]:
+    """The project's migrations directory (which must exist) and its settings."""
+    settings = _settings(file)
+    directory = (file.resolve().parent / settings.migrations).resolve()
+    if not directory.is_dir():
+        raise ConfigError(f"migrations directory {directory} does not exist (project.migrations is "
+                          f"{settings.migrations!r}); create it first")
+    return directory, settings
+
+
+def check_version(version: str, existing: list[int], naming: str) -> str:
+    """An explicitly asked-for version, refused when it breaks project.naming or sorts before history."""
+    rule = NAMING_RULES.get(naming)
+    if not version.isdigit() or (rule is not None and not rule[0].match(f"{version}_x.sql")):
+        expected = rule[1] if rule else "digits only"
+        raise SchemaguardError(f"version {version!r} does not follow project.naming {naming}: expected {expected}")
+    if naming == "timestamp":
+        try:
+            datetime.strptime(version, TIMESTAMP)
+        except ValueError:
+            raise SchemaguardError(f"version {version} is not a real UTC time (YYYYMMDDHHMMSS)") from None
+    newest = max(existing, default=None)
+    if newest is not None and int(version) <= newest:
+        raise SchemaguardError(f"version {version} is not after the newest existing version {newest}: a new "
+                               "migration must sort after every applied one (leave the version out to get the next)")
+    return version
+
+
+def create_migration(file: Path, name: str, *, body: str | None = None, version: str | None = None) -> Path:
+    """Write the next migration file (``body`` or the template); ``new`` and the MCP tool share it."""
+    name = validate_name(name)
+    directory, settings = migrations_directory(file)
+    versions = existing_versions(directory)
     now = utcnow()
-    path = directory / f"{next_version(versions, settings.naming, now)}_{name}.sql"
+    chosen = check_version(version, versions, settings.naming) if version else next_version(versions, settings.naming,
+                                                                                             now)
+    path = directory / f"{chosen}_{name}.sql"
+    text = body if body is not None else TEMPLATE.format(name=name, created=now.strftime("%Y-%m-%d %H:%M:%S UTC"))
     try:
-        path.write_text(TEMPLATE.format(name=name, created=now.strftime("%Y-%m-%d %H:%M:%S UTC")), encoding="utf-8")
+        with path.open("x", encoding="utf-8") as out:  # never overwrite a file that is already there
+            out.write(text if text.endswith("\n") else text + "\n")
+    except FileExistsError:
+        raise SchemaguardError(f"{path} already exists") from None
     except OSError as exc:
         raise ConfigError(f"cannot create {path}: {exc.strerror or exc}") from None
-    print(shown(path))
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    print(shown(create_migration(args.file, args.name)))
     return 0

@@ -7,14 +7,18 @@ or was edited after it was applied; pending files alone are not a finding.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..database.secret import Secret
-from ..errors import ConfigError
+from ..errors import ConfigError, SchemaguardError
 from ..history import (
     DEFAULT_WINDOW_HOURS,
     HistoryEntry,
+    WindowEntry,
     live_history,
     parse_column_map,
     read_rollback_window,
@@ -42,29 +46,59 @@ def _row(entry: HistoryEntry) -> str:
     return f"  {entry.version:<16} {entry.state:<13} {entry.file or '-'}{detail}"
 
 
-def run(args: argparse.Namespace) -> int:
-    if not args.live_dsn:
+@dataclass(frozen=True)
+class StatusReport:
+    """What ``status`` found: every version's state, and the rollback window when project.history is set."""
+
+    live: str  # the live database as shown (no password)
+    entries: list[HistoryEntry]
+    window_table: str | None
+    window_hours: float
+    window: list[WindowEntry]
+    window_error: SchemaguardError | None = None  # the history table could not be read; entries still hold
+
+    @property
+    def failing(self) -> list[HistoryEntry]:
+        return [e for e in self.entries if e.failing]
+
+
+def status_report(file: Path, live_dsn: str | None, window_hours: float = DEFAULT_WINDOW_HOURS,
+                  history_columns: str | None = None) -> StatusReport:
+    """Read the files and the live history (read-only); the ``status`` command and the MCP tool share it."""
+    if not live_dsn:
         raise ConfigError("status needs the live database: --live-dsn URL (or SCHEMAGUARD_LIVE_DSN)")
-    if args.window <= 0:
-        raise ConfigError(f"--window must be a positive number of hours, got {args.window:g}")
-    overrides = parse_column_map(args.history_columns)
-    project = load_files_only(args.file)
-    with open_live(args.live_dsn, what="--live-dsn") as live:
+    if window_hours <= 0:
+        raise ConfigError(f"--window must be a positive number of hours, got {window_hours:g}")
+    overrides = parse_column_map(history_columns)
+    project = load_files_only(file)
+    with open_live(live_dsn, what="--live-dsn") as live:
         entries = live_history(live, project.migrations.migrations)
-        print(f"schemaguard status: {live.info.display()} (read-only)")
-        print(f"  {'version':<16} {'state':<13} file")
-        for entry in entries:
-            print(_row(entry))
-        print(summarise(entries))
-        if project.settings.history:
-            table = project.settings.history
-            window = read_rollback_window(live.conn, table, args.window, overrides)
-            print(f"\nrollback window ({table}, last {args.window:g} h):")
-            for item in window:
-                print(f"  {item.render(args.window)}")
-            if not window:
-                print(f"  nothing completed in the last {args.window:g} h")
-    failing = [e for e in entries if e.failing]
+        table = project.settings.history
+        report = StatusReport(live.info.display(), entries, table, window_hours, [])
+        if table:
+            try:
+                report.window.extend(read_rollback_window(live.conn, table, window_hours, overrides))
+            except SchemaguardError as exc:
+                return dataclasses.replace(report, window_error=exc)
+        return report
+
+
+def run(args: argparse.Namespace) -> int:
+    report = status_report(args.file, args.live_dsn, args.window, args.history_columns)
+    print(f"schemaguard status: {report.live} (read-only)")
+    print(f"  {'version':<16} {'state':<13} file")
+    for entry in report.entries:
+        print(_row(entry))
+    print(summarise(report.entries))
+    if report.window_error is not None:
+        raise report.window_error
+    if report.window_table:
+        print(f"\nrollback window ({report.window_table}, last {args.window:g} h):")
+        for item in report.window:
+            print(f"  {item.render(args.window)}")
+        if not report.window:
+            print(f"  nothing completed in the last {args.window:g} h")
+    failing = report.failing
     if failing:
         print(f"schemaguard status: {len(failing)} problem(s): " + ", ".join(e.render() for e in failing),
               file=sys.stderr)
