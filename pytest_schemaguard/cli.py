@@ -13,10 +13,22 @@ from pathlib import Path
 
 from .commands import discover_commands
 from .errors import SchemaguardError
+from .locate import EXPECTATIONS_NAME, find_upward
+
+
+def package_version() -> str:
+    """The installed distribution's version: one number, kept in pyproject.toml only."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pytest-schemaguard")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="schemaguard", description="Schema checks built from your migrations.")
+    parser.add_argument("--version", action="version", version=f"schemaguard {package_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in discover_commands().items():
         sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
@@ -26,8 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--file", type=Path, default=Path("schema_expectations.yml"),
-                        help="expectations file (default: schema_expectations.yml)")
+    parser.add_argument("--file", type=Path, default=None,
+                        help=f"expectations file (default: {EXPECTATIONS_NAME} here or in the nearest parent "
+                             "directory that has one)")
     parser.add_argument("--dsn", default=os.environ.get("SCHEMAGUARD_DSN"),
                         help="build on this existing server instead of a private one [env SCHEMAGUARD_DSN]")
     parser.add_argument("--pg-bin", default=os.environ.get("SCHEMAGUARD_PG_BIN"),
@@ -41,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     module = discover_commands()[args.command]
+    if args.file is None:
+        here = Path(EXPECTATIONS_NAME)
+        # A command that writes the file (init) writes it here; the others read the nearest one.
+        searches = getattr(module, "FINDS_FILE_UPWARD", True)
+        args.file = (find_upward(Path.cwd()) if searches else None) or here
     try:
         return int(module.run(args))
     except SchemaguardError as exc:
