@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"schemaguard {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `schemaguard lint --format json | head`: the reader had enough
+        # Point stdout at /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":
