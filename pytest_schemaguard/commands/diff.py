@@ -1,4 +1,4 @@
-"""``schemaguard diff --live-dsn URL [--format text|json]``: the migrations' schema versus a live one.
+"""``schemaguard diff --live-dsn URL [--format text|json|github]``: the migrations' schema versus a live one.
 
 The project files are read, then the live database is snapshotted (read-only, see ``live.py``),
 so a malformed file or a wrong DSN fails before anything is built; then the migrations are built
@@ -9,7 +9,6 @@ error (bad DSN, unreachable server, migrations that do not build).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Any
@@ -20,6 +19,7 @@ from ..errors import SchemaguardError
 from ..live import LIVE_LABEL, MIGRATIONS_LABEL, Drift, diff_with_live, open_live, requested_extensions
 from ..session import command_session
 from ._integrity import loaded_project
+from .output import GITHUB, JSON, add_format_option, annotation, drift_annotations, lines, print_json
 
 NAME = "diff"
 HELP = "compare the schema the migrations build with a live database (opened read-only)"
@@ -29,7 +29,7 @@ WHAT = "--live-dsn"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live-dsn", default=os.environ.get("SCHEMAGUARD_LIVE_DSN"), metavar="URL",
                         help="the live database to compare with; opened read-only [env SCHEMAGUARD_LIVE_DSN]")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    add_format_option(parser, github=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,8 +49,13 @@ def run(args: argparse.Namespace) -> int:
                                requested_extensions=requested_extensions(project.migrations.migrations))
         warnings = list(session.warnings)
         migrations = f"{project.migrations.directory} ({len(project.migrations.migrations)} file(s))"
-    if args.format == "json":
-        print(json.dumps(_as_json(drift, migrations, warnings), indent=2))
+    if args.format == JSON:
+        print_json(NAME, _as_json(drift, migrations, warnings))
+    elif args.format == GITHUB:
+        lines(drift_annotations(drift.changes, live=drift.live))
+        for warning in warnings:
+            print(annotation("warning", warning, title="schemaguard diff"))
+        print(drift.render().splitlines()[0])
     else:
         _print_text(drift, migrations, warnings)
     return 1 if drift.changes else 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,14 @@ def add_format_option(parser: argparse.ArgumentParser, *, github: bool = False) 
 def json_document(command: str, fields: Mapping[str, Any]) -> str:
     return json.dumps({"schemaguard_format": FORMAT_VERSION, "command": command, **fields}, indent=2,
                       ensure_ascii=False)
+
+
+def output_schema(command: str) -> dict[str, Any]:
+    """The JSON Schema of ``schemaguard <command> --format json`` (format FORMAT_VERSION)."""
+    text = (resources.files("pytest_schemaguard") / "output_schemas" / f"{command}.schema.json").read_text(
+        encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def print_json(command: str, fields: Mapping[str, Any]) -> None:
@@ -142,7 +151,7 @@ def drift_annotations(changes: Iterable[Change], *, live: str) -> list[str]:
     for change in changes:
         by_object.setdefault(change.object or (change.kind, change.name), []).append(change)
     return [
-        annotation("error", render_changes(group, "migrations", "live"),
-                   title=f"schemaguard drift: {kind} {name} differs from {live}")
-        for (kind, name), group in by_object.items()
+        annotation("error", f"{render_changes(group, 'migrations', 'live')}\n(live: {live})",
+                   title=f"schemaguard drift: {kind} {name}")
+        for (kind, name), group in sorted(by_object.items())
     ]

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from ..errors import ConfigError
 from ..history import (
     DEFAULT_WINDOW_HOURS,
     HistoryEntry,
+    WindowEntry,
     live_history,
     parse_column_map,
     read_rollback_window,
@@ -21,6 +23,7 @@ from ..history import (
 )
 from ..live import open_live
 from ._integrity import load_files_only
+from .output import JSON, add_format_option, print_json
 
 NAME = "status"
 HELP = "compare the migration files with the versions applied on a live database (read-only), with the rollback window"
@@ -34,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--history-columns", metavar="MAP",
                         help="columns of the project.history table, e.g. name=migration_name,completed_at=done_at,"
                              "rollback=rollback_sql,status=status (default: detected)")
+    add_format_option(parser)
 
 
 def _row(entry: HistoryEntry) -> str:
@@ -50,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
     project = load_files_only(args.file)
     with open_live(args.live_dsn, what="--live-dsn") as live:
         entries = live_history(live, project.migrations.migrations)
+        if args.format == JSON:
+            window = (read_rollback_window(live.conn, project.settings.history, args.window, overrides)
+                      if project.settings.history else None)
+            print_json(NAME, _as_json(live.info.display(), entries, project.settings.history, args.window, window))
+            return 1 if any(e.failing for e in entries) else 0
         print(f"schemaguard status: {live.info.display()} (read-only)")
         print(f"  {'version':<16} {'state':<13} file")
         for entry in entries:
@@ -69,3 +78,22 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _as_json(live: str, entries: list[HistoryEntry], table: str | None, hours: float,
+             window: list[WindowEntry] | None) -> dict[str, Any]:
+    return {
+        "live": live,
+        "read_only": True,
+        "migrations": [{"version": e.version, "state": e.state, "file": e.file, "detail": e.detail or None,
+                        "failing": e.failing} for e in entries],
+        "summary": summarise(entries),
+        "problems": sum(1 for e in entries if e.failing),
+        "rollback_window": None if table is None or window is None else {
+            "table": table,
+            "hours": hours,
+            "entries": [{"name": w.name, "phase": w.phase, "status": w.status,
+                         "completed_at": w.completed_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         "hours_ago": round(w.hours_ago, 3), "has_rollback": w.has_rollback} for w in window],
+        },
+    }
