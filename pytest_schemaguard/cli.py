@@ -58,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         here = Path(EXPECTATIONS_NAME)
         # A command that writes the file (init) writes it here; the others read the nearest one.
         searches = getattr(module, "FINDS_FILE_UPWARD", True)
-        args.file = (find_upward(Path.cwd()) if searches else None) or here
+        found = find_upward(Path.cwd()) if searches else None
+        # Shown relative (schema_expectations.yml, ../schema_expectations.yml) as a user would type it.
+        args.file = Path(os.path.relpath(found)) if found is not None else here
     try:
         return int(module.run(args))
     except SchemaguardError as exc:

@@ -66,6 +66,15 @@ def test_command_run_from_supabase_reads_the_parent_projects_file(
     assert created.startswith("migrations/") and created.endswith("_add_tags.sql")
 
 
+def test_a_file_found_above_is_named_relative_to_where_the_command_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project(tmp_path / "project")
+    monkeypatch.chdir(root / "supabase")
+    assert main(["lock"]) == 2
+    assert capsys.readouterr().err.startswith("schemaguard lock: ../schema_expectations.yml: project.lock is not set")
+
+
 def test_command_without_a_file_anywhere_names_the_file_it_looked_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
