@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pytest
+from typing import TYPE_CHECKING, Any
 
 from .locate import EXPECTATIONS_NAME, find_upward
+
+if TYPE_CHECKING:  # the schemaguard command (and its pre-commit hooks) runs without importing pytest
+    import pytest
 
 
 @dataclass(frozen=True)
