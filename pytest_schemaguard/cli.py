@@ -15,10 +15,22 @@ from .commands import discover_commands
 from .database.secret import Secret
 from .database.signals import terminate_as_interrupt
 from .errors import SchemaguardError
+from .locate import EXPECTATIONS_NAME, find_upward
+
+
+def package_version() -> str:
+    """The installed distribution's version: one number, kept in pyproject.toml only."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pytest-schemaguard")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="schemaguard", description="Schema checks built from your migrations.")
+    parser.add_argument("--version", action="version", version=f"schemaguard {package_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in discover_commands().items():
         sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
@@ -28,8 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--file", type=Path, default=Path("schema_expectations.yml"),
-                        help="expectations file (default: schema_expectations.yml)")
+    parser.add_argument("--file", type=Path, default=None,
+                        help=f"expectations file (default: {EXPECTATIONS_NAME} here or in the nearest parent "
+                             "directory that has one)")
     parser.add_argument("--dsn", default=os.environ.get("SCHEMAGUARD_DSN"), type=Secret, metavar="URL",
                         help="build on this existing server instead of a private one [env SCHEMAGUARD_DSN]")
     parser.add_argument("--pg-bin", default=os.environ.get("SCHEMAGUARD_PG_BIN"),
@@ -62,6 +75,13 @@ def _dispatch(argv: list[str] | None) -> int:
         parser.print_help(sys.stderr)
         return 2
     module = discover_commands()[args.command]
+    if args.file is None:
+        here = Path(EXPECTATIONS_NAME)
+        # A command that writes the file (init) writes it here; the others read the nearest one.
+        searches = getattr(module, "FINDS_FILE_UPWARD", True)
+        found = find_upward(Path.cwd()) if searches else None
+        # Shown relative (schema_expectations.yml, ../schema_expectations.yml) as a user would type it.
+        args.file = Path(os.path.relpath(found)) if found is not None else here
     try:
         with terminate_as_interrupt():  # SIGTERM cleans up like Ctrl-C
             return int(module.run(args))

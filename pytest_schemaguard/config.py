@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
+from .locate import EXPECTATIONS_NAME, find_upward
+
+if TYPE_CHECKING:  # the schemaguard command (and its pre-commit hooks) runs without importing pytest
+    import pytest
 
 from .database.secret import Secret, secret
 
@@ -39,7 +42,8 @@ class OptionSpec:
 OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("schemaguard", "build the database from the migrations and check schema_expectations.yml",
                flag=True),
-    OptionSpec("schemaguard-file", "expectations file (default: schema_expectations.yml in rootdir)",
+    OptionSpec("schemaguard-file", "expectations file (default: schema_expectations.yml in rootdir, else "
+               "the nearest one at or above the current directory)",
                metavar="PATH"),
     OptionSpec("schemaguard-dsn", "use this existing server: a uniquely named throwaway database is "
                "created there and dropped afterwards", env="SCHEMAGUARD_DSN", metavar="URL"),
@@ -96,12 +100,16 @@ class Settings:
 def get_settings(config: pytest.Config) -> Settings:
     values = {spec.dest: _value(config, spec) for spec in OPTIONS}
     rootdir = Path(config.rootpath)
-    file = Path(values["schemaguard_file"] or "schema_expectations.yml")
+    file = Path(values["schemaguard_file"] or EXPECTATIONS_NAME)
+    invocation = Path(config.invocation_params.dir)
+    if not values["schemaguard_file"] and not (rootdir / file).is_file():
+        # Started below the project (e.g. in supabase/) without an ini file, so rootdir is there too.
+        file = find_upward(invocation) or file
     if not file.is_absolute():
         # A path given on the command line is relative to where pytest was started, like every
         # other pytest path; the default and the ini value are relative to rootdir.
         from_cli = config.getoption("schemaguard_file") is not None
-        file = (Path(config.invocation_params.dir) if from_cli else rootdir) / file
+        file = (invocation if from_cli else rootdir) / file
     return Settings(
         enabled=bool(values["schemaguard"]),
         rootdir=rootdir,

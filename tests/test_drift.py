@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import jsonschema
 import psycopg
 import pytest
 from psycopg import sql
@@ -24,6 +25,7 @@ import pytest_schemaguard.providers.drift  # noqa: F401
 from pytest_schemaguard.build import build_database
 from pytest_schemaguard.catalog import inspect_schema
 from pytest_schemaguard.cli import main
+from pytest_schemaguard.commands.output import output_schema
 from pytest_schemaguard.config import command_settings
 from pytest_schemaguard.errors import ServerError
 from pytest_schemaguard.live import connect_live
@@ -205,7 +207,10 @@ def test_diff_command_json_reports_drift(project, admin_dsn, live_dsn, capsys, m
     monkeypatch.setenv("SCHEMAGUARD_LIVE_DSN", live_dsn)  # the default for --live-dsn
     assert main(diff_command(project, admin_dsn, "--format", "json")) == 1
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"migrations", "live", "read_only", "drift", "changes", "notes", "warnings"}
+    jsonschema.validate(data, output_schema("diff"))
+    assert set(data) == {"schemaguard_format", "command", "migrations", "live", "read_only", "drift", "changes",
+                         "notes", "warnings"}
+    assert (data["schemaguard_format"], data["command"]) == (1, "diff")
     assert data["read_only"] is True and data["drift"] is True
     assert "statement_timeout=30s" in data["live"]
     assert [(c["kind"], c["name"], c["change"], c["field"]) for c in data["changes"]] == [
@@ -220,6 +225,21 @@ def test_diff_command_json_reports_drift(project, admin_dsn, live_dsn, capsys, m
     assert (grant["a"], grant["b"], grant["object_kind"], grant["object_name"]) == (
         ["delete", "insert", "references", "select", "trigger", "truncate", "update"],
         ["insert", "references", "select", "trigger", "update"], "table", "public.deals")
+
+
+def test_diff_command_github_annotations_one_per_drifted_object(project, admin_dsn, live_dsn, capsys):
+    hot_fix(live_dsn)
+    assert main(diff_command(project, admin_dsn, "--live-dsn", live_dsn, "--format", "github")) == 1
+    out = capsys.readouterr().out.splitlines()
+    annotations = [line for line in out if line.startswith("::")]
+    assert [a.split("::")[1] for a in annotations] == [
+        "error title=schemaguard drift%3A table public.deals",
+        "error title=schemaguard drift%3A table public.organizations",
+        "error title=schemaguard drift%3A view public.organizations_summary",
+    ]
+    assert annotations[1].split("::", 2)[2].startswith(
+        "table public.organizations%0A  column legacy_code: only in live%0A(live: postgresql://postgres@")
+    assert out[-1] == "6 difference(s) in 3 object(s) between the migrations and the live database:"
 
 
 def test_diff_command_input_errors_exit_2(project, admin_dsn, capsys):

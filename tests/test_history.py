@@ -7,10 +7,12 @@ CLI and the project's phased migrations would.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import jsonschema
 import psycopg
 import pytest
 from integrity_support import session_for
@@ -18,6 +20,7 @@ from psycopg import sql
 
 from pytest_schemaguard.build import build_database
 from pytest_schemaguard.cli import main
+from pytest_schemaguard.commands.output import output_schema
 from pytest_schemaguard.migrations import discover_migrations
 from pytest_schemaguard.providers import history as history_provider
 
@@ -117,6 +120,26 @@ def test_status_lists_every_state_and_the_rollback_window(live, capsys) -> None:
     assert lines[13].endswith(" UTC (1 h ago, 47 h left); rollback SQL: none (irreversible)")
     assert err.startswith("schemaguard status: 5 problem(s): 20240101000000 (no local file): missing: applied")
     assert "password" not in out + err
+
+
+def test_status_json_matches_its_schema_and_the_text_report(live, capsys) -> None:
+    root, dsn = live
+    code, out, err = status(root, dsn, capsys, "--format", "json")
+    assert (code, err) == (1, "")
+    data = json.loads(out)
+    jsonschema.validate(data, output_schema("status"))
+    assert (data["schemaguard_format"], data["command"], data["read_only"]) == (1, "status", True)
+    assert [(m["version"], m["state"], m["failing"]) for m in data["migrations"]] == [
+        (20240101000000, "missing", True), (20250101000000, "applied", False), (20250102000000, "edited", True),
+        (20250103000000, "out of order", True), (20250104000000, "applied", False),
+        (20250105000000, "out of order", True), (20991231000000, "future", True)]
+    assert data["summary"] == "2 applied, 1 edited, 2 out of order, 1 missing, 1 future" and data["problems"] == 5
+    window = data["rollback_window"]
+    assert (window["table"], window["hours"]) == ("public.migration_history", 48)
+    assert [(e["name"], e["phase"], e["has_rollback"]) for e in window["entries"]] == [
+        ("20250102000000_two", "phase_1", True), ("20250104000000_four", "phase_2", False)]
+    assert 4.9 < window["entries"][0]["hours_ago"] < 5.1
+    assert "password" not in out
 
 
 def test_window_is_configurable(live, capsys) -> None:

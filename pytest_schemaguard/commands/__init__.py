@@ -3,7 +3,9 @@
 A command module defines ``NAME`` (the subcommand), ``HELP`` (one line), ``add_arguments(parser)``
 and ``run(args) -> int`` (exit 0 ok, 1 findings, 2 usage/input error; raise SchemaguardError for
 user mistakes and the CLI prints it without a traceback). Shared options (``--file``,
-``--dsn``, ``--pg-bin``) are added by the CLI itself; see ``pytest_schemaguard.cli``.
+``--dsn``, ``--pg-bin``) are added by the CLI itself; see ``pytest_schemaguard.cli``. Without
+``--file`` the CLI passes the nearest ``schema_expectations.yml`` at or above the working
+directory, unless the module sets ``FINDS_FILE_UPWARD = False`` (``init`` writes it here).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``schemaguard diff --live-dsn URL [--format text|json]``: the migrations' schema versus a live one.
+"""``schemaguard diff --live-dsn URL [--format text|json|github]``: the migrations' schema versus a live one.
 
 The project files are read, then the live database is snapshotted (read-only, see ``live.py``),
 so a malformed file or a wrong DSN fails before anything is built; then the migrations are built
@@ -9,7 +9,6 @@ error (bad DSN, unreachable server, migrations that do not build).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from ..errors import SchemaguardError
 from ..live import LIVE_LABEL, MIGRATIONS_LABEL, Drift, diff_with_live, open_live, requested_extensions
 from ..session import command_session
 from ._integrity import loaded_project
+from .output import GITHUB, JSON, add_format_option, annotation, drift_annotations, lines, print_json
 
 NAME = "diff"
 HELP = "compare the schema the migrations build with a live database (opened read-only)"
@@ -31,7 +31,7 @@ WHAT = "--live-dsn"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live-dsn", default=os.environ.get("SCHEMAGUARD_LIVE_DSN"), type=Secret, metavar="URL",
                         help="the live database to compare with; opened read-only [env SCHEMAGUARD_LIVE_DSN]")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    add_format_option(parser, github=True)
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,17 @@ def live_diff(settings: Settings, live_dsn: str | None) -> LiveDiff:
 def run(args: argparse.Namespace) -> int:
     settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, live_dsn=args.live_dsn)
     result = live_diff(settings, args.live_dsn)
-    if args.format == "json":
-        print(json.dumps(drift_as_json(result), indent=2))
+    drift = result.drift
+    if args.format == JSON:
+        print_json(NAME, drift_as_json(result))
+    elif args.format == GITHUB:
+        lines(drift_annotations(drift.changes, live=drift.live))
+        for warning in result.warnings:
+            print(annotation("warning", warning, title="schemaguard diff"))
+        print(drift.render().splitlines()[0])
     else:
-        _print_text(result.drift, result.migrations, result.warnings)
-    return 1 if result.drift.changes else 0
+        _print_text(drift, result.migrations, result.warnings)
+    return 1 if drift.changes else 0
 
 
 def _print_text(drift: Drift, migrations: str, warnings: list[str]) -> None:

@@ -29,6 +29,7 @@ from ..session import SchemaguardSession, command_session
 
 NAME = "init"
 HELP = "write a starting schema_expectations.yml from the database your migrations build"
+FINDS_FILE_UPWARD = False  # the file is written where the command runs, never over a parent project's
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,6 +8,7 @@ import sys
 from ..config import command_settings
 from ..errors import ConfigError
 from ..session import SchemaguardSession, command_session
+from .output import JSON, add_format_option, print_json
 
 NAME = "snapshot"
 HELP = "write the schema snapshot (project.snapshot, e.g. schema.sql) from the migrations, or --check it"
@@ -16,6 +17,7 @@ HELP = "write the schema snapshot (project.snapshot, e.g. schema.sql) from the m
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true",
                         help="do not write: exit 1 when the snapshot is stale or differs from the migrations")
+    add_format_option(parser)
 
 
 def require_build(session: SchemaguardSession) -> str | None:
@@ -37,20 +39,28 @@ def run(args: argparse.Namespace) -> int:
         assert session.project is not None
         if session.project.settings.snapshot is None:
             raise ConfigError(f"{args.file}: project.snapshot is not set; add `snapshot: schema.sql` under `project:`")
+        name = session.project.settings.snapshot
+        as_json = args.format == JSON
+        fields = {"snapshot": name, "check": bool(args.check)}
         broken = require_build(session)
         if broken:
-            print(f"schemaguard snapshot: {broken}", file=sys.stderr)
+            if as_json:
+                print_json(NAME, {**fields, "ok": False, "written": False, "problem": broken})
+            else:
+                print(f"schemaguard snapshot: {broken}", file=sys.stderr)
             return 1
-        name = session.project.settings.snapshot
+        written = False
         if not args.check:
             written = write_snapshot(session)
             path = snapshot_path(session)
             lines = path.read_text(encoding="utf-8").count("\n")
-            print(f"{'wrote' if written else 'unchanged:'} {name} ({lines} lines)")
+            if not as_json:
+                print(f"{'wrote' if written else 'unchanged:'} {name} ({lines} lines)")
         failure = check_snapshot(session)
-        if failure:
+        if as_json:
+            print_json(NAME, {**fields, "ok": not failure, "written": written, "problem": failure or None})
+        elif failure:
             print(f"schemaguard snapshot: {failure}", file=sys.stderr)
-            return 1
-        if args.check:
+        elif args.check:
             print(f"{name} is up to date with the migrations")
-        return 0
+        return 1 if failure else 0

@@ -12,6 +12,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..database.secret import Secret
 from ..errors import ConfigError, SchemaguardError
@@ -26,6 +27,7 @@ from ..history import (
 )
 from ..live import open_live
 from ._integrity import load_files_only
+from .output import JSON, add_format_option, print_json
 
 NAME = "status"
 HELP = "compare the migration files with the versions applied on a live database (read-only), with the rollback window"
@@ -39,6 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--history-columns", metavar="MAP",
                         help="columns of the project.history table, e.g. name=migration_name,completed_at=done_at,"
                              "rollback=rollback_sql,status=status (default: detected)")
+    add_format_option(parser)
 
 
 def _row(entry: HistoryEntry) -> str:
@@ -85,6 +88,12 @@ def status_report(file: Path, live_dsn: str | None, window_hours: float = DEFAUL
 
 def run(args: argparse.Namespace) -> int:
     report = status_report(args.file, args.live_dsn, args.window, args.history_columns)
+    if args.format == JSON:
+        if report.window_error is not None:
+            raise report.window_error
+        window = report.window if report.window_table else None
+        print_json(NAME, _as_json(report.live, report.entries, report.window_table, args.window, window))
+        return 1 if report.failing else 0
     print(f"schemaguard status: {report.live} (read-only)")
     print(f"  {'version':<16} {'state':<13} file")
     for entry in report.entries:
@@ -104,3 +113,22 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _as_json(live: str, entries: list[HistoryEntry], table: str | None, hours: float,
+             window: list[WindowEntry] | None) -> dict[str, Any]:
+    return {
+        "live": live,
+        "read_only": True,
+        "migrations": [{"version": e.version, "state": e.state, "file": e.file, "detail": e.detail or None,
+                        "failing": e.failing} for e in entries],
+        "summary": summarise(entries),
+        "problems": sum(1 for e in entries if e.failing),
+        "rollback_window": None if table is None or window is None else {
+            "table": table,
+            "hours": hours,
+            "entries": [{"name": w.name, "phase": w.phase, "status": w.status,
+                         "completed_at": w.completed_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         "hours_ago": round(w.hours_ago, 3), "has_rollback": w.has_rollback} for w in window],
+        },
+    }
