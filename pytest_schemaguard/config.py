@@ -18,13 +18,6 @@ if TYPE_CHECKING:  # the schemaguard command (and its pre-commit hooks) runs wit
 
 from .database.secret import Secret, secret
 
-if TYPE_CHECKING:
-    from .session import SchemaguardSession
-
-# Where the plugin keeps the run's session; only set when the plugin is enabled. Defined here, in
-# a module that imports nothing heavy, so a plain `pytest` run never imports the session's stack.
-SESSION_KEY: pytest.StashKey[SchemaguardSession] = pytest.StashKey()
-
 
 @dataclass(frozen=True)
 class OptionSpec:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .config import SESSION_KEY
 from .errors import SchemaguardError
+from .stash import SESSION_KEY
 
 if TYPE_CHECKING:
     import psycopg

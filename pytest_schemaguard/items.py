@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from .checks.findings import ObjectReport
-from .config import SESSION_KEY
 from .errors import SchemaguardError
 from .migrations import Migration, naming_problems
 from .providers import ItemSpec, discover_migration_checks, discover_providers
 from .session import DatabaseUnavailable, SchemaguardSession, failure_location
+from .stash import SESSION_KEY
 
 __all__ = ["SESSION_KEY", "ExpectationsFile", "SchemaguardItem", "database_unavailable", "failing_item_in_run"]
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .config import SESSION_KEY, add_options, get_settings
+from .config import add_options, get_settings
 from .database.signals import install_terminate_handler
 from .errors import SchemaguardError
 from .fixtures import (  # noqa: F401  (fixtures are found by name in this module)
@@ -23,6 +23,7 @@ from .fixtures import (  # noqa: F401  (fixtures are found by name in this modul
     schemaguard_db,
     schemaguard_schema,
 )
+from .stash import SESSION_KEY
 
 if TYPE_CHECKING:
     from .session import SchemaguardSession
