@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .commands import discover_commands
 from .errors import SchemaguardError
+from .timeouts import check_duration
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +33,17 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="build on this existing server instead of a private one [env SCHEMAGUARD_DSN]")
     parser.add_argument("--pg-bin", default=os.environ.get("SCHEMAGUARD_PG_BIN"),
                         help="directory of initdb/pg_ctl/postgres [env SCHEMAGUARD_PG_BIN]")
+    parser.add_argument("--statement-timeout", type=_duration,
+                        default=os.environ.get("SCHEMAGUARD_STATEMENT_TIMEOUT") or None, metavar="DURATION",
+                        help="longest any one migration or seed statement may run (30s, 5min; 0 = no limit); "
+                             "overrides project.statement_timeout [env SCHEMAGUARD_STATEMENT_TIMEOUT]")
+
+
+def _duration(value: str) -> str:
+    try:
+        return check_duration(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from .timeouts import check_duration
+
 
 @dataclass(frozen=True)
 class OptionSpec:
@@ -43,6 +45,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("schemaguard-update", "rewrite snapshot and lock files instead of failing on them", flag=True),
     OptionSpec("schemaguard-keep", "keep the built database and print how to connect to it", flag=True),
     OptionSpec("schemaguard-no-cache", "rebuild even if a cached build of identical inputs exists", flag=True),
+    OptionSpec("schemaguard-statement-timeout", "longest any one migration or seed statement may run, as "
+               "PostgreSQL duration text (30s, 5min; 0 = no limit); overrides project.statement_timeout "
+               "(default 5min)", env="SCHEMAGUARD_STATEMENT_TIMEOUT", metavar="DURATION"),
 )
 
 
@@ -79,6 +84,7 @@ class Settings:
     update: bool
     keep: bool
     no_cache: bool
+    statement_timeout: str | None = None  # None: project.statement_timeout, else its default
 
 
 def get_settings(config: pytest.Config) -> Settings:
@@ -101,7 +107,17 @@ def get_settings(config: pytest.Config) -> Settings:
         update=bool(values["schemaguard_update"]),
         keep=bool(values["schemaguard_keep"]),
         no_cache=bool(values["schemaguard_no_cache"]),
+        statement_timeout=_duration(values["schemaguard_statement_timeout"], "--schemaguard-statement-timeout"),
     )
+
+
+def _duration(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    try:
+        return check_duration(value)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{name} {exc}") from None
 
 
 def command_settings(
@@ -113,8 +129,9 @@ def command_settings(
     base: str | None = None,
     update: bool = False,
     keep: bool = False,
+    statement_timeout: str | None = None,
 ) -> Settings:
     """Settings for the ``schemaguard`` command: the same session, without pytest."""
     file = file.resolve()
     return Settings(enabled=True, rootdir=file.parent, file=file, dsn=dsn, pg_bin=pg_bin, live_dsn=live_dsn,
-                    base=base, update=update, keep=keep, no_cache=False)
+                    base=base, update=update, keep=keep, no_cache=False, statement_timeout=statement_timeout)

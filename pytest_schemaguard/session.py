@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -65,7 +65,9 @@ class SchemaguardSession:
             return
         try:
             self.expectations = load_expectations(self.settings.file)
-            self.project = load_project(self.settings.file, self.expectations.project)
+            project = load_project(self.settings.file, self.expectations.project)
+            self.project = replace(project, shared_server=self.settings.dsn is not None,
+                                   statement_timeout=self.settings.statement_timeout or project.statement_timeout)
         except SchemaguardError as exc:
             self.load_error = exc
 
@@ -97,6 +99,9 @@ class SchemaguardSession:
         self.ensure_server()
         assert self.project is not None and self.conn is not None
         self.build = build_project(self.conn, self.project, seeds=self.project.seeds, observers=self.observers)
+        if self.conn.broken:  # a statement ended our session (reported as its failure); the database is still there
+            assert self.server is not None
+            self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
         self.build_warnings = [*self.build.warnings, *self._version_warnings()]
         self.warnings.extend(self.build_warnings)
         return self.build

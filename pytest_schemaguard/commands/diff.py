@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if not args.live_dsn:
         raise SchemaguardError("no live database given: pass --live-dsn URL or set SCHEMAGUARD_LIVE_DSN")
-    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, live_dsn=args.live_dsn)
+    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin,
+                                statement_timeout=args.statement_timeout, live_dsn=args.live_dsn)
     with command_session(settings) as session:
         project = loaded_project(session)  # a malformed file is reported before the live database is opened
         with open_live(args.live_dsn, what=WHAT) as live:

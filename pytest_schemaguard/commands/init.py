@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
             "or --output PATH to write the new file elsewhere"
         )
     started = time.perf_counter()
-    settings = command_settings(output, dsn=args.dsn, pg_bin=args.pg_bin)
+    settings = command_settings(output, dsn=args.dsn, pg_bin=args.pg_bin,
+                                statement_timeout=args.statement_timeout)
     project_settings = starting_project_settings(output, args.migrations)
     with command_session(settings) as session:
         prepare_session(session, output, project_settings)

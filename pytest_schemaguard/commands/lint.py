@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     if args.rules:
         print(rules_table())
         return 0
-    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, base=args.base)
+    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin,
+                                statement_timeout=args.statement_timeout, base=args.base)
     with command_session(settings) as session:
         project = loaded_project(session)
         targets = new_files(session)

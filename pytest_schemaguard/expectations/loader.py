@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ExpectationsError
+from ..timeouts import check_duration
 from .model import (
     SCHEMA_EXHAUSTIVE_ASPECTS,
     TABLE_EXHAUSTIVE_ASPECTS,
@@ -659,6 +660,14 @@ def read_seed(reader: Reader, node: Node, where: Where) -> tuple[str, ...]:
     return (reader.text(node, where.label),)
 
 
+def read_duration(reader: Reader, node: Node, where: Where) -> str:
+    """``30s``, ``5min`` or ``0`` (a plain number is milliseconds, as in PostgreSQL)."""
+    try:
+        return check_duration(reader.raw_text(node, where.label))
+    except ValueError as exc:
+        reader.fail(node, f"{where.label} {exc}")
+
+
 PROJECT_FIELDS = {
     "migrations": Field(read_text),
     "seed": Field(read_seed, nullable=True),
@@ -670,7 +679,9 @@ PROJECT_FIELDS = {
     "archive": Field(read_text, nullable=True),
     "history": Field(read_qualified, nullable=True),
     "stubs": Field(read_bool),
+    "statement_timeout": Field(read_duration, nullable=True),
 }
+
 
 
 def read_project(reader: Reader, node: Node, where: Where) -> ProjectSettings:

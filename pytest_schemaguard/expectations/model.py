@@ -39,6 +39,7 @@ class ProjectSettings:
     archive: str | None = None
     history: str | None = None
     stubs: bool = False
+    statement_timeout: str | None = None  # None: the default (timeouts.DEFAULT_STATEMENT_TIMEOUT)
     line: int | None = None
 
 
