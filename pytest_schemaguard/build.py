@@ -196,7 +196,7 @@ class Builder:
         try:
             with self.conn.transaction():
                 failure, count = self._run(file, statements, warnings, skip_wrapper=True)
-                if failure:
+                if failure and not self.conn.broken:
                     raise psycopg.Rollback()
         except psycopg.OperationalError:
             if failure is None or not self.conn.broken:
@@ -225,7 +225,7 @@ class Builder:
                 continue  # the file's BEGIN/COMMIT around itself: it runs in our transaction already
             plan = plan_statement(statement.text, self._facts)
             if plan.warning:
-                warnings.append(f"{file}:{statement.line}: {plan.warning}")
+                warnings.append(f"{Path(file).name}:{statement.line}: {plan.warning}")
             if plan.text is None:
                 continue
             try:
