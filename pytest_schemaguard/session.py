@@ -65,11 +65,15 @@ class SchemaguardSession:
             return
         try:
             self.expectations = load_expectations(self.settings.file)
-            project = load_project(self.settings.file, self.expectations.project)
-            self.project = replace(project, shared_server=self.settings.dsn is not None,
-                                   statement_timeout=self.settings.statement_timeout or project.statement_timeout)
+            self.project = self.with_options(load_project(self.settings.file, self.expectations.project))
         except SchemaguardError as exc:
             self.load_error = exc
+
+    def with_options(self, project: Project) -> Project:
+        """``project`` as this run builds it: the option's statement timeout over the YAML's, and
+        whether the server is shared (--schemaguard-dsn), which limits what its migrations may do."""
+        return replace(project, shared_server=self.settings.dsn is not None,
+                       statement_timeout=self.settings.statement_timeout or project.statement_timeout)
 
     # ------------------------------------------------------------------ build
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from history_support import MIGRATIONS, YAML, copy_crm, line_of, preload, run_pytest
+from history_support import MIGRATIONS, YAML, copy_crm, line_of, preload, run_cli, run_pytest
 
 from pytest_schemaguard.build import BuildResult, build_database
+from pytest_schemaguard.expectations import load_expectations
 from pytest_schemaguard.failures import StatementFailure
 from pytest_schemaguard.migrations import discover_migrations
+from pytest_schemaguard.project import load_project
 
 NO_TRANSACTION_FIX = ("mark the file `-- schemaguard: no-transaction` (a line of its own) to run its statements "
                       "as written")
@@ -352,3 +354,28 @@ def test_e2e_shared_server_refuses_alter_system_and_lists_created_roles(pytester
         "schemaguard:  ALTER SYSTEM changes the whole server, not only the throwaway database*",
     ])
     no_traceback(result)
+
+
+def test_cli_statement_timeout_reaches_the_build(tmp_path, capsys, admin_dsn, monkeypatch):
+    monkeypatch.delenv("SCHEMAGUARD_STATEMENT_TIMEOUT", raising=False)
+    root = copy_crm(tmp_path)
+    (root / MIGRATIONS / "20250104000000_slow.sql").write_text("select pg_sleep(5);\n")
+    code, out, err = run_cli(capsys, root, admin_dsn, "init", "--force", "--statement-timeout", "200ms")
+    assert code == 2
+    assert f"{MIGRATIONS}/20250104000000_slow.sql:1: statement failed" in out + err
+    assert "HINT:  schemaguard runs each statement with statement_timeout = 200ms" in out + err
+
+
+@pytest.mark.parametrize("value, expected", [("5min", "5min"), ("0", "0"), ("30 s", "30 s"), ("1.5h", "1.5h")])
+def test_project_statement_timeout_reads_postgresql_durations(tmp_path, value, expected):
+    path = tmp_path / YAML
+    path.write_text(f"version: 1\nproject:\n  statement_timeout: {value}\n")
+    assert load_expectations(path).project.statement_timeout == expected
+
+
+def test_project_statement_timeout_default_is_five_minutes(tmp_path):
+    path = tmp_path / YAML
+    path.write_text("version: 1\nproject:\n  flavor: postgres\n")
+    (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+    (tmp_path / "supabase" / "migrations" / "1_a.sql").write_text("select 1;\n")
+    assert load_project(path, load_expectations(path).project).statement_timeout == "5min"

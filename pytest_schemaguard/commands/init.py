@@ -91,7 +91,7 @@ def prepare_session(session: SchemaguardSession, output: Path, settings: Project
     naming = settings.naming
     if naming == "timestamp" and naming_problems(project.migrations, naming):  # the default: fit the files
         naming = next((n for n in ("sequential", "any") if not naming_problems(project.migrations, n)), naming)
-    session.project = replace(project, settings=replace(settings, naming=naming))
+    session.project = session.with_options(replace(project, settings=replace(settings, naming=naming)))
     session.expectations = Expectations(path=output, project=session.project.settings)
 
 
