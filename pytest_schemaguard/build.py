@@ -223,6 +223,10 @@ class Builder:
         for index, statement in enumerate(statements):
             if skip_wrapper and statement.is_transaction_control() and self._is_wrapper(statements, index):
                 continue  # the file's BEGIN/COMMIT around itself: it runs in our transaction already
+            if statement.meta:  # only the harmless ones get here (check_statements refuses the rest)
+                warnings.append(f"{Path(file).name}:{statement.line}: psql meta-command {statement.text.split()[0]} "
+                                "skipped (pg_dump writes it for psql; it means nothing to the server)")
+                continue
             plan = plan_statement(statement.text, self._facts)
             if plan.warning:
                 warnings.append(f"{Path(file).name}:{statement.line}: {plan.warning}")

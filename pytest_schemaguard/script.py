@@ -46,6 +46,8 @@ META_FIXES = {
     "\\set": "remove it and write the value into the SQL: psql variables do not exist on the server",
     "\\.": "a `\\.` line only ends the rows of a COPY ... FROM stdin; remove it",
 }
+# pg_dump (17.6, 16.10, ... on) guards its output with these; they only tell psql what to refuse.
+HARMLESS_META = frozenset({"\\restrict", "\\unrestrict"})
 # Transaction control, matched against the statement's words (comments out, lower case, one space).
 TRANSACTION_COMMANDS = (
     ("begin", re.compile(r"(?:begin|start transaction)(?: work| transaction)?")),
@@ -74,6 +76,7 @@ class Statement:
     copy_data: str | None = None  # rows of ``COPY ... FROM stdin``, as written, without the ``\.`` line
     data_line: int = 0  # file line of the first row
     problem: str | None = None  # why this cannot run as SQL (psql meta-command, COPY data without ``\.``)
+    meta: bool = False  # a psql meta-command (``\restrict``: harmless to skip; any other: ``problem`` says why not)
 
     def line_at(self, position: int) -> int:
         """File line of a 1-based character position inside this statement (PostgreSQL's P: field)."""
@@ -208,12 +211,11 @@ class _Scanner:
         text = self.sql[at:end].rstrip()
         command = META_COMMAND.match(text)
         name = command.group() if command else "\\"
-        self.statements.append(Statement(
-            text=text, line=self._line(at), offset=at,
-            problem=f"{name} is a psql meta-command, not SQL: schemaguard (like Supabase's migration runner) "
-                    "sends the file to the server, which does not understand psql's backslash commands; "
-                    + META_FIXES.get(name.lower(), "remove it"),
-        ))
+        problem = None if name in HARMLESS_META else (
+            f"{name} is a psql meta-command, not SQL: schemaguard (like Supabase's migration runner) sends the "
+            "file to the server, which does not understand psql's backslash commands; "
+            + META_FIXES.get(name.lower(), "remove it"))
+        self.statements.append(Statement(text=text, line=self._line(at), offset=at, problem=problem, meta=True))
         return end
 
     def _semicolon(self, at: int) -> int:

@@ -169,6 +169,18 @@ def test_pg_dump_copy_blocks_load_their_rows_and_lines_count_on_after_them(scrat
     assert rows == [(1, "it's; fine", None), (2, "tab\there", "back\\slash"), (3, "$$ -- not a comment", "/* nor this")]
 
 
+def test_pg_dumps_restrict_guard_is_skipped_with_a_warning(scratch_conn, tmp_path):
+    result = build(scratch_conn, tmp_path, "\\restrict AbC123\n" + DUMPED.replace("select 1/0;\n", "")
+                   + "\\unrestrict AbC123\n")
+    assert result.ok, failure(result).render()
+    assert result.warnings == [
+        "1_m1.sql:1: psql meta-command \\restrict skipped (pg_dump writes it for psql; it means nothing to the server)",
+        "1_m1.sql:10: psql meta-command \\unrestrict skipped (pg_dump writes it for psql; it means nothing to the "
+        "server)",
+    ]
+    assert scratch_conn.execute("SELECT count(*) FROM t").fetchone() == (3,)
+
+
 def test_a_bad_copy_row_is_reported_at_its_file_line(scratch_conn, tmp_path):
     text = "create table t (a int, b text);\nCOPY t (a, b) FROM stdin;\n1\tx\n2\ty\textra\n\\.\n"
     found = failure(build(scratch_conn, tmp_path, text))
