@@ -3,7 +3,11 @@
 One connection in autocommit; one explicit transaction per migration file (as Supabase applies them) with ``RESET ALL``
 between files so one file's ``SET`` cannot leak into the next; files marked
 ``-- schemaguard: no-transaction`` run statement by statement in autocommit. Statements run one
-at a time so a failure names the exact statement and its line.
+at a time so a failure names the exact statement and its line, each under the project's
+``statement_timeout``; ``COPY ... FROM stdin`` rows go through ``cursor.copy()``. Before a file
+runs, ``build_checks`` refuses what it must not do (transaction control that would end ours, NUL,
+psql meta-commands, cluster-wide statements on a shared server), so nothing of it is half applied;
+a statement that ends our session is a failure at its line, not a crash.
 
 Before a statement runs, ``bridges.plan_statement`` may skip it (an extension this server lacks,
 a statement that only makes sense with that extension, a PostgreSQL 17 ``MAINTAIN`` grant) or drop
