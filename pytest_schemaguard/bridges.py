@@ -211,10 +211,11 @@ def _without(text: str, tokens: Sequence[Token], privileges: list[int], drop: se
 # --------------------------------------------------------------------------- shared servers
 
 CLUSTER_WIDE = re.compile(
-    r"(?P<what>create database|drop database|alter system|(?:create|drop|alter) tablespace)\b"
+    r"(?P<what>create database|drop database|alter system|(?:create|drop) tablespace)\b"
     r"|alter database (?P<database>\"(?:[^\"]|\"\")+\"|[^\s;]+)",
 )
 ROLE_CHANGE = re.compile(r"(?P<verb>create|drop) (?:role|user|group) (?:if exists )?(?P<names>.+)")
+ALTER_TABLESPACE = re.compile(r"alter tablespace (?P<name>\"(?:[^\"]|\"\")+\"|[^\s;]+)")
 FIRST_NAME = re.compile(r'"(?:[^"]|"")+"|[^\s,"]+')
 WORDS_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 
@@ -249,3 +250,9 @@ def role_change(text: str) -> tuple[str, list[str]] | None:
     else:
         names = [n for n in re.split(r"\s*,\s*", match["names"].strip()) if n]
     return ("created" if match["verb"] == "create" else "dropped"), [_unquote(n) for n in names]
+
+
+def altered_tablespace(text: str) -> str | None:
+    """The tablespace an ALTER TABLESPACE changes (its options hold for every database), or None."""
+    match = ALTER_TABLESPACE.match(_words(text))
+    return _unquote(match["name"]) if match else None

@@ -31,7 +31,15 @@ import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
-from .bridges import CREATE_EXTENSION, EXTENSION_SCHEMAS, ServerFacts, plan_statement, role_change, stub_hint
+from .bridges import (
+    CREATE_EXTENSION,
+    EXTENSION_SCHEMAS,
+    ServerFacts,
+    altered_tablespace,
+    plan_statement,
+    role_change,
+    stub_hint,
+)
 from .build_checks import check_statements, rule_failure
 from .failures import StatementFailure
 from .migrations import Migration, Statement, split_statements
@@ -246,7 +254,7 @@ class Builder:
                                     "with UTF8 encoding"), count
             count += 1
             if self.shared_server:
-                warnings.extend(_role_warnings(file, statement))
+                warnings.extend(_shared_warnings(file, statement))
         return None, count
 
     @staticmethod
@@ -310,8 +318,13 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _role_warnings(file: str, statement: Statement) -> list[str]:
-    """Roles are the server's, not the database's: on a shared server they outlive the run."""
+def _shared_warnings(file: str, statement: Statement) -> list[str]:
+    """Roles and tablespaces are the server's, not the database's: on a shared server a change to
+    them outlives the run (listed, not refused: Supabase histories create roles)."""
+    tablespace = altered_tablespace(statement.text)
+    if tablespace is not None:
+        return [f"tablespace {tablespace} altered on the shared server (--schemaguard-dsn) by {file}:{statement.line}; "
+                "the change outlives this run and holds for every database there"]
     change = role_change(statement.text)
     if change is None:
         return []

@@ -46,7 +46,26 @@ def _duration(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+# What a shell reports for a process killed by SIGPIPE (128 + 13), the usual end of `cmd | head`.
+BROKEN_PIPE_EXIT = 141
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a reader that goes away (``schemaguard lint --rules | head -1``) ends it quietly."""
+    try:
+        try:
+            return _dispatch(argv)
+        finally:
+            sys.stdout.flush()  # short outputs sit in the buffer: a closed pipe only shows here
+    except BrokenPipeError:
+        # As the Python docs recommend (signal module, "Note on SIGPIPE"): point stdout at devnull so
+        # the interpreter's own flush at exit does not raise again, and stop without a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return BROKEN_PIPE_EXIT
+
+
+def _dispatch(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

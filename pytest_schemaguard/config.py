@@ -85,6 +85,7 @@ class Settings:
     keep: bool
     no_cache: bool
     statement_timeout: str | None = None  # None: project.statement_timeout, else its default
+    base_option: str = "--schemaguard-base"  # how the user spelled the base option, for messages
 
 
 def get_settings(config: pytest.Config) -> Settings:
@@ -130,8 +131,10 @@ def command_settings(
     update: bool = False,
     keep: bool = False,
     statement_timeout: str | None = None,
+    base_option: str = "--schemaguard-base",
 ) -> Settings:
     """Settings for the ``schemaguard`` command: the same session, without pytest."""
     file = file.resolve()
     return Settings(enabled=True, rootdir=file.parent, file=file, dsn=dsn, pg_bin=pg_bin, live_dsn=live_dsn,
-                    base=base, update=update, keep=keep, no_cache=False, statement_timeout=statement_timeout)
+                    base=base, update=update, keep=keep, no_cache=False, statement_timeout=statement_timeout,
+                    base_option=base_option)

@@ -25,40 +25,48 @@ class GitError(SchemaguardError):
     """The base ref cannot be read: not a repository, unknown ref, or git missing."""
 
 
-def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+# Messages name the option the way the user gave it: ``--schemaguard-base`` to pytest, ``--base``
+# to ``schemaguard lint``.
+PYTEST_OPTION = "--schemaguard-base"
+
+
+def _git(cwd: Path, *args: str, stdin: bytes | None = None,
+         option: str = PYTEST_OPTION) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=60, check=False)
     except FileNotFoundError:
-        raise GitError("--schemaguard-base needs git, and `git` is not on PATH") from None
+        raise GitError(f"{option} needs git, and `git` is not on PATH") from None
 
 
-def git_toplevel(directory: Path) -> Path:
+def git_toplevel(directory: Path, option: str = PYTEST_OPTION) -> Path:
     """The root of the work tree holding ``directory``, or GitError saying it is not a repository."""
-    result = _git(directory, "rev-parse", "--show-toplevel")
+    result = _git(directory, "rev-parse", "--show-toplevel", option=option)
     if result.returncode != 0:
         raise GitError(
-            f"{directory} is not inside a git repository, so --schemaguard-base cannot read the migrations "
-            "at a ref. Run from a clone of the project, or leave out --schemaguard-base."
+            f"{directory} is not inside a git repository, so {option} cannot read the migrations "
+            f"at a ref. Run from a clone of the project, or leave out {option}."
         )
     return Path(result.stdout.decode().strip()).resolve()
 
 
-def resolve_ref(toplevel: Path, ref: str) -> str:
+def resolve_ref(toplevel: Path, ref: str, option: str = PYTEST_OPTION) -> str:
     """The commit a ref names, or GitError listing how to make it available."""
-    result = _git(toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    result = _git(toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}",
+                  option=option)
     if result.returncode != 0 or not result.stdout.strip():
         raise GitError(
-            f"--schemaguard-base {ref}: no such commit, branch or tag in {toplevel}. "
+            f"{option} {ref}: no such commit, branch or tag in {toplevel}. "
             f"Check the spelling, or fetch it first (CI checkouts are often shallow: "
             f"`git fetch origin {ref}` and use origin/{ref})."
         )
     return result.stdout.decode().strip()
 
 
-def files_at_ref(repo_root: Path, ref: str, migrations_dir: Path) -> dict[str, bytes]:
+def files_at_ref(repo_root: Path, ref: str, migrations_dir: Path,
+                 option: str = PYTEST_OPTION) -> dict[str, bytes]:
     """Migration file name -> its content at ``ref`` (empty when the directory did not exist there)."""
-    toplevel = git_toplevel(repo_root)
-    commit = resolve_ref(toplevel, ref)
+    toplevel = git_toplevel(repo_root, option)
+    commit = resolve_ref(toplevel, ref, option)
     try:
         relative = migrations_dir.resolve().relative_to(toplevel).as_posix()
     except ValueError:
@@ -142,7 +150,8 @@ def base_files(session: SchemaguardSession) -> dict[str, bytes]:
     ref = session.settings.base
     assert project is not None and ref is not None
     return _once(session, "_schemaguard_base_files",
-                 lambda: files_at_ref(project.root, ref, project.migrations.directory))
+                 lambda: files_at_ref(project.root, ref, project.migrations.directory,
+                                      session.settings.base_option))
 
 
 def new_files(session: SchemaguardSession) -> set[str] | None:

@@ -208,3 +208,30 @@ def test_rls_isolation_names_a_misspelt_column(pytester: pytest.Pytester, admin_
     result = run(pytester, admin_dsn)
     assert item(result, "rls_isolation public.organizations") == "FAILED"
     assert f"{YAML}:{line}: rls_isolation: table public.organizations has no column ownr_id" in result.stdout.str()
+
+
+MIXED_CASE = """create schema "My Schema";
+create type "My Schema"."teamRoles" as enum ('owner', 'member');
+create type public."teamRoles" as enum ('lead', 'member');
+create table "My Schema"."Teams" (id bigint generated always as identity primary key,
+                                  created_at timestamptz not null default now());
+create table "My Schema"."Order.Items" ("teamId" bigint not null references "My Schema"."Teams",
+                                        "Role" "My Schema"."teamRoles" not null default 'member',
+                                        "pubRole" public."teamRoles");
+"""
+
+
+def test_mixed_case_enums_are_checked_on_the_columns_that_use_them(pytester: pytest.Pytester, admin_dsn: str) -> None:
+    # Was: "no table column uses enum" (format_type prints "teamRoles" quoted), so both were skipped;
+    # the parent "Teams" has only defaults (was `INSERT ... () VALUES ()`, a syntax error).
+    setup(pytester, migrations={"20250104000000_teams.sql": MIXED_CASE})
+    path = pytester.path / YAML
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  deal_stage: [lead, qualified, won, lost]\n",
+        "  deal_stage: [lead, qualified, won, lost]\n  My Schema.teamRoles: [owner, member]\n"
+        "  teamRoles: [lead, member, boss]\n"))
+    result = run(pytester, admin_dsn)
+    assert item(result, "enum My Schema.teamRoles") == "PASSED"
+    assert item(result, "enum public.teamRoles") == "FAILED"
+    assert ("My Schema.Order.Items.pubRole of enum public.teamRoles (line 57)\n  label 'boss' refused: invalid input "
+            'value for enum "teamRoles": "boss" (SQLSTATE 22P02)') in result.stdout.str()

@@ -262,10 +262,16 @@ def test_own_database_settings_and_roles_run_on_a_shared_server_with_a_warning(s
     dbname = scratch_conn.info.dbname
     try:
         result = build(scratch_conn, tmp_path, f'alter database "{dbname}" set work_mem = \'8MB\';\n'
-                                               f"create role {role} nologin;\n", shared_server=True)
+                                               f"create role {role} nologin;\n"
+                                               "alter tablespace pg_default reset (seq_page_cost);\n",
+                       shared_server=True)
         assert result.ok, failure(result).render()
-        assert result.warnings == [f"role {role} created on the shared server (--schemaguard-dsn) by "
-                                   "migrations/1_m1.sql:2; it outlives this run"]
+        assert result.warnings == [
+            f"role {role} created on the shared server (--schemaguard-dsn) by migrations/1_m1.sql:2; "
+            "it outlives this run",
+            "tablespace pg_default altered on the shared server (--schemaguard-dsn) by migrations/1_m1.sql:3; "
+            "the change outlives this run and holds for every database there",
+        ]
     finally:
         scratch_conn.execute(f"DROP ROLE IF EXISTS {role}")
 

@@ -20,6 +20,9 @@ from pytest_schemaguard.expectations.model import (
 
 SETUP = """
 CREATE EXTENSION pg_trgm;
+CREATE SCHEMA "my.app";
+CREATE TABLE "my.app"."Order.Items" (id int);
+CREATE TYPE "my.app"."teamRoles" AS ENUM ('owner');
 CREATE TYPE opportunity_stage AS ENUM ('new_lead', 'initial_outreach', 'closed_won', 'closed_lost');
 CREATE TABLE organizations (id bigint PRIMARY KEY, name text, legacy_code text);
 CREATE VIEW organizations_summary WITH (security_invoker = true) AS
@@ -306,6 +309,15 @@ def test_schema_exhaustive(checker: Checker) -> None:
         " public.set_primary_organization(bigint,bigint)"
         " (line 7)",
         "exhaustive: cannot check aspect 'types' (known: tables, views, materialized_views, enums, functions) (line 7)",
+    ]
+
+
+def test_schema_exhaustive_with_dots_in_names(checker: Checker) -> None:
+    # Was: keys split at their first dot, so schema "my.app" never matched and nothing was reported.
+    report = checker.run(exhaustive=(SchemaExhaustiveExpectation("my.app", ("tables", "enums"), 8),))[-1]
+    assert messages(report) == [
+        "tables: unexpected my.app.Order.Items (line 8)",
+        "enums: unexpected my.app.teamRoles (line 8)",
     ]
 
 

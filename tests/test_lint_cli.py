@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,9 +108,33 @@ def test_lint_unknown_base_is_an_input_error(project: Path, admin_dsn: str,
     code, out, err = lint(capsys, admin_dsn, "--base", "no-such-branch")
     assert code == 2
     assert out == ""
-    assert err.startswith("schemaguard lint: ")
-    assert "no-such-branch" in err
-    assert "Traceback" not in err
+    assert err == (f"schemaguard lint: --base no-such-branch: no such commit, branch or tag in {project.resolve()}. "
+                   "Check the spelling, or fetch it first (CI checkouts are often shallow: `git fetch origin "
+                   "no-such-branch` and use origin/no-such-branch).\n")  # the CLI's option, not pytest's
+
+
+def test_lint_base_outside_a_git_repository_names_the_cli_option(project: Path, admin_dsn: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = lint(capsys, admin_dsn, "--base", "main")
+    assert (code, out) == (2, "")
+    assert "so --base cannot read the migrations at a ref. Run from a clone of the project, or leave out --base." \
+        in err
+    assert "schemaguard-base" not in err
+
+
+@pytest.mark.parametrize("args", [["lint", "--rules"], ["--help"], ["lint", "--help"]])
+def test_a_closed_pipe_ends_the_command_quietly(args: list[str]) -> None:
+    # `schemaguard lint --rules | head -1`: the reader is gone before the command writes.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "pytest_schemaguard.cli", *args], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""  # no BrokenPipeError traceback, no "Exception ignored" at exit
+    # what a shell shows for a tool stopped by SIGPIPE; argparse's help swallows the error itself
+    assert result.returncode == (0 if "--help" in args else 141)
 
 
 def test_lint_rules_lists_every_rule_with_its_level(capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,7 +142,8 @@ def test_lint_rules_lists_every_rule_with_its_level(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "dropped_column                        error  semantic   dropping a column deletes its data" in out
     assert "enum_value_without_position           info   syntactic" in out
-    assert len(out.splitlines()) == 23
+    assert "statement_not_analysed                info   meta       lint could not read this statement" in out
+    assert len(out.splitlines()) == 24
 
 
 # ----------------------------------------------------------------------------- pytest --schemaguard items
@@ -182,3 +209,47 @@ def test_lint_with_a_lock_file_lints_only_files_not_in_it(project: Path, admin_d
         "  instead: ALTER TYPE ... ADD VALUE 'x' BEFORE 'y' (or AFTER 'y') to place it explicitly\n\n"
         "1 file(s) linted: 1 info\n"
     )
+
+
+def test_lint_reads_statements_postgresql_accepts_that_no_parser_here_knows(
+        project: Path, admin_dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
+    deep = "(" * 200 + "random()" + ")" * 200
+    add_migration(project, "20250104000000_odd.sql", f"""set lock_timeout = '5s';
+alter tablespace pg_default set (seq_page_cost = 1.1);
+alter tablespace pg_default reset (seq_page_cost);
+alter table public.deals add column jitter float8 default {deep};
+""")
+    code, out, err = lint(capsys, admin_dsn)
+    assert (code, err) == (0, "")
+    assert ("20250104000000_odd.sql:4: warn [volatile_default] column jitter added to existing table public.deals "
+            "with volatile default random()") in out
+
+
+def test_lint_of_migrations_that_do_not_build_exits_2_with_the_failure(
+        project: Path, admin_dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
+    add_migration(project, "20250104000000_typo.sql",
+                  "create index_x on public.deals (title);\ntruncate public.deals;\n")
+    code, out, err = lint(capsys, admin_dsn)
+    assert (code, err) == (2, "")
+    assert "\n20250104000000_typo.sql: semantic rules not run: the build failed at 20250104000000_typo.sql\n" in out
+    assert "20250104000000_typo.sql:2: error [truncate] TRUNCATE of existing table public.deals" in out
+    assert "\nthe build stopped at 20250104000000_typo.sql:\n" in out
+    assert 'syntax error at or near "index_x"' in out
+
+
+def test_pytest_mode_snapshots_nothing_when_no_file_is_new(project: Path) -> None:
+    from pytest_schemaguard.config import command_settings
+    from pytest_schemaguard.lint import LintObserver
+    from pytest_schemaguard.providers.lint import prepare
+    from pytest_schemaguard.session import SchemaguardSession
+
+    def observers() -> list[LintObserver]:
+        session = SchemaguardSession(command_settings(project / "schema_expectations.yml", base="HEAD"))
+        prepare(session)
+        return [o for o in session.observers if isinstance(o, LintObserver)]
+
+    git_commit_all(project)
+    assert observers() == []  # every file is at the base: nothing is linted, no catalog is read
+    add_migration(project, "20250104000000_new.sql", "select 1;")
+    [observer] = observers()
+    assert observer.targets == {"20250104000000_new.sql"}

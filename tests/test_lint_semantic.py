@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import psycopg
 
-from pytest_schemaguard.build import build_database
+from pytest_schemaguard.build import StepOutcome, build_database
 from pytest_schemaguard.lint import LintObserver, lint_file
 from pytest_schemaguard.lint.semantic import exposed_schemas
-from pytest_schemaguard.migrations import discover_migrations
+from pytest_schemaguard.migrations import Migration, discover_migrations
 
 PUBLIC = frozenset({"public"})
 
@@ -19,11 +21,11 @@ def lint_last(conn: psycopg.Connection, tmp_path: Path, *texts: str, exposed: fr
     for number, text in enumerate(texts, 1):
         (tmp_path / f"{number:03d}_step.sql").write_text(text, encoding="utf-8")
     migrations = discover_migrations(tmp_path).migrations
-    observer = LintObserver({migrations[-1].name})
+    observer = LintObserver({migrations[-1].name}, exposed)
     result = build_database(conn, root=tmp_path, migrations=migrations, flavor="postgres", observers=[observer])
     assert result.ok, result.failed_step
-    assert set(observer.catalogs) == {migrations[-1].name}  # only the linted file is snapshotted
-    return [(f.rule, f.line, f.message) for f in lint_file(migrations[-1], observer, exposed)
+    assert (set(observer.findings), observer.snapshots) == ({migrations[-1].name}, 2)  # only around the linted file
+    return [(f.rule, f.line, f.message) for f in lint_file(migrations[-1], observer)
             if f.rule != "missing_lock_timeout"]
 
 
@@ -136,3 +138,113 @@ def test_exposed_schemas_from_supabase_config() -> None:
     assert exposed_schemas({"api": {"schemas": ["public", "api"]}}, "supabase") == {"public", "api"}
     assert exposed_schemas({}, "supabase") == {"public", "graphql_public"}
     assert exposed_schemas({}, "postgres") == frozenset()
+
+
+# ----------------------------------------------------------------------------- locating the statement
+
+SAME_NAMES = """
+set lock_timeout = '5s';
+create type kind as enum ('a', 'b');
+create table things (id int, kind text, t_id int);
+create policy things_read on things for select using (true);
+create function pick(x int) returns int language sql as $$ select x $$;
+create function pick(x text) returns text language sql as $$ select x $$;
+create function pick(a int, b int) returns int language sql as $$ select a $$;
+create view kinds as select distinct kind from things;
+"""
+
+
+def test_findings_land_on_the_statement_that_acts_on_the_object(scratch_conn: psycopg.Connection,
+                                                                 tmp_path: Path) -> None:
+    # Every object below is also named by earlier statements that do something else to it (a policy
+    # on the table, a type named like the column, other overloads): the finding must not land there.
+    found = lint_last(scratch_conn, tmp_path, SAME_NAMES, """set lock_timeout = '5s';
+create or replace function pick(x int) returns int language sql security definer as $$ select x + 1 $$;
+drop function pick(a integer, b int4);
+comment on function pick(text) is 'drop function pick(text) later';
+drop function public.pick(y text);
+drop policy things_read on things;
+drop view kinds;
+drop table things;
+""")
+    assert found == [
+        ("security_definer_without_search_path", 2, "SECURITY DEFINER function public.pick(integer) has no SET "
+                                                    "search_path"),
+        ("dropped_function", 3, "function public.pick(integer,integer) dropped (or its arguments changed)"),
+        ("dropped_function", 5, "function public.pick(text) dropped (or its arguments changed)"),
+        ("dropped_view", 7, "view public.kinds dropped"),
+        ("dropped_table", 8, "table public.things dropped"),
+    ]
+
+
+def test_column_findings_land_on_the_alter_table_that_changed_the_column(scratch_conn: psycopg.Connection,
+                                                                         tmp_path: Path) -> None:
+    found = lint_last(scratch_conn, tmp_path, SAME_NAMES, """set lock_timeout = '5s';
+drop view kinds;
+create type t_id as enum ('kind');
+alter type kind rename value 'a' to 'type';
+alter table things
+  alter column kind type kind using kind::kind;
+create index things_t_id_idx on things (t_id);
+drop index things_t_id_idx;
+alter table things drop column t_id;
+""")
+    assert [f for f in found if f[0] != "index_without_concurrently"] == [
+        ("dropped_view", 2, "view public.kinds dropped"),
+        ("column_type_changed", 5, "column public.things.kind changed type from text to kind"),
+        ("dropped_column", 9, "column public.things.t_id dropped"),
+    ]
+
+
+def test_argument_lists_are_compared_as_postgresql_types() -> None:
+    from pytest_schemaguard.lint.locate import acts_of, same_arguments
+
+    [act] = acts_of("drop function if exists app.f(in x int4 default 1, out y text, varchar(20)[], "
+                    "timestamp(3) with time zone, \"Mood\")")
+    assert (act.verb, act.kind, act.target.schema, act.target.name) == ("drop", "function", "app", "f")
+    assert act.target.args is not None
+    assert same_arguments(act.target.args, ["integer", "character varying[]", "timestamp with time zone",
+                                            '"Mood"'])
+    assert not same_arguments(act.target.args, ["text", "character varying[]", "timestamp with time zone",
+                                                '"Mood"'])
+    assert acts_of("drop policy p on t")[0].part == "t"  # the policy, not the table t
+
+
+class _SnapshotWatcher:
+    """A second build observer: after each migration, a weak reference to every snapshot the lint
+    observer holds, so the test can count how many are still alive at the end."""
+
+    def __init__(self, observer: LintObserver) -> None:
+        self.observer = observer
+        self.refs: list[weakref.ref] = []
+        self.most_held = 0
+
+    def before_migration(self, conn: psycopg.Connection, migration: Migration) -> None:
+        return None
+
+    def after_migration(self, conn: psycopg.Connection, migration: Migration, outcome: StepOutcome) -> None:
+        held = self.observer.retained
+        self.most_held = max(self.most_held, len(held))
+        self.refs.extend(weakref.ref(state) for state in held)
+
+
+def test_linting_a_long_history_keeps_one_snapshot_not_all(scratch_conn: psycopg.Connection, tmp_path: Path) -> None:
+    # Keeping every snapshot made lint of a 300-450 file history take 0.5-1.2 GB and quadratic time.
+    for n in range(1, 121):
+        parent = f", parent_id int references t{n - 1} (id)" if n > 1 else ""
+        (tmp_path / f"{n:03d}_step.sql").write_text(
+            f"set lock_timeout = '5s';\ncreate table t{n} (id int primary key{parent});\n"
+            + (f"alter table t{n - 1} add column note_{n} text;\n" if n > 1 else ""), encoding="utf-8")
+    migrations = discover_migrations(tmp_path).migrations
+    observer = LintObserver(None, PUBLIC)
+    watcher = _SnapshotWatcher(observer)
+    result = build_database(scratch_conn, root=tmp_path, migrations=migrations, flavor="postgres",
+                            observers=[observer, watcher])
+    assert result.ok, result.failed_step
+    gc.collect()
+    alive = {id(ref()) for ref in watcher.refs if ref() is not None}
+    assert (len(alive), watcher.most_held, observer.snapshots) == (1, 1, 121)  # the last "after" only
+    assert set(observer.analysed) == {m.name for m in migrations}
+    # and every file was still judged: each new table is exposed without RLS, each foreign key unindexed
+    findings = {m.name: [(f.rule, f.line) for f in lint_file(m, observer)] for m in migrations}
+    assert findings["120_step.sql"] == [("exposed_table_without_rls", 2), ("foreign_key_without_index", 2)]

@@ -29,7 +29,7 @@ def test_new_file_uses_the_utc_clock_and_a_short_template(root: Path, monkeypatc
     assert capsys.readouterr().out == "supabase/migrations/20250304050607_add_tags.sql\n"
     text = (migrations_dir(root) / "20250304050607_add_tags.sql").read_text()
     assert text.startswith("-- add_tags\n-- Created 2025-03-04 05:06:07 UTC by `schemaguard new`.")
-    assert "-- schemaguard: no-transaction" in text and "set lock_timeout" in text
+    assert "`schemaguard: no-transaction`" in text and "set lock_timeout" in text
 
 
 def test_clock_behind_the_newest_version_gives_the_next_second(root: Path, monkeypatch, capsys) -> None:
@@ -76,3 +76,26 @@ def test_without_an_expectations_file_the_supabase_default_is_used(tmp_path: Pat
     (tmp_path / "supabase" / "migrations").mkdir(parents=True)
     assert main(["new", "first"]) == 0
     assert capsys.readouterr().out == "supabase/migrations/20250101000000_first.sql\n"
+
+
+def test_the_template_switches_no_marker_on(root: Path, monkeypatch, capsys) -> None:
+    # The template explains the no-transaction marker; explaining it must not turn it on, or a
+    # CONCURRENTLY added to the new file would pass lint and then fail inside the transaction.
+    from pytest_schemaguard.lint import lint_file
+    from pytest_schemaguard.lint.suppress import ignored_rules
+    from pytest_schemaguard.migrations import NO_TRANSACTION, Migration
+
+    set_clock(monkeypatch, 2025, 3, 4, 5, 6, 7)
+    assert main(["new", "add_index"]) == 0
+    path = migrations_dir(root) / "20250304050607_add_index.sql"
+    template = path.read_text()
+    assert NO_TRANSACTION.search(template) is None
+    assert ignored_rules(template) == []
+    lines = template.count("\n")
+    path.write_text(template + "create index concurrently notes_body_idx on public.notes (body);\n")
+    migration = Migration(path=path, version=20250304050607, name=path.name)
+    assert not migration.no_transaction
+    found = [(f.rule, f.line, f.message) for f in lint_file(migration, None)]
+    assert found == [("concurrently_in_transaction", lines + 1,
+                      "CREATE INDEX CONCURRENTLY in a file that runs in a transaction "
+                      "(no `-- schemaguard: no-transaction` marker)")]

@@ -40,6 +40,7 @@ CREATE POLICY with_rls_select ON public.with_rls FOR SELECT TO authenticated USI
 CREATE TABLE public.rls_no_policy (id bigint PRIMARY KEY);
 ALTER TABLE public.rls_no_policy ENABLE ROW LEVEL SECURITY;
 CREATE TABLE private.internal (id bigint PRIMARY KEY);
+GRANT SELECT ON private.internal TO authenticated;
 CREATE TABLE private.internal_rls (id bigint PRIMARY KEY);
 ALTER TABLE private.internal_rls ENABLE ROW LEVEL SECURITY;
 
@@ -109,6 +110,46 @@ CREATE INDEX dups_a_again_idx ON public.dups (a);
 CREATE INDEX dups_a_partial_idx ON public.dups (a) WHERE b > 0;
 CREATE INDEX dups_a_hash_idx ON public.dups USING hash (a);
 CREATE UNIQUE INDEX dups_b_unique_idx ON public.dups (b);
+-- a primary key, a unique constraint and an index on one column, with names that need quotes
+CREATE SCHEMA "My Schema";
+CREATE TABLE "My Schema"."Order.Items" (id bigint CONSTRAINT "Order.Items_pkey" PRIMARY KEY);
+ALTER TABLE "My Schema"."Order.Items" ADD CONSTRAINT "Order.Items_id_key" UNIQUE (id);
+CREATE UNIQUE INDEX "order items id" ON "My Schema"."Order.Items" (id);
+
+-- rls_enabled_on_exposed_tables: only tables an API role reaches through grants
+CREATE TABLE public.unreachable (id bigint PRIMARY KEY);
+REVOKE ALL ON public.unreachable FROM anon, authenticated;
+CREATE TABLE public.via_public (id bigint PRIMARY KEY);
+REVOKE ALL ON public.via_public FROM anon, authenticated;
+GRANT SELECT ON public.via_public TO PUBLIC;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sg_rules_readers') THEN
+    CREATE ROLE sg_rules_readers NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sg_rules_bypass') THEN
+    CREATE ROLE sg_rules_bypass NOLOGIN BYPASSRLS;
+  END IF;
+END $$;
+GRANT sg_rules_readers TO anon;
+CREATE TABLE public.via_member (id bigint PRIMARY KEY);
+REVOKE ALL ON public.via_member FROM anon, authenticated;
+GRANT SELECT ON public.via_member TO sg_rules_readers;
+CREATE TABLE public.via_column (id bigint PRIMARY KEY, note text);
+REVOKE ALL ON public.via_column FROM anon, authenticated;
+GRANT SELECT (note) ON public.via_column TO authenticated;
+CREATE TABLE public."Policies Off" (id bigint PRIMARY KEY);
+CREATE POLICY "read all" ON public."Policies Off" FOR SELECT TO authenticated USING (true);
+CREATE POLICY own ON public."Policies Off" FOR UPDATE TO authenticated USING (true);
+
+-- multiple_permissive_policies: roles that bypass RLS (service_role, BYPASSRLS, superuser) do not count
+CREATE TABLE public.admin_notes (id bigint PRIMARY KEY);
+ALTER TABLE public.admin_notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY admin_notes_service ON public.admin_notes FOR ALL TO service_role USING (true);
+CREATE POLICY admin_notes_service_read ON public.admin_notes FOR SELECT TO service_role, sg_rules_bypass USING (true);
+CREATE POLICY admin_notes_bypass ON public.admin_notes FOR SELECT TO sg_rules_bypass USING (true);
+CREATE POLICY admin_notes_super ON public.admin_notes FOR ALL TO postgres USING (true);
+CREATE POLICY admin_notes_super_read ON public.admin_notes FOR SELECT TO postgres USING (true);
+CREATE POLICY admin_notes_read ON public.admin_notes FOR SELECT TO authenticated USING (true);
 """
 
 
@@ -157,13 +198,23 @@ def test_registry_refuses_a_second_rule_of_the_same_name() -> None:
 
 def test_rls_enabled_on_exposed_tables(context: RuleContext) -> None:
     findings = found(context, "rls_enabled_on_exposed_tables")
+    # not public.unreachable: no API role holds a privilege on it
     assert set(findings) == {"public.no_rls", "public.child_unindexed", "public.child_indexed",
                              "public.child_partial", "public.child_pair", "public.child_second",
-                             "public.parent", "public.dups"}
+                             "public.parent", "public.dups", "public.via_public", "public.via_member",
+                             "public.via_column", "public.Policies Off"}
     assert findings["public.no_rls"] == [
         "public.no_rls: row level security is disabled in exposed schema public, so the API roles read and "
         "write every row their grants allow; fix: enable RLS: ALTER TABLE public.no_rls ENABLE ROW LEVEL "
         "SECURITY; and add policies"
+    ]
+
+
+def test_rls_fix_enables_the_policies_a_table_already_has(context: RuleContext) -> None:
+    assert found(context, "rls_enabled_on_exposed_tables")["public.Policies Off"] == [
+        "public.Policies Off: row level security is disabled in exposed schema public, so the API roles read "
+        'and write every row their grants allow; fix: enable RLS: ALTER TABLE public."Policies Off" ENABLE ROW '
+        "LEVEL SECURITY; its policies (own, read all) then take effect"
     ]
 
 
@@ -265,6 +316,13 @@ def test_multiple_permissive_policies(context: RuleContext) -> None:
     }
 
 
+def test_multiple_permissive_policies_leaves_out_roles_that_bypass_rls(context: RuleContext) -> None:
+    # service_role, a BYPASSRLS role and a superuser have two policies each; authenticated has one
+    assert "public.admin_notes" not in found(context, "multiple_permissive_policies")
+    assert {"service_role", "sg_rules_bypass", "postgres"} <= context.rls_bypassing_roles
+    assert "authenticated" not in context.rls_bypassing_roles
+
+
 def test_unindexed_foreign_keys(context: RuleContext) -> None:
     findings = found(context, "unindexed_foreign_keys")
     # child_indexed and child_pair (index on b, a, c covers the key a, b) are fine; a partial index
@@ -288,8 +346,22 @@ def test_duplicate_index(context: RuleContext) -> None:
             "DROP INDEX public.dups_a_idx;",
             "public.dups: indexes dups_b_key, dups_b_unique_idx are identical; fix: keep dups_b_key: "
             "DROP INDEX public.dups_b_unique_idx;",
-        ]
+        ],
+        # the primary key stays; a constraint's index is dropped with ALTER TABLE (DROP INDEX is refused)
+        "My Schema.Order.Items": [
+            "My Schema.Order.Items: indexes Order.Items_id_key, Order.Items_pkey, order items id are identical; "
+            'fix: keep Order.Items_pkey: ALTER TABLE "My Schema"."Order.Items" DROP CONSTRAINT "Order.Items_id_key"; '
+            'DROP INDEX "My Schema"."order items id";'
+        ],
     }
+
+
+def test_duplicate_index_fixes_run_as_printed(conn: psycopg.Connection, context: RuleContext) -> None:
+    # The old fix, DROP INDEX of a constraint's index, is refused by PostgreSQL (2BP01).
+    for finding in run_rule("duplicate_index", context, []).findings:
+        statements = finding.fix.split(": ", 1)[1]
+        with conn.transaction(force_rollback=True):
+            conn.execute(statements.encode())
 
 
 # --------------------------------------------------------------------------- levels, opt-outs, config

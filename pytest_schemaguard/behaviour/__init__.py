@@ -2,5 +2,6 @@
 
 Each check runs inside one transaction that is always rolled back (and a savepoint per
 Hypothesis example), so nothing persists. Rows are built from the catalog snapshot
-(``rows.py``); when no valid row can be built the item is skipped with the reason, never failed.
+(``rows.py``); when the schema cannot take a valid row the item is skipped with the reason, never
+failed, while SQL of ours that PostgreSQL refuses fails it as our own internal error.
 """

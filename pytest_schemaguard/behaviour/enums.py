@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
+from ..catalog.model import qualify
 from ..expectations.model import EnumExpectation
 from .rows import CannotBuild, RowBuilder, describe_error
 from .runner import PropertyFailed, run_property
@@ -20,10 +21,12 @@ INVALID_TEXT = "22P02"  # invalid_text_representation: what an unknown enum labe
 
 
 def enum_columns(schema: Schema, enum: EnumExpectation) -> list[tuple[str, str]]:
-    """(qualified table, column) of every table column whose type is ``enum``."""
-    short = enum.name.split(".", 1)[1] if enum.name.startswith("public.") else enum.name
+    """(qualified table, column) of every table column whose type is ``enum``: types are resolved
+    through the snapshot, as ``format_type`` prints them quoted (``"teamRoles"``) or qualified."""
+    wanted = qualify(enum.name)
     return [(name, column.name) for name, table in sorted(schema.tables.items())
-            for column in table.columns.values() if column.type in (enum.name, short)]
+            for column in table.columns.values()
+            if (found := schema.enum_of_type(column.type)) is not None and found.qualified_name == wanted]
 
 
 def check_enum_column(session: SchemaguardSession, enum: EnumExpectation, table: str, column: str) -> str | None:

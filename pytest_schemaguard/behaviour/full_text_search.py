@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from psycopg import sql
 
 from ..expectations.model import TableExpectation
-from .rows import CannotBuild, RowBuilder, describe_error, is_text_type, text_limit
+from .rows import CannotBuild, RowBuilder, describe_error, execute, is_text_type, table_ident, text_limit
 from .runner import PropertyFailed, run_property
 from .strategies import search_word
 
@@ -54,14 +54,14 @@ def check_full_text_search(session: SchemaguardSession, expectation: TableExpect
 
     def matches(ctid: str, word: str) -> bool:
         query = sql.SQL("SELECT " + _MATCH + " FROM {t} WHERE ctid = %(c)s::tid").format(
-            col=sql.Identifier(fts.column), t=sql.Identifier(found.schema, found.name))
-        row = conn.execute(query, {"w": word, "c": ctid}).fetchone()
+            col=sql.Identifier(fts.column), t=table_ident(found))
+        row = execute(conn, query, {"w": word, "c": ctid}).fetchone()
         return bool(row and row[0])
 
     def vector(ctid: str) -> str:
         query = sql.SQL("SELECT {col}::text FROM {t} WHERE ctid = %s::tid").format(
-            col=sql.Identifier(fts.column), t=sql.Identifier(found.schema, found.name))
-        row = conn.execute(query, (ctid,)).fetchone()
+            col=sql.Identifier(fts.column), t=table_ident(found))
+        row = execute(conn, query, (ctid,)).fetchone()
         return "NULL" if row is None or row[0] is None else row[0]
 
     def prop(example: dict[str, tuple[str, str]]) -> None:
@@ -78,10 +78,10 @@ def check_full_text_search(session: SchemaguardSession, expectation: TableExpect
                                      f"{source}'s word {word!r}; {fts.column} = {vector(ctid)}")
         for source, (old_word, new_word) in example.items():
             query = sql.SQL("UPDATE {t} SET {s} = %s WHERE ctid = %s::tid RETURNING ctid::text").format(
-                t=sql.Identifier(found.schema, found.name), s=sql.Identifier(source))
+                t=table_ident(found), s=sql.Identifier(source))
             try:
                 with conn.transaction():
-                    (ctid,) = conn.execute(query, (new_word, ctid)).fetchone() or (ctid,)
+                    (ctid,) = execute(conn, query, (new_word, ctid)).fetchone() or (ctid,)
             except psycopg.Error as error:
                 raise CannotBuild(f"updating {table}.{source} failed: {describe_error(error)}") from None
             if not matches(ctid, new_word):

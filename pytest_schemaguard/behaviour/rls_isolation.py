@@ -20,7 +20,7 @@ import psycopg
 from hypothesis import strategies as st
 from psycopg import sql
 
-from .rows import CannotBuild, RowBuilder, describe_error, qualified_ident
+from .rows import CannotBuild, RowBuilder, describe_error, execute, table_ident
 from .runner import PropertyFailed, run_property
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ def check_rls_isolation(session: SchemaguardSession, isolation: Isolation) -> st
         return f"{name}:{isolation.line}: rls_isolation: {problem}"
     conn = session.require_database()
     builder = RowBuilder(conn, session.schema)
+    table = table_ident(builder.table(isolation.table))
     has_auth_users = conn.execute("SELECT to_regclass('auth.users') IS NOT NULL").fetchone()[0]  # type: ignore[index]
     users = st.tuples(st.uuids(version=4), st.uuids(version=4)).filter(lambda pair: pair[0] != pair[1])
     # Fixed first example: ids no seed is likely to use (a seed's own users are fine too, see below).
@@ -81,10 +82,15 @@ def check_rls_isolation(session: SchemaguardSession, isolation: Isolation) -> st
         row_b = _row_of(conn, builder, isolation, user_b, has_auth_users)
         conn.execute("SELECT set_config('request.jwt.claims', %s, true)",
                      (json.dumps({"sub": user_a, "role": isolation.role}),))
-        conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(isolation.role)))
+        try:
+            with conn.transaction():
+                conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(isolation.role)))
+        except psycopg.Error as error:  # the YAML names the role: a missing one is the project's to fix
+            raise PropertyFailed(f"rls_isolation (line {isolation.line}): cannot act as role {isolation.role}: "
+                                 f"{describe_error(error)}") from None
         where = f"{isolation.table} (line {isolation.line}) as role {isolation.role}, user A={user_a}, user B={user_b}"
         for command in isolation.commands:
-            _try(conn, isolation, command, row_a, row_b, where)
+            _try(conn, table, isolation, command, row_a, row_b, where)
 
     return run_property(conn, users, prop, preflight)
 
@@ -141,8 +147,8 @@ def _owner_value(conn: psycopg.Connection, builder: RowBuilder, isolation: Isola
         raise CannotBuild(f"{isolation.table}.{isolation.owner_column} is not a foreign key to {table}")
     key = fk.ref_columns[0]
     query = sql.SQL("SELECT {}::text FROM {} WHERE {} = %s").format(
-        sql.Identifier(key), qualified_ident(table), sql.Identifier(column))
-    found = conn.execute(query, (user,)).fetchone()
+        sql.Identifier(key), table_ident(builder.table(table)), sql.Identifier(column))
+    found = execute(conn, query, (user,)).fetchone()
     if found is not None:
         return str(found[0])
     try:
@@ -153,8 +159,8 @@ def _owner_value(conn: psycopg.Connection, builder: RowBuilder, isolation: Isola
     return str(value)
 
 
-def _try(conn: psycopg.Connection, isolation: Isolation, command: str, row_a: str, row_b: str, where: str) -> None:
-    table = qualified_ident(isolation.table)
+def _try(conn: psycopg.Connection, table: sql.Composable, isolation: Isolation, command: str, row_a: str, row_b: str,
+         where: str) -> None:
     statements = {
         "select": sql.SQL("SELECT 1 FROM {} WHERE ctid = %s::tid").format(table),
         "update": sql.SQL("UPDATE {} SET {} = {} WHERE ctid = %s::tid").format(
@@ -164,11 +170,11 @@ def _try(conn: psycopg.Connection, isolation: Isolation, command: str, row_a: st
     try:
         with conn.transaction():
             if command == "select":
-                own = conn.execute(statements["select"], (row_a,)).rowcount
+                own = execute(conn, statements["select"], (row_a,)).rowcount
                 if own != 1:
                     raise PropertyFailed(f"{where}\n  select: user A cannot see their own row either; the policy "
                                          f"does not recognise {isolation.owner_column} as the owner")
-            touched = conn.execute(statements[command], (row_b,)).rowcount
+            touched = execute(conn, statements[command], (row_b,)).rowcount
     except psycopg.errors.InsufficientPrivilege as error:
         raise PropertyFailed(f"{where}\n  {command}: {describe_error(error)}; grant it to {isolation.role} "
                              "or leave the command out of this check") from None

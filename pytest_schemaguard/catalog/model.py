@@ -7,6 +7,7 @@ qualified name (``schema.name``; functions by ``schema.name(argtype,argtype)``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -21,6 +22,56 @@ def unquote_identifier(name: str) -> str:
     if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
         return name[1:-1].replace('""', '"')
     return name.lower()
+
+
+_TYPE_NAME_PART = r'(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)'
+_TYPE_NAME = re.compile(rf"({_TYPE_NAME_PART})(?:\.({_TYPE_NAME_PART}))?")
+
+
+def split_type_name(type_name: str) -> tuple[str, str] | None:
+    """``"My Schema"."teamRoles"`` -> ``("My Schema", "teamRoles")``; ``team_roles`` -> ``("public",
+    "team_roles")``: the snapshot prints types as ``format_type`` does with ``search_path = public``,
+    quoting what needs quotes. None for what is not a plain name (``character varying(20)``, ``x[]``)."""
+    match = _TYPE_NAME.fullmatch(type_name)
+    if match is None:
+        return None
+    first, second = match.group(1), match.group(2)
+    if second is None:
+        return "public", unquote_identifier(first)
+    return unquote_identifier(first), unquote_identifier(second)
+
+
+# Keywords quote_ident() quotes (every category but unreserved), from pg_get_keywords() of PostgreSQL 15.
+_QUOTED_KEYWORDS = frozenset(
+    """
+    all analyse analyze and any array as asc asymmetric authorization between bigint binary bit
+    boolean both case cast char character check coalesce collate collation column concurrently
+    constraint create cross current_catalog current_date current_role current_schema current_time
+    current_timestamp current_user dec decimal default deferrable desc distinct do else end except
+    exists extract false fetch float for foreign freeze from full grant greatest group grouping
+    having ilike in initially inner inout int integer intersect interval into is isnull join lateral
+    leading least left like limit localtime localtimestamp national natural nchar none normalize not
+    notnull null nullif numeric offset on only or order out outer overlaps overlay placing position
+    precision primary real references returning right row select session_user setof similar smallint
+    some substring symmetric table tablesample then time timestamp to trailing treat trim true union
+    unique user using values varchar variadic verbose when where window with xmlattributes xmlconcat
+    xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable
+    """.split()  # noqa: SIM905 (one word list, kept readable)
+)
+_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as SQL, quoted only where PostgreSQL's quote_ident() would: ``"teamRoles"``, ``"order"``,
+    ``dups``. For names shown in fixes, which must run as printed."""
+    if _PLAIN_IDENTIFIER.fullmatch(name) and name not in _QUOTED_KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_name(*parts: str) -> str:
+    """A qualified name as SQL: ``sql_name("My Schema", "Order.Items")`` -> ``"My Schema"."Order.Items"``."""
+    return ".".join(quote_ident(part) for part in parts)
 
 
 def qualify(name: str, default_schema: str = "public") -> str:
@@ -116,6 +167,11 @@ class Table:
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}"
 
+    @property
+    def quoted_name(self) -> str:
+        """The qualified name as SQL, for fixes that must run as printed."""
+        return sql_name(self.schema, self.name)
+
     def constraints_of(self, kind: str) -> tuple[Constraint, ...]:
         return tuple(c for c in self.constraints.values() if c.kind == kind)
 
@@ -159,6 +215,10 @@ class View:
     @property
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}"
+
+    @property
+    def quoted_name(self) -> str:
+        return sql_name(self.schema, self.name)
 
     @property
     def security_invoker(self) -> bool:
@@ -244,6 +304,11 @@ class Schema:
 
     def enum(self, name: str) -> Enum:
         return _lookup(self.enums, qualify(name), "enum")
+
+    def enum_of_type(self, type_name: str) -> Enum | None:
+        """The snapshot's enum a column type (as the snapshot prints it) names, if any."""
+        parts = split_type_name(type_name)
+        return self.enums.get(f"{parts[0]}.{parts[1]}") if parts else None
 
     def functions_named(self, name: str) -> tuple[Function, ...]:
         """Every overload of ``name``, in signature order."""

@@ -6,9 +6,9 @@ leftover table — which per-object checks cannot see.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
-from pytest_schemaguard.catalog.model import Schema, Table, qualify
+from pytest_schemaguard.catalog.model import Enum, Function, Schema, Table, View, qualify
 from pytest_schemaguard.checks.constraints import find_exclusion
 from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
 from pytest_schemaguard.checks.grants import unexpected_grantees
@@ -113,7 +113,8 @@ def check_schema_exhaustive(
             mismatches.append(Mismatch("exhaustive", message, expected.line))
             continue
         existing, declared = _schema_objects(aspect, expectations, schema, set(declared_functions))
-        extra = sorted(n for n in existing if n.split(".", 1)[0] == expected.schema and n not in declared)
+        # by each object's own schema: a name may hold dots ("Order.Items"), so splitting keys would not do
+        extra = sorted(n for n, found in existing.items() if found.schema == expected.schema and n not in declared)
         if extra:
             mismatches.append(Mismatch(aspect, f"unexpected {', '.join(extra)}", expected.line))
     return ObjectReport("exhaustive", expected.schema, expected.line, tuple(mismatches))
@@ -121,7 +122,7 @@ def check_schema_exhaustive(
 
 def _schema_objects(
     aspect: str, expectations: Expectations, schema: Schema, declared_functions: set[str]
-) -> tuple[Iterable[str], set[str]]:
+) -> tuple[Mapping[str, Table | View | Enum | Function], set[str]]:
     if aspect == "tables":
         return schema.tables, {qualify(t.name) for t in expectations.tables}
     if aspect == "views":

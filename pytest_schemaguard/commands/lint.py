@@ -1,5 +1,6 @@
 """``schemaguard lint [--base REF]``: every finding of the new migrations (all of them without a
-base or lock file), grouped by file. Exit 1 if any finding is an error, else 0; 2 on bad input."""
+base or lock file), grouped by file. Exit 1 if any finding is an error, else 0; 2 on bad input,
+including migrations that do not build (their findings are printed all the same)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import argparse
 
 from ..config import command_settings
 from ..lint.rules import ERROR, RULES
-from ..lint.run import lint_project, render_file, summary
-from ..lint.semantic import LintObserver
+from ..lint.run import lint_project, project_observer, render_file, summary
 from ..premerge import new_files
 from ..session import command_session
 from ._integrity import loaded_project
@@ -27,12 +27,12 @@ def run(args: argparse.Namespace) -> int:
     if args.rules:
         print(rules_table())
         return 0
-    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin,
-                                statement_timeout=args.statement_timeout, base=args.base)
+    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, base=args.base,
+                                base_option="--base", statement_timeout=args.statement_timeout)
     with command_session(settings) as session:
         project = loaded_project(session)
         targets = new_files(session)
-        observer = LintObserver(targets)
+        observer = project_observer(project, targets)
         session.observers.append(observer)  # watches the one build: no replay needed
         session.ensure_built()
         result = lint_project(project, targets, observer)
@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if result.failed is not None and result.failed.failure is not None:
         print(f"\nthe build stopped at {result.failed.name}:\n{result.failed.failure.render()}")
     print(f"\n{len(result.linted)} file(s) linted: {summary(findings)}")
-    return 1 if any(f.level == ERROR for f in findings) or result.failed is not None else 0
+    if result.failed is not None:
+        return 2  # the migrations do not build: an input error, as for `diff` and `init`
+    return 1 if any(f.level == ERROR for f in findings) else 0
 
 
 def rules_table() -> str:

@@ -24,8 +24,9 @@ SNAKE_CASE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 TIMESTAMP = "%Y%m%d%H%M%S"
 TEMPLATE = """\
 -- {name}
--- Created {created} by `schemaguard new`. The file runs in one transaction; for statements that
--- cannot (CREATE INDEX CONCURRENTLY, ...), add the line: -- schemaguard: no-transaction
+-- Created {created} by `schemaguard new`. The file runs in one transaction. Statements that
+-- cannot (CREATE INDEX CONCURRENTLY, ...) go in a file of their own with a line reading
+-- `schemaguard: no-transaction` after two dashes (a comment line of its own, not this one).
 -- Locking a busy table? Start with: set lock_timeout = '5s';
 
 """

@@ -110,7 +110,11 @@ _RULES: tuple[Rule, ...] = (
          "without an index on the referencing columns, every delete/update of a referenced row scans the "
          "whole referencing table, and joins on the key are slow",
          "CREATE INDEX CONCURRENTLY ... ON the referencing table (the foreign key's columns first)"),
-    # ---------------------------------------------------------------- about the ignore comments
+    # ---------------------------------------------------------------- about lint itself
+    Rule("statement_not_analysed", INFO, "meta",
+         "lint could not read this statement (an internal limit or error, named in the finding), so no "
+         "syntactic rule looked at it; the semantic rules still see what it changed",
+         "review the statement by hand; please report it if PostgreSQL accepts it"),
     Rule("unknown_ignored_rule", WARN, "meta",
          "an `-- schemaguard: ignore` comment names a rule that does not exist, so it suppresses nothing",
          "use one of the rule ids listed in the README (schemaguard lint --help lists them too)"),

@@ -18,9 +18,9 @@ from ..migrations import Migration
 from ..project import Project
 from ..session import SchemaguardSession
 from .rules import ERROR, Finding, sort_findings
-from .semantic import LintObserver, exposed_schemas, lint_catalogs
+from .semantic import LintObserver, exposed_schemas
 from .suppress import apply_suppressions
-from .syntactic import Before, lint_statements
+from .syntactic import lint_statements
 
 
 @dataclass
@@ -36,37 +36,39 @@ class LintResult:
         return [f for file in self.linted for f in self.findings[file] if f.level == ERROR]
 
 
-def lint_file(migration: Migration, observer: LintObserver | None, exposed: frozenset[str]) -> list[Finding]:
-    """Syntactic and (when the observer saw it applied) semantic findings of one file, suppressions applied."""
-    catalogs = observer.catalogs.get(migration.name) if observer else None
-    before = Before.from_schema(catalogs.before.schema) if catalogs else None
-    findings = lint_statements(migration.name, migration.statements, no_transaction=migration.no_transaction,
-                               before=before)
-    if catalogs is not None:
-        findings += lint_catalogs(migration, catalogs, exposed)
+def lint_file(migration: Migration, observer: LintObserver | None) -> list[Finding]:
+    """Every finding of one file, suppressions applied: as the observer judged it while it applied,
+    else (not observed: no snapshots) the syntactic rules alone."""
+    if observer is not None and migration.name in observer.findings:
+        findings = list(observer.findings[migration.name])
+    else:
+        findings = lint_statements(migration.name, migration.statements, no_transaction=migration.no_transaction)
     return sort_findings(apply_suppressions(migration.name, migration.text, findings))
 
 
 def lint_project(project: Project, targets: set[str] | None, observer: LintObserver | None) -> LintResult:
     started = time.perf_counter()
-    exposed = exposed_schemas(project.supabase_config, project.flavor)
     linted = [m for m in project.migrations.migrations if targets is None or m.name in targets]
     result = LintResult(linted=[m.name for m in linted], findings={}, strict=targets is not None,
                         failed=observer.failed if observer else None)
     for migration in linted:
-        result.findings[migration.name] = lint_file(migration, observer, exposed)
-        catalogs = observer.catalogs.get(migration.name) if observer else None
-        if catalogs is None or catalogs.after is None:
+        result.findings[migration.name] = lint_file(migration, observer)
+        if observer is None or migration.name not in observer.analysed:
             result.not_analysed.append(migration.name)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def project_observer(project: Project, targets: set[str] | None) -> LintObserver:
+    """The observer that lints ``targets`` of ``project`` (exposed schemas from its config) as they apply."""
+    return LintObserver(targets, exposed_schemas(project.supabase_config, project.flavor))
 
 
 def replay(session: SchemaguardSession, targets: set[str] | None) -> LintObserver:
     """Build the migrations again on a scratch database with a ``LintObserver`` watching."""
     project = session.project
     assert project is not None
-    observer = LintObserver(targets)
+    observer = project_observer(project, targets)
     migrations = list(project.migrations.migrations)
     if targets is not None:
         last = max((i for i, m in enumerate(migrations) if m.name in targets), default=-1)

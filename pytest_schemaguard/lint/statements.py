@@ -40,7 +40,7 @@ class Facts:
     """The lint-relevant content of one statement (names are qualified: ``public.t``)."""
 
     kind: str = "other"  # create_table | create_index | drop_index | drop_table | alter_table | create_trigger |
-    # update | delete | truncate | vacuum_full | cluster | enum_add_value | set_lock_timeout | other
+    # update | delete | truncate | vacuum_full | cluster | enum_add_value | set_lock_timeout | other | unanalysed
     tables: tuple[str, ...] = ()  # the table(s) the statement creates or acts on
     indexes: tuple[str, ...] = ()  # indexes it creates or drops
     concurrently: bool = False
@@ -50,10 +50,25 @@ class Facts:
     volatile_defaults: list[tuple[str, str]] = field(default_factory=list)  # (column, function or type)
     set_not_null: list[str] = field(default_factory=list)  # columns
     parsed_by: str = "tokens"  # "sqlglot" | "tokens": which path produced the facts (tests look)
+    reason: str = ""  # kind "unanalysed": why no rule could look at the statement
+
+
+# sqlglot's parser recurses a few frames per parenthesis and hits Python's recursion limit near 50
+# levels; PostgreSQL accepts far deeper expressions. Deeper statements are read from their tokens.
+MAX_TREE_DEPTH = 30
 
 
 def analyse(text: str) -> Facts:
-    """The facts of one statement; never raises (unknown statements are kind ``other``)."""
+    """The facts of one statement; never raises. Unknown statements are kind ``other``; one the
+    analysis itself failed on is kind ``unanalysed`` (reported, so no rule is skipped silently)."""
+    try:
+        return _analyse(text)
+    except Exception as exc:  # lint must never crash on SQL PostgreSQL may well accept
+        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+        return Facts(kind="unanalysed", reason=f"{type(exc).__name__}{': ' + detail if detail else ''}")
+
+
+def _analyse(text: str) -> Facts:
     try:
         tokens = _tokenize(text)
     except SqlglotError:
@@ -62,11 +77,23 @@ def analyse(text: str) -> Facts:
     kind = _leading_kind(words)
     if kind is None:
         return Facts()
-    if kind in TREE_KINDS:
+    if kind in TREE_KINDS and _depth(tokens) <= MAX_TREE_DEPTH:
         facts = _from_tree(text, kind)
         if facts is not None:
             return facts
     return _from_tokens(kind, tokens, words)
+
+
+def _depth(tokens: list[Token]) -> int:
+    """The deepest parenthesis nesting of the statement."""
+    depth = deepest = 0
+    for token in tokens:
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+    return deepest
 
 
 def _tokenize(text: str) -> list[Token]:
@@ -83,11 +110,13 @@ def _word(token: Token) -> str:
 
 
 def _leading_kind(words: list[str]) -> str | None:
-    """Classify by the first keywords (the reliable part of any statement)."""
-    head = " ".join(w for w in words[:8] if w not in {"OR", "REPLACE", "UNIQUE", "GLOBAL", "LOCAL", "TEMP",
-                                                      "TEMPORARY", "UNLOGGED", "CONSTRAINT"})
+    """Classify by the first keywords (the reliable part of any statement), word by word:
+    ``ALTER TABLESPACE`` is not ``ALTER TABLE``, ``CREATE INDEX_X`` is not ``CREATE INDEX``."""
+    head = [w for w in words[:8] if w not in {"OR", "REPLACE", "UNIQUE", "GLOBAL", "LOCAL", "TEMP",
+                                              "TEMPORARY", "UNLOGGED", "CONSTRAINT"}]
     for prefix, kind in LEADING:
-        if head.startswith(prefix):
+        keywords = prefix.split()
+        if head[:len(keywords)] == keywords:
             return kind
     return None
 
@@ -118,10 +147,9 @@ TREE_KINDS = {"create_index", "create_table", "drop_index", "drop_table", "alter
 def _from_tree(text: str, kind: str) -> Facts | None:
     try:
         tree = sqlglot.parse_one(text, dialect="postgres")
-    except SqlglotError:
-        return None
-    reader = TREE_READERS[kind]
-    facts = reader(tree)
+        facts = TREE_READERS[kind](tree)
+    except (SqlglotError, RecursionError):
+        return None  # the tokens path reads it
     if facts is not None:
         facts.parsed_by = "sqlglot"
     return facts
@@ -143,9 +171,10 @@ def _table_name(table: exp.Expression | None) -> str:
 def _tree_create_index(tree: exp.Expression) -> Facts | None:
     if not (isinstance(tree, exp.Create) and tree.kind == "INDEX" and isinstance(tree.this, exp.Index)):
         return None
-    table = _table_name(tree.this.args.get("table"))
+    target = tree.this.args.get("table")
+    table = _table_name(target)
     name = _ident(tree.this.this) if tree.this.this else ""
-    schema = table.split(".")[0] if table else "public"
+    schema = (_ident(target.args.get("db")) if isinstance(target, exp.Table) else "") or "public"
     return Facts(kind="create_index", tables=(table,), indexes=(f"{schema}.{name}",) if name else (),
                  concurrently=bool(tree.args.get("concurrently")))
 
@@ -247,6 +276,13 @@ def _from_tokens(kind: str, tokens: list[Token], words: list[str]) -> Facts:
 
 def _name_at(tokens: list[Token], i: int) -> tuple[str, int]:
     """A possibly qualified name starting at token ``i``: (``schema.name`` folded like PostgreSQL, next index)."""
+    schema, name, i = _name_parts_at(tokens, i)
+    return (f"{schema}.{name}" if name else ""), i
+
+
+def _name_parts_at(tokens: list[Token], i: int) -> tuple[str, str, int]:
+    """(schema, name, next index) of the possibly qualified name at token ``i``; kept apart,
+    because a quoted name may itself hold a dot (``"Order.Items"``)."""
     parts: list[str] = []
     while i < len(tokens):
         token = tokens[i]
@@ -257,8 +293,8 @@ def _name_at(tokens: list[Token], i: int) -> tuple[str, int]:
         i += 1
         break
     if not parts:
-        return "", i
-    return (".".join(parts[-2:]) if len(parts) > 1 else f"public.{parts[0]}"), i
+        return "", "", i
+    return (parts[-2] if len(parts) > 1 else "public"), parts[-1], i
 
 
 def _skip(words: list[str], i: int, *optional: str) -> int:
@@ -282,11 +318,11 @@ def _tokens_create_index(tokens: list[Token], words: list[str]) -> Facts:
     i = _skip(words, i, "CONCURRENTLY", "IF NOT EXISTS")
     name = ""
     if i < len(words) and words[i] != "ON":
-        name, i = _name_at(tokens, i)
+        _, name, i = _name_parts_at(tokens, i)
     on = words.index("ON", i) if "ON" in words[i:] else len(words)
-    table, _ = _name_at(tokens, _skip(words, on + 1, "ONLY"))
-    schema = table.split(".")[0] if table else "public"
-    index = f"{schema}.{name.split('.')[-1]}" if name else ""
+    schema, table_name, _ = _name_parts_at(tokens, _skip(words, on + 1, "ONLY"))
+    table = f"{schema}.{table_name}" if table_name else ""
+    index = f"{schema}.{name}" if name else ""  # an index lives in its table's schema
     return Facts(kind="create_index", tables=(table,) if table else (), indexes=(index,) if index else (),
                  concurrently=concurrently)
 

@@ -169,6 +169,11 @@ def _set_lock_timeout(state: _FileState, statement: Statement, facts: Facts) -> 
     state.lock_timeout = True
 
 
+def _unanalysed(state: _FileState, statement: Statement, facts: Facts) -> None:
+    state.add("statement_not_analysed", statement,
+              f"lint could not analyse this statement ({facts.reason}); no syntactic rule checked it")
+
+
 CHECKS = {
     "create_table": _create_table,
     "create_index": _create_index,
@@ -184,4 +189,5 @@ CHECKS = {
     "cluster": _on_existing("cluster", "CLUSTER"),
     "enum_add_value": _enum_add_value,
     "set_lock_timeout": _set_lock_timeout,
+    "unanalysed": _unanalysed,
 }

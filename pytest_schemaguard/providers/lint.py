@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ..errors import SchemaguardError
 from ..lint.rules import ERROR
-from ..lint.run import LintResult, lint_file, render_file, replay, summary
-from ..lint.semantic import LintObserver, exposed_schemas
+from ..lint.run import LintResult, lint_file, project_observer, render_file, replay, summary
+from ..lint.semantic import LintObserver
 from ..migrations import Migration
 from ..premerge import new_files
 from ..session import SchemaguardSession
@@ -24,7 +24,9 @@ def prepare(session: SchemaguardSession) -> None:
         targets = new_files(session)  # decided once per session: git is asked only here
     except SchemaguardError:
         return  # the premerge / lock items say what is wrong with the base or the lock file
-    session.observers.append(LintObserver(targets))
+    if session.project is None or targets == set():
+        return  # nothing to lint: no snapshot is worth taking
+    session.observers.append(project_observer(session.project, targets))
 
 
 def _observer(session: SchemaguardSession) -> LintObserver | None:
@@ -54,13 +56,11 @@ def check_migration(session: SchemaguardSession, migration: Migration) -> str | 
     if targets is not None and migration.name not in targets:
         return None  # already applied elsewhere: linting it now would only repeat old news
     observer = session_observer(session, targets)
-    exposed = exposed_schemas(session.project.supabase_config, session.project.flavor)
-    findings = lint_file(migration, observer, exposed)
+    findings = lint_file(migration, observer)
     strict = targets is not None
-    catalogs = observer.catalogs.get(migration.name)
     result = LintResult(linted=[migration.name], findings={migration.name: findings}, strict=strict,
                         failed=observer.failed,
-                        not_analysed=[] if catalogs and catalogs.after else [migration.name])
+                        not_analysed=[] if migration.name in observer.analysed else [migration.name])
     failing = strict and any(f.level == ERROR for f in findings)
     covered = _covered_by_rules(session) if not strict else set()
     for finding in findings:

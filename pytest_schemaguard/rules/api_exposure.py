@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pytest_schemaguard.catalog.model import Table, quote_ident, sql_name
 from pytest_schemaguard.checks.grants import effective_privileges
 from pytest_schemaguard.rules.registry import Finding, RuleContext, load_sql, register
 
 API_ROLES = ("anon", "authenticated")
+ROW_PRIVILEGES = frozenset({"select", "insert", "update", "delete"})
 
 
 @register(
@@ -21,16 +23,33 @@ API_ROLES = ("anon", "authenticated")
     postgres="off",
 )
 def rls_enabled_on_exposed_tables(context: RuleContext) -> Iterator[Finding]:
+    """Only tables an API role can reach through its grants: the API cannot touch the others."""
     for table in context.schema.tables.values():
-        if context.is_exposed(table.schema) and not table.rls_enabled:
-            name = table.qualified_name
+        if context.is_exposed(table.schema) and not table.rls_enabled and reaching_api_roles(table, context):
+            enable = f"enable RLS: ALTER TABLE {table.quoted_name} ENABLE ROW LEVEL SECURITY;"
+            if table.policies:  # written but not in force: enabling RLS is all that is missing
+                policies = ", ".join(sorted(table.policies))
+                fix = f"{enable} its policies ({policies}) then take effect"
+            else:
+                fix = f"{enable} and add policies"
             yield Finding(
                 "table",
-                name,
+                table.qualified_name,
                 f"row level security is disabled in exposed schema {table.schema}, so the API roles "
                 "read and write every row their grants allow",
-                f"enable RLS: ALTER TABLE {name} ENABLE ROW LEVEL SECURITY; and add policies",
+                fix,
             )
+
+
+def reaching_api_roles(table: Table, context: RuleContext) -> list[str]:
+    """The API roles that hold a row privilege on the table or one of its columns: directly,
+    through a role they inherit from, or through PUBLIC."""
+    found = []
+    for role in API_ROLES:
+        grants = [table.privileges, *table.column_privileges.values()]
+        if any(effective_privileges(g, role, context.memberships) & ROW_PRIVILEGES for g in grants):
+            found.append(role)
+    return found
 
 
 @register(
@@ -47,7 +66,7 @@ def rls_without_policies(context: RuleContext) -> Iterator[Finding]:
                 "table",
                 name,
                 "row level security is enabled but no policy exists, so every API request sees no rows",
-                f"add a policy: CREATE POLICY ... ON {name} FOR SELECT TO authenticated USING (...); "
+                f"add a policy: CREATE POLICY ... ON {table.quoted_name} FOR SELECT TO authenticated USING (...); "
                 "or opt out with a reason if only service_role may use it",
             )
 
@@ -67,7 +86,7 @@ def security_definer_view(context: RuleContext) -> Iterator[Finding]:
                 name,
                 f"view runs with its owner's privileges ({view.owner or 'owner'}), bypassing the "
                 "RLS policies of the tables it reads",
-                f"ALTER VIEW {name} SET (security_invoker = true);",
+                f"ALTER VIEW {view.quoted_name} SET (security_invoker = true);",
             )
 
 
@@ -87,12 +106,13 @@ def auth_users_exposed(context: RuleContext) -> Iterator[Finding]:
     for schema, name, relkind, roles in found:
         kind = "materialized_view" if relkind == "m" else "view"
         qualified = f"{schema}.{name}"
+        quoted = sql_name(schema, name)
         fix = (
-            f"REVOKE SELECT ON {qualified} FROM {', '.join(roles)}; or move it to a schema the API does "
+            f"REVOKE SELECT ON {quoted} FROM {', '.join(roles)}; or move it to a schema the API does "
             "not expose"
         )
         if kind == "view":
-            fix += f", or ALTER VIEW {qualified} SET (security_invoker = true);"
+            fix += f", or ALTER VIEW {quoted} SET (security_invoker = true);"
         yield Finding(
             kind,
             qualified,
@@ -120,7 +140,7 @@ def materialized_view_in_api(context: RuleContext) -> Iterator[Finding]:
                 name,
                 f"{' and '.join(roles)} can select every row through the API; materialized views "
                 "have no row level security",
-                f"REVOKE SELECT ON {name} FROM {', '.join(roles)}; or move it to a private schema",
+                f"REVOKE SELECT ON {view.quoted_name} FROM {', '.join(roles)}; or move it to a private schema",
             )
 
 
@@ -137,6 +157,6 @@ def extension_in_public(context: RuleContext) -> Iterator[Finding]:
                 "extension",
                 extension.name,
                 "is installed in schema public",
-                f"ALTER EXTENSION {extension.name} SET SCHEMA extensions; (or drop it and "
-                f"CREATE EXTENSION {extension.name} WITH SCHEMA extensions; if it is not relocatable)",
+                f"ALTER EXTENSION {quote_ident(extension.name)} SET SCHEMA extensions; (or drop it and "
+                f"CREATE EXTENSION {quote_ident(extension.name)} WITH SCHEMA extensions; if it is not relocatable)",
             )

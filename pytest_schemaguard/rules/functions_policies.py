@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pytest_schemaguard.catalog.model import Policy, Table
+from pytest_schemaguard.catalog.model import Policy, Table, quote_ident, sql_name
 from pytest_schemaguard.rules.registry import Finding, RuleContext, register
 
 # `auth.jwt() -> 'user_metadata'` prints as (auth.jwt() -> 'user_metadata'::text); auth.users'
@@ -29,7 +29,7 @@ def function_search_path_mutable(context: RuleContext) -> Iterator[Finding]:
                 function.signature,
                 "is SECURITY DEFINER without a pinned search_path, so a caller can put their own "
                 "objects first on the search_path and run them with the owner's rights",
-                f"ALTER FUNCTION {function.schema}.{function.name}({function.identity_arguments}) "
+                f"ALTER FUNCTION {sql_name(function.schema, function.name)}({function.identity_arguments}) "
                 "SET search_path = ''; and schema-qualify the names in its body",
             )
 
@@ -55,7 +55,7 @@ def policy_uses_user_metadata(context: RuleContext) -> Iterator[Finding]:
                     f"policy {policy.name} reads user metadata in its {' and '.join(clauses)} clause; "
                     "any signed-in user can change their own user_metadata with supabase.auth.updateUser()",
                     f"base the policy on auth.jwt() -> 'app_metadata' (only the server writes it) or on a "
-                    f"table the user cannot write: ALTER POLICY {policy.name} ON {table.qualified_name} ...",
+                    f"table the user cannot write: ALTER POLICY {quote_ident(policy.name)} ON {table.quoted_name} ...",
                 )
 
 
@@ -67,7 +67,7 @@ def policy_uses_user_metadata(context: RuleContext) -> Iterator[Finding]:
 )
 def multiple_permissive_policies(context: RuleContext) -> Iterator[Finding]:
     for table in context.schema.tables.values():
-        overlaps = permissive_overlaps(table)
+        overlaps = permissive_overlaps(table, context.rls_bypassing_roles)
         if not overlaps:
             continue
         described = "; ".join(
@@ -82,13 +82,16 @@ def multiple_permissive_policies(context: RuleContext) -> Iterator[Finding]:
         )
 
 
-def permissive_overlaps(table: Table) -> dict[tuple[str, str], tuple[str, ...]]:
+def permissive_overlaps(
+    table: Table, bypassing: frozenset[str] = frozenset()
+) -> dict[tuple[str, str], tuple[str, ...]]:
     """(role, action) -> the permissive policies that apply, where more than one does.
 
     A policy FOR ALL applies to every action and a policy TO public applies to every role.
+    Roles in ``bypassing`` are left out: no policy is evaluated for them.
     """
     permissive = [p for p in table.policies.values() if p.permissive]
-    roles = sorted({r for p in permissive for r in p.roles})
+    roles = sorted({r for p in permissive for r in p.roles} - bypassing)
     overlaps: dict[tuple[str, str], tuple[str, ...]] = {}
     for role in roles:
         for action in ACTIONS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pytest_schemaguard.catalog.model import Constraint, Index, Table
+from pytest_schemaguard.catalog.model import Constraint, Index, Table, quote_ident, sql_name
 from pytest_schemaguard.rules.registry import Finding, RuleContext, register
 
 
@@ -25,7 +25,7 @@ def unindexed_foreign_keys(context: RuleContext) -> Iterator[Finding]:
                     "table",
                     table.qualified_name,
                     f"foreign key {constraint.name} ({columns}) has no index starting with its columns",
-                    f"CREATE INDEX ON {table.qualified_name} ({columns});",
+                    f"CREATE INDEX ON {table.quoted_name} ({', '.join(map(quote_ident, constraint.columns))});",
                 )
 
 
@@ -43,15 +43,23 @@ def _covered(constraint: Constraint, table: Table) -> bool:
 def duplicate_index(context: RuleContext) -> Iterator[Finding]:
     for table in context.schema.tables.values():
         for group in duplicate_groups(table):
-            keep, *drop = sorted(group, key=lambda i: (i.constraint is None, i.name))
-            names = ", ".join(i.name for i in (keep, *drop))
-            statements = " ".join(f"DROP INDEX {table.schema}.{i.name};" for i in drop)
+            # Keep the primary key, then a constraint's index (other objects may rely on it).
+            keep, *drop = sorted(group, key=lambda i: (not i.primary, i.constraint is None, i.name))
+            names = ", ".join(i.name for i in sorted(group, key=lambda i: i.name))
+            statements = " ".join(_drop(table, i) for i in drop)
             yield Finding(
                 "table",
                 table.qualified_name,
                 f"indexes {names} are identical",
                 f"keep {keep.name}: {statements}",
             )
+
+
+def _drop(table: Table, index: Index) -> str:
+    """PostgreSQL refuses DROP INDEX on a constraint's index: the constraint goes, and its index with it."""
+    if index.constraint is not None:
+        return f"ALTER TABLE {table.quoted_name} DROP CONSTRAINT {quote_ident(index.constraint)};"
+    return f"DROP INDEX {sql_name(table.schema, index.name)};"
 
 
 def duplicate_groups(table: Table) -> list[list[Index]]:

@@ -48,6 +48,17 @@ class RuleContext:
     def is_exposed(self, schema: str) -> bool:
         return schema in self.exposed_schemas
 
+    @functools.cached_property
+    def rls_bypassing_roles(self) -> frozenset[str]:
+        """Roles row level security never applies to: superusers and BYPASSRLS roles (attributes
+        are not inherited through membership), and Supabase's service_role, which has BYPASSRLS
+        there, also when no server is at hand."""
+        found = {"service_role"}
+        if self.conn is not None:
+            with self.conn.cursor() as cur:
+                found |= {row[0] for row in cur.execute(load_sql("rls_bypassing_roles.sql").encode()).fetchall()}
+        return frozenset(found)
+
     @property
     def memberships(self) -> Mapping[str, frozenset[str]]:
         """Role -> roles whose privileges it inherits (read with the snapshot)."""
