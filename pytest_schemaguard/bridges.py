@@ -246,3 +246,53 @@ def _without(text: str, tokens: Sequence[Token], privileges: list[int], drop: se
         for k in range(tokens[i].start, tokens[i].end + 1):
             out[k] = " "
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- shared servers
+
+CLUSTER_WIDE = re.compile(
+    r"(?P<what>create database|drop database|alter system|(?:create|drop) tablespace)\b"
+    r"|alter database (?P<database>\"(?:[^\"]|\"\")+\"|[^\s;]+)",
+)
+ROLE_CHANGE = re.compile(r"(?P<verb>create|drop) (?:role|user|group) (?:if exists )?(?P<names>.+)")
+ALTER_TABLESPACE = re.compile(r"alter tablespace (?P<name>\"(?:[^\"]|\"\")+\"|[^\s;]+)")
+FIRST_NAME = re.compile(r'"(?:[^"]|"")+"|[^\s,"]+')
+WORDS_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def _words(text: str) -> str:
+    """The statement's first words, comments out, lower case, single-spaced (quoted names keep their case)."""
+    head = WORDS_COMMENTS.sub(" ", text[:400])
+    return " ".join(re.sub(r'"(?:[^"]|"")*"|[^"]+', lambda m: m[0] if m[0].startswith('"') else m[0].lower(),
+                           head).split())
+
+
+def cluster_wide(text: str, dbname: str) -> str | None:
+    """What a statement would change outside the database being built (the whole server), or None."""
+    match = CLUSTER_WIDE.match(_words(text))
+    if not match:
+        return None
+    if match["what"]:
+        return match["what"].upper()
+    name = match["database"]
+    name = name[1:-1].replace('""', '"') if name.startswith('"') else name
+    return None if name == dbname else f"ALTER DATABASE {name}"
+
+
+def role_change(text: str) -> tuple[str, list[str]] | None:
+    """(``created`` or ``dropped``, role names) of a CREATE/DROP ROLE, USER or GROUP statement."""
+    match = ROLE_CHANGE.match(_words(text))
+    if not match:
+        return None
+    if match["verb"] == "create":
+        first = FIRST_NAME.match(match["names"])
+        names = [first[0]] if first else []
+    else:
+        names = [n for n in re.split(r"\s*,\s*", match["names"].strip()) if n]
+    return ("created" if match["verb"] == "create" else "dropped"), [_unquote(n) for n in names]
+
+
+def altered_tablespace(text: str) -> str | None:
+    """The tablespace an ALTER TABLESPACE changes (its options hold for every database), or None."""
+    match = ALTER_TABLESPACE.match(_words(text))
+    return _unquote(match["name"]) if match else None

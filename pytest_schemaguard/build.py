@@ -3,7 +3,11 @@
 One connection in autocommit; one explicit transaction per migration file (as Supabase applies them) with ``RESET ALL``
 between files so one file's ``SET`` cannot leak into the next; files marked
 ``-- schemaguard: no-transaction`` run statement by statement in autocommit. Statements run one
-at a time so a failure names the exact statement and its line.
+at a time so a failure names the exact statement and its line, each under the project's
+``statement_timeout``; ``COPY ... FROM stdin`` rows go through ``cursor.copy()``. Before a file
+runs, ``build_checks`` refuses what it must not do (transaction control that would end ours, NUL,
+psql meta-commands, cluster-wide statements on a shared server), so nothing of it is half applied;
+a statement that ends our session is a failure at its line, not a crash.
 
 Before a statement runs, ``bridges.plan_statement`` may skip it (an extension this server lacks,
 a statement that only makes sense with that extension, a PostgreSQL 17 ``MAINTAIN`` grant) or drop
@@ -15,20 +19,31 @@ and supabase_vault, so functions calling them create and run.
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import psycopg
 from psycopg import sql
+from psycopg.pq import TransactionStatus
 
-from .bridges import CREATE_EXTENSION, ServerFacts, plan_statement
+from .bridges import (
+    CREATE_EXTENSION,
+    ServerFacts,
+    altered_tablespace,
+    plan_statement,
+    role_change,
+)
+from .build_checks import check_statements, rule_failure
+from .failures import StatementFailure
 from .migrations import Migration, Statement, split_statements
 from .project import read_text, relative_path
 from .standins import STUB_WARNINGS, install_stubs, missing_object_hint, skipped_extension
+from .timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if TYPE_CHECKING:
     from .project import Project
@@ -37,47 +52,13 @@ SUPABASE_SEARCH_PATH = '"$user", public, extensions'
 SHIM_VERSION = "1"
 __all__ = ["CREATE_EXTENSION", "STUB_WARNINGS", "SUPABASE_SEARCH_PATH", "BuildResult", "Builder", "StatementFailure",
            "StepOutcome", "build_database", "shim_sql"]
+COPY_ROW = re.compile(r"^COPY [^,]+, line (\d+)", re.MULTILINE)  # PostgreSQL's CONTEXT for a bad data row
 
 
 @functools.cache
 def shim_sql() -> str:
     """shim/supabase.sql, read once: builds install it, the snapshot hashes it and strips what it made."""
     return resources.files("pytest_schemaguard").joinpath("shim/supabase.sql").read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class StatementFailure:
-    """Where and why a statement failed, with everything PostgreSQL said about it."""
-
-    file: str
-    line: int
-    statement: str
-    message: str
-    sqlstate: str | None = None
-    detail: str | None = None
-    hint: str | None = None
-    context: str | None = None
-    error_line: int | None = None  # file line of PostgreSQL's error position, when it gave one
-
-    def render(self) -> str:
-        shown = _shorten(self.statement)
-        if self.error_line and self.error_line != self.line:
-            lines = [f"{self.file}:{self.error_line}: statement starting at line {self.line} failed", ""]
-        else:
-            lines = [f"{self.file}:{self.line}: statement failed", ""]
-        lines += [f"    {row}" for row in shown.splitlines()]
-        lines += ["", f"ERROR:  {self.message}" + (f" (SQLSTATE {self.sqlstate})" if self.sqlstate else "")]
-        for label, value in (("DETAIL", self.detail), ("HINT", self.hint), ("CONTEXT", self.context)):
-            if value:
-                lines.append(f"{label}:  {value}")
-        return "\n".join(lines)
-
-
-def _shorten(text: str, max_lines: int = 12, max_width: int = 160) -> str:
-    rows = [r if len(r) <= max_width else r[: max_width - 3] + "..." for r in text.splitlines()]
-    if len(rows) > max_lines:
-        rows = [*rows[: max_lines - 2], f"... ({len(rows) - max_lines + 2} more lines)", rows[-1]]
-    return "\n".join(rows)
 
 
 @dataclass(frozen=True)
@@ -124,11 +105,14 @@ class BuildResult:
 class Builder:
     """Applies files in order over one connection and remembers what happened to each."""
 
-    def __init__(self, conn: psycopg.Connection, *, root: Path, flavor: str, stubs: bool = False) -> None:
+    def __init__(self, conn: psycopg.Connection, *, root: Path, flavor: str, stubs: bool = False,
+                 statement_timeout: str = DEFAULT_STATEMENT_TIMEOUT, shared_server: bool = False) -> None:
         self.conn = conn
         self.root = root
         self.flavor = flavor
         self.stubs = stubs
+        self.statement_timeout = statement_timeout
+        self.shared_server = shared_server
         self.standins: frozenset[str] = frozenset()  # extensions whose stub was installed
         self.skipped: dict[str, str] = {}  # extension -> file:line of its skipped CREATE EXTENSION
 
@@ -185,47 +169,118 @@ class Builder:
         self.conn.execute("RESET ALL")
         if self.flavor == "supabase":
             self.conn.execute("SET search_path = " + SUPABASE_SEARCH_PATH)
+        # After RESET ALL, so every file starts under it; a file may still SET its own.
+        self.conn.execute("SELECT set_config('statement_timeout', %s, false)", (self.statement_timeout,))
 
     def apply(self, name: str, path: Path, statements: Sequence[Statement], *, transaction: bool = True) -> StepOutcome:
         started = time.perf_counter()
         warnings: list[str] = []
-        failure: StatementFailure | None = None
+        file = relative_path(path, self.root)
         count = 0
-        self._reset_session()
-        if transaction:
-            with self.conn.transaction():
-                failure, count = self._run(name, path, statements, warnings)
-                if failure:
-                    raise psycopg.Rollback()
-        else:
-            failure, count = self._run(name, path, statements, warnings)
+        # Everything a file cannot do is found before any of it runs, so nothing is half applied.
+        failure = check_statements(file, statements, transaction=transaction, shared_server=self.shared_server,
+                                   dbname=self.conn.info.dbname)
+        if failure is None:
+            self._reset_session()
+            failure, count = self._run_file(file, statements, warnings, transaction=transaction)
         return StepOutcome(name=name, path=path, failure=failure, warnings=tuple(warnings),
                            seconds=time.perf_counter() - started, statements=count)
 
-    def _run(self, name: str, path: Path, statements: Sequence[Statement],
-             warnings: list[str]) -> tuple[StatementFailure | None, int]:
+    def _run_file(self, file: str, statements: Sequence[Statement], warnings: list[str], *,
+                  transaction: bool) -> tuple[StatementFailure | None, int]:
+        failure: StatementFailure | None = None
         count = 0
-        for statement in statements:
-            if statement.is_transaction_control():
+        if not transaction:
+            failure, count = self._run(file, statements, warnings, skip_wrapper=False)
+            return self._close_file_transaction(file, statements, failure), count
+        try:
+            with self.conn.transaction():
+                failure, count = self._run(file, statements, warnings, skip_wrapper=True)
+                if failure and not self.conn.broken:
+                    raise psycopg.Rollback()
+        except psycopg.OperationalError:
+            if failure is None or not self.conn.broken:
+                raise
+            # The statement ended our session: there is nothing left to roll back, the failure says why.
+        return failure, count
+
+    def _close_file_transaction(self, file: str, statements: Sequence[Statement],
+                                failure: StatementFailure | None) -> StatementFailure | None:
+        """A no-transaction file runs its own BEGIN/COMMIT; one it leaves open is rolled back and reported."""
+        if self.conn.broken or self.conn.info.transaction_status == TransactionStatus.IDLE:
+            return failure
+        self.conn.execute("ROLLBACK")
+        if failure is not None:
+            return failure
+        opened = next((s for s in reversed(statements) if s.transaction_command in ("begin", "begin with modes")),
+                      statements[-1])
+        return rule_failure(file, opened, "the file ends inside the transaction this BEGIN opened, so nothing after "
+                                          "it was committed; add COMMIT at the end of the file")
+
+    def _run(self, file: str, statements: Sequence[Statement], warnings: list[str], *,
+             skip_wrapper: bool) -> tuple[StatementFailure | None, int]:
+        count = 0
+        for index, statement in enumerate(statements):
+            if skip_wrapper and statement.is_transaction_control() and self._is_wrapper(statements, index):
+                continue  # the file's BEGIN/COMMIT around itself: it runs in our transaction already
+            if statement.meta:  # only the harmless ones get here (check_statements refuses the rest)
+                warnings.append(f"{Path(file).name}:{statement.line}: psql meta-command {statement.text.split()[0]} "
+                                "skipped (pg_dump writes it for psql; it means nothing to the server)")
                 continue
             plan = plan_statement(statement.text, self._facts)
             if plan.warning:
-                warnings.append(f"{name}:{statement.line}: {plan.warning}")
+                warnings.append(f"{Path(file).name}:{statement.line}: {plan.warning}")
             if plan.text is None:
                 ext = skipped_extension(statement.text)
                 if ext:
-                    self.skipped.setdefault(ext, f"{name}:{statement.line}")
+                    self.skipped.setdefault(ext, f"{Path(file).name}:{statement.line}")
                 continue
             try:
-                self.conn.execute(plan.text)  # type: ignore[arg-type]  # the file's own SQL
+                self._execute(plan.text, statement)
             except psycopg.Error as exc:
-                return _failure(relative_path(path, self.root), statement, exc, self._hint), count
+                return self._failure(file, statement, exc), count
+            except UnicodeEncodeError as exc:
+                return rule_failure(file, statement, f"character {exc.object[exc.start]!r} cannot be stored in the "
+                                    f"server encoding ({self.conn.info.encoding}); remove it or create the database "
+                                    "with UTF8 encoding"), count
             count += 1
+            if self.shared_server:
+                warnings.extend(_shared_warnings(file, statement))
         return None, count
+
+    @staticmethod
+    def _is_wrapper(statements: Sequence[Statement], index: int) -> bool:
+        """Only the first (BEGIN) and the last (COMMIT) statement can be the file's wrapper."""
+        command = statements[index].transaction_command
+        return index == 0 if command == "begin" else index == len(statements) - 1
+
+    def _execute(self, text: str, statement: Statement) -> None:
+        if statement.copy_data is None:
+            self.conn.execute(text)  # type: ignore[arg-type]  # the file's own SQL
+            return
+        with self.conn.cursor() as cursor, cursor.copy(text) as copy:  # type: ignore[arg-type]
+            # pg_dump's text format as written: the server parses tabs, \N and backslash escapes.
+            copy.write(statement.copy_data)
+
+    def _failure(self, file: str, statement: Statement, exc: psycopg.Error) -> StatementFailure:
+        if self.conn.broken or self.conn.closed:
+            return rule_failure(
+                file, statement,
+                f"the connection to the server was lost while this statement ran ({_first_line(exc)}): the "
+                "statement ended schemaguard's own session (e.g. pg_terminate_backend(pg_backend_pid())) or the "
+                "server stopped, so the build cannot go on. A migration that ends other sessions must leave its "
+                "own out: WHERE pid <> pg_backend_pid()")
+        failure = _failure(file, statement, exc, self._hint)
+        if failure.sqlstate == "57014" and "statement timeout" in failure.message:
+            advice = (f"schemaguard runs each statement with statement_timeout = {self.statement_timeout}; raise "
+                      "project.statement_timeout in the expectations file, --schemaguard-statement-timeout or "
+                      "`schemaguard --statement-timeout` (0 = no limit), unless the file sets statement_timeout "
+                      "itself")
+            failure = replace(failure, hint="\n       ".join(h for h in (failure.hint, advice) if h))
+        return failure
 
     def _schema_exists(self, schema: str) -> bool:
         return self.conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is not None
-
 
     def _hint(self, sqlstate: str | None, message: str) -> str | None:
         return missing_object_hint(sqlstate, message, stubs=self.stubs, standins=self.standins, skipped=self.skipped,
@@ -237,6 +292,10 @@ def _failure(file: str, statement: Statement, exc: psycopg.Error,
     diag = exc.diag
     position = int(diag.statement_position) if diag.statement_position else None
     message = diag.message_primary or str(exc).strip()
+    error_line = statement.line_at(position) if position else None
+    row = COPY_ROW.search(diag.context or "") if statement.copy_data is not None else None
+    if row:
+        error_line = statement.data_line + int(row[1]) - 1
     hints = [h for h in (diag.message_hint, hint(diag.sqlstate, message) if hint else None) if h]
     return StatementFailure(
         file=file,
@@ -247,8 +306,28 @@ def _failure(file: str, statement: Statement, exc: psycopg.Error,
         detail=diag.message_detail,
         hint="\n       ".join(hints) or None,
         context=diag.context,
-        error_line=statement.line_at(position) if position else None,
+        error_line=error_line,
     )
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _shared_warnings(file: str, statement: Statement) -> list[str]:
+    """Roles and tablespaces are the server's, not the database's: on a shared server a change to
+    them outlives the run (listed, not refused: Supabase histories create roles)."""
+    tablespace = altered_tablespace(statement.text)
+    if tablespace is not None:
+        return [f"tablespace {tablespace} altered on the shared server (--schemaguard-dsn) by {file}:{statement.line}; "
+                "the change outlives this run and holds for every database there"]
+    change = role_change(statement.text)
+    if change is None:
+        return []
+    verb, roles = change
+    return [f"role {role} {verb} on the shared server (--schemaguard-dsn) by {file}:{statement.line}; "
+            + ("it outlives this run" if verb == "created" else "other databases there lose it too")
+            for role in roles]
 
 
 class BuildObserver(Protocol):
@@ -269,15 +348,19 @@ def build_database(
     flavor: str = "supabase",
     observers: Sequence[BuildObserver] = (),
     stubs: bool = False,
+    statement_timeout: str = DEFAULT_STATEMENT_TIMEOUT,
+    shared_server: bool = False,
 ) -> BuildResult:
     """Apply shim (supabase flavor; with stubs when ``stubs``), every migration in order, then the
-    seeds; stop at the first failure."""
+    seeds; stop at the first failure. ``shared_server``: the cluster is not ours (--schemaguard-dsn),
+    so statements that change it beyond this database are refused."""
     started = time.perf_counter()
     # Autocommit, so that each `transaction()` block below is a real BEGIN/COMMIT of its own and
     # no-transaction files run as the server sees them in production.
     conn.autocommit = True
     result = BuildResult(server_version_num=conn.info.server_version)
-    builder = Builder(conn, root=root, flavor=flavor, stubs=stubs)
+    builder = Builder(conn, root=root, flavor=flavor, stubs=stubs, statement_timeout=statement_timeout,
+                      shared_server=shared_server)
     result.warnings.extend(builder.prepare())
     for migration in migrations:
         for observer in observers:
@@ -297,7 +380,8 @@ def build_database(
             result.warnings.extend(outcome.warnings)
             if not outcome.ok:
                 break
-    conn.execute("RESET ALL")
+    if not conn.broken:
+        conn.execute("RESET ALL")
     result.seconds = time.perf_counter() - started
     return result
 
@@ -320,9 +404,12 @@ def build_project(
         flavor=project.flavor,
         observers=observers,
         stubs=project.settings.stubs,
+        statement_timeout=project.statement_timeout,
+        shared_server=project.shared_server,
     )
 
 
 def project_builder(conn: psycopg.Connection, project: Project) -> Builder:
     """A Builder set up like ``build_project``'s, for callers that apply files one at a time."""
-    return Builder(conn, root=project.root, flavor=project.flavor, stubs=project.settings.stubs)
+    return Builder(conn, root=project.root, flavor=project.flavor, stubs=project.settings.stubs,
+                   statement_timeout=project.statement_timeout, shared_server=project.shared_server)

@@ -16,6 +16,7 @@ from .database.secret import Secret
 from .database.signals import terminate_as_interrupt
 from .errors import SchemaguardError
 from .locate import EXPECTATIONS_NAME, find_upward
+from .timeouts import check_duration
 
 
 def package_version() -> str:
@@ -47,6 +48,17 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="build on this existing server instead of a private one [env SCHEMAGUARD_DSN]")
     parser.add_argument("--pg-bin", default=os.environ.get("SCHEMAGUARD_PG_BIN"),
                         help="directory of initdb/pg_ctl/postgres [env SCHEMAGUARD_PG_BIN]")
+    parser.add_argument("--statement-timeout", type=_duration,
+                        default=os.environ.get("SCHEMAGUARD_STATEMENT_TIMEOUT") or None, metavar="DURATION",
+                        help="longest any one migration or seed statement may run (30s, 5min; 0 = no limit); "
+                             "overrides project.statement_timeout [env SCHEMAGUARD_STATEMENT_TIMEOUT]")
+
+
+def _duration(value: str) -> str:
+    try:
+        return check_duration(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # What a shell reports for a process killed by SIGPIPE (128 + 13), the usual end of `cmd | head`.

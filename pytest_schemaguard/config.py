@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the schemaguard command (and its pre-commit hooks) runs wit
     import pytest
 
 from .database.secret import Secret, secret
+from .timeouts import check_duration
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("schemaguard-update", "rewrite snapshot and lock files instead of failing on them", flag=True),
     OptionSpec("schemaguard-keep", "keep the built database and print how to connect to it", flag=True),
     OptionSpec("schemaguard-no-cache", "rebuild even if a cached build of identical inputs exists", flag=True),
+    OptionSpec("schemaguard-statement-timeout", "longest any one migration or seed statement may run, as "
+               "PostgreSQL duration text (30s, 5min; 0 = no limit); overrides project.statement_timeout "
+               "(default 5min)", env="SCHEMAGUARD_STATEMENT_TIMEOUT", metavar="DURATION"),
 )
 
 
@@ -87,6 +91,7 @@ class Settings:
     update: bool
     keep: bool
     no_cache: bool
+    statement_timeout: str | None = None  # None: project.statement_timeout, else its default
     base_option: str = "--schemaguard-base"  # how the user spelled the base option, for messages
 
 
@@ -114,7 +119,17 @@ def get_settings(config: pytest.Config) -> Settings:
         update=bool(values["schemaguard_update"]),
         keep=bool(values["schemaguard_keep"]),
         no_cache=bool(values["schemaguard_no_cache"]),
+        statement_timeout=_duration(values["schemaguard_statement_timeout"], "--schemaguard-statement-timeout"),
     )
+
+
+def _duration(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    try:
+        return check_duration(value)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{name} {exc}") from None
 
 
 def command_settings(
@@ -126,10 +141,12 @@ def command_settings(
     base: str | None = None,
     update: bool = False,
     keep: bool = False,
+    statement_timeout: str | None = None,
     base_option: str = "--schemaguard-base",
 ) -> Settings:
     """Settings for the ``schemaguard`` command: the same session, without pytest."""
     file = file.resolve()
     return Settings(enabled=True, rootdir=file.parent, file=file, dsn=secret(dsn), pg_bin=pg_bin,
                     live_dsn=secret(live_dsn), base=base, update=update, keep=keep, no_cache=False,
+                    statement_timeout=statement_timeout,
                     base_option=base_option)

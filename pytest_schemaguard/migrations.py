@@ -1,9 +1,4 @@
-"""Migration files: discovery, numeric ordering, and splitting into statements with line numbers.
-
-Statements are located with sqlglot's PostgreSQL tokenizer (it understands ``$$``/``$tag$``
-bodies, quoted strings and comments) purely to find boundaries and lines: the original text of
-each statement is what runs, never SQL regenerated from a parse tree.
-"""
+"""Migration files: discovery, numeric ordering, and their statements (cut by ``script``)."""
 
 from __future__ import annotations
 
@@ -13,11 +8,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlglot.dialects.postgres import Postgres
-from sqlglot.errors import TokenError
-from sqlglot.tokens import TokenType
-
 from .errors import ConfigError
+from .script import Script, Statement, scan_script, split_statements
+
+__all__ = ["Migration", "MigrationSet", "Statement", "discover_migrations", "split_statements"]
 
 MIGRATION_NAME = re.compile(r"^(?P<version>\d+)_(?P<name>.+)\.sql$")
 SKIPPED_SUFFIX = ".sql.skip"  # the Supabase CLI convention for "keep the file, do not apply it"
@@ -25,28 +19,13 @@ SKIPPED_SUFFIX = ".sql.skip"  # the Supabase CLI convention for "keep the file, 
 IGNORED_FILES = frozenset({".gitkeep", ".keep", ".gitignore"})
 TIMESTAMP_DIGITS = 14
 SEQUENTIAL_MAX_DIGITS = 7  # longer non-timestamp versions are mistyped timestamps, not a numbering system
-NO_TRANSACTION = re.compile(r"--\s*schemaguard:\s*no-transaction\b", re.IGNORECASE)
-# Transaction control a file may carry out of habit; the file already runs in one transaction.
+# The marker counts only as a comment line of its own, outside strings, dollar quotes and block
+# comments: a sentence that mentions it (e.g. the help text of `schemaguard new`) is not the marker.
+NO_TRANSACTION = re.compile(r"--\s*schemaguard:\s*no-transaction\s*", re.IGNORECASE)
 NAMING_RULES = {
     "timestamp": (re.compile(r"^\d{14}_[a-z0-9_]+\.sql$"), "YYYYMMDDHHMMSS_snake_case_name.sql"),
     "sequential": (re.compile(r"^\d{3,}_[a-z0-9_]+\.sql$"), "NNN_snake_case_name.sql (3 or more digits)"),
 }
-TRANSACTION_CONTROL = re.compile(r"^\s*(begin|start\s+transaction|commit|end|rollback)\s*(work|transaction)?\s*$",
-                                 re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Statement:
-    text: str  # the original text, without the terminating semicolon
-    line: int  # 1-based line of its first token in the file
-    offset: int  # character offset of its first token in the file
-
-    def line_at(self, position: int) -> int:
-        """File line of a 1-based character position inside this statement (PostgreSQL's P: field)."""
-        return self.line + self.text[: max(position - 1, 0)].count("\n")
-
-    def is_transaction_control(self) -> bool:
-        return bool(TRANSACTION_CONTROL.match(self.text))
 
 
 @dataclass(frozen=True)
@@ -73,11 +52,15 @@ class Migration:
 
     @property
     def no_transaction(self) -> bool:
-        return bool(NO_TRANSACTION.search(self.text))
+        return has_no_transaction_marker(self.text, self.script)
 
     @cached_property
+    def script(self) -> Script:
+        return scan_script(self.text)
+
+    @property
     def statements(self) -> tuple[Statement, ...]:
-        return split_statements(self.text)
+        return self.script.statements
 
 
 @dataclass(frozen=True)
@@ -173,33 +156,14 @@ def naming_problems(migrations: MigrationSet, naming: str) -> dict[str, list[str
     return problems
 
 
-def split_statements(sql: str) -> tuple[Statement, ...]:
-    """Split a script at top-level semicolons; comments and blank lines between statements drop out.
-
-    Text that sqlglot cannot tokenize (e.g. an unterminated string) is returned as one statement
-    so that PostgreSQL, not the splitter, reports the error.
-    """
-    try:
-        tokens = Postgres().tokenize(sql)
-    except TokenError:
-        stripped = sql.strip()
-        if not stripped:
-            return ()
-        offset = sql.index(stripped)
-        return (Statement(text=stripped, line=sql.count("\n", 0, offset) + 1, offset=offset),)
-    statements: list[Statement] = []
-    start: int | None = None
-    for token in tokens:
-        if token.token_type == TokenType.SEMICOLON:
-            if start is not None:
-                statements.append(_statement(sql, start, token.start))
-            start = None
-        elif start is None:
-            start = token.start
-    if start is not None:
-        statements.append(_statement(sql, start, len(sql)))
-    return tuple(statements)
 
 
-def _statement(sql: str, start: int, end: int) -> Statement:
-    return Statement(text=sql[start:end].rstrip(), line=sql.count("\n", 0, start) + 1, offset=start)
+def has_no_transaction_marker(text: str, script: Script | None = None) -> bool:
+    """``-- schemaguard: no-transaction`` as a comment line of its own (only blanks before it)."""
+    if "no-transaction" not in text:
+        return False  # spares scanning the file again for the answer
+    for offset, comment in (script or scan_script(text)).comments:
+        line_start = text.rfind("\n", 0, offset) + 1
+        if not text[line_start:offset].strip() and NO_TRANSACTION.fullmatch(comment.rstrip("\r")):
+            return True
+    return False

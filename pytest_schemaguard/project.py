@@ -15,6 +15,7 @@ from typing import Any
 from .errors import ConfigError
 from .expectations.model import ProjectSettings
 from .migrations import MigrationSet, discover_migrations
+from .timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,6 +31,8 @@ class Project:
     seeds: tuple[Path, ...]
     supabase_config: dict[str, Any]
     settings: ProjectSettings
+    statement_timeout: str = DEFAULT_STATEMENT_TIMEOUT  # per build statement; the option overrides the YAML
+    shared_server: bool = False  # built on a server given with --schemaguard-dsn, whose cluster is not ours
 
     @property
     def major_version(self) -> int | None:
@@ -160,4 +163,5 @@ def load_project(expectations_path: Path, settings: ProjectSettings) -> Project:
         seeds=_seed_paths(root, settings, config, config_dir),
         supabase_config=config,
         settings=settings,
+        statement_timeout=settings.statement_timeout or DEFAULT_STATEMENT_TIMEOUT,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -88,9 +88,15 @@ class SchemaguardSession:
             return
         try:
             self.expectations = load_expectations(self.settings.file)
-            self.project = load_project(self.settings.file, self.expectations.project)
+            self.project = self.with_options(load_project(self.settings.file, self.expectations.project))
         except SchemaguardError as exc:
             self.load_error = exc
+
+    def with_options(self, project: Project) -> Project:
+        """``project`` as this run builds it: the option's statement timeout over the YAML's, and
+        whether the server is shared (--schemaguard-dsn), which limits what its migrations may do."""
+        return replace(project, shared_server=self.settings.dsn is not None,
+                       statement_timeout=self.settings.statement_timeout or project.statement_timeout)
 
     # ------------------------------------------------------------------ build
 
@@ -130,6 +136,9 @@ class SchemaguardSession:
             for prepare in preparers:
                 prepare(self)  # e.g. lint watches each migration of this very build
             self.build = build_project(self.conn, self.project, seeds=self.project.seeds, observers=self.observers)
+            if self.conn.broken:  # a statement ended our session (reported as its failure); the database is still there
+                assert self.server is not None
+                self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
         except SchemaguardError as exc:
             self.build_error = exc
             raise

@@ -24,7 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..baseline import SUMMARY_NAME, make_baseline
 
-    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin)
+    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin,
+                                statement_timeout=args.statement_timeout)
     with command_session(settings) as session:
         session.load()
         if session.load_error is not None:

@@ -61,7 +61,8 @@ def live_diff(settings: Settings, live_dsn: str | None) -> LiveDiff:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, live_dsn=args.live_dsn)
+    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin,
+                                statement_timeout=args.statement_timeout, live_dsn=args.live_dsn)
     result = live_diff(settings, args.live_dsn)
     drift = result.drift
     if args.format == JSON:

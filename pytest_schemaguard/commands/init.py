@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
             "or --output PATH to write the new file elsewhere"
         )
     started = time.perf_counter()
-    settings = command_settings(output, dsn=args.dsn, pg_bin=args.pg_bin)
+    settings = command_settings(output, dsn=args.dsn, pg_bin=args.pg_bin,
+                                statement_timeout=args.statement_timeout)
     project_settings = starting_project_settings(output, args.migrations)
     with command_session(settings) as session:
         prepare_session(session, output, project_settings)
@@ -91,7 +92,7 @@ def prepare_session(session: SchemaguardSession, output: Path, settings: Project
     naming = settings.naming
     if naming == "timestamp" and naming_problems(project.migrations, naming):  # the default: fit the files
         naming = next((n for n in ("sequential", "any") if not naming_problems(project.migrations, n)), naming)
-    session.project = replace(project, settings=replace(settings, naming=naming))
+    session.project = session.with_options(replace(project, settings=replace(settings, naming=naming)))
     session.expectations = Expectations(path=output, project=session.project.settings)
 
 

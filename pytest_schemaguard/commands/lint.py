@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.syntax_only or args.paths:
         return run_syntax_only(args)
     settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, base=args.base,
-                                base_option="--base")
+                                base_option="--base", statement_timeout=args.statement_timeout)
     with command_session(settings) as session:
         project = loaded_project(session)
         targets = new_files(session)

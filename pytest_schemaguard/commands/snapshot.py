@@ -31,7 +31,8 @@ def require_build(session: SchemaguardSession) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from ..snapshot_file import check_snapshot, snapshot_path, write_snapshot
 
-    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, update=False)
+    settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin,
+                                statement_timeout=args.statement_timeout, update=False)
     with command_session(settings) as session:
         session.load()
         if session.load_error is not None:

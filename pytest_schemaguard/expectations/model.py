@@ -41,6 +41,7 @@ class ProjectSettings:
     history: str | None = None
     stubs: bool = False
     types: str | None = None  # generated TypeScript/Python types file, checked by the `types` item
+    statement_timeout: str | None = None  # None: the default (timeouts.DEFAULT_STATEMENT_TIMEOUT)
     line: int | None = None
 
 

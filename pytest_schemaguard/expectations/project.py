@@ -11,6 +11,7 @@ from pathlib import Path, PurePath
 
 from yaml.nodes import Node, SequenceNode
 
+from ..timeouts import check_duration
 from .fields import Field, Where, one_of, read_bool, read_fields, read_names, read_qualified, read_text, spellings
 from .model import ProjectSettings
 from .yamlnodes import Reader
@@ -46,6 +47,14 @@ def read_seed(reader: Reader, node: Node, where: Where) -> tuple[str, ...]:
     return patterns
 
 
+def read_duration(reader: Reader, node: Node, where: Where) -> str:
+    """``30s``, ``5min`` or ``0`` (a plain number is milliseconds, as in PostgreSQL)."""
+    try:
+        return check_duration(reader.raw_text(node, where.label))
+    except ValueError as exc:
+        reader.fail(node, f"{where.label} {exc}")
+
+
 PROJECT_FIELDS = {
     "migrations": Field(read_text),
     "seed": Field(read_seed, nullable=True),
@@ -58,6 +67,7 @@ PROJECT_FIELDS = {
     "history": Field(read_qualified, nullable=True),
     "stubs": Field(read_bool),
     "types": Field(read_text, nullable=True),
+    "statement_timeout": Field(read_duration, nullable=True),
 }
 
 
