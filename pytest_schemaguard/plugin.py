@@ -48,6 +48,7 @@ def _guard(config: pytest.Config) -> SchemaguardSession | None:
     return config.stash.get(SESSION_KEY, None)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     for name, help_text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {help_text}")
@@ -59,9 +60,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
     session = SchemaguardSession(settings)
     config.stash[SESSION_KEY] = session
-    # SIGTERM (CI cancelling, `timeout`, `kill`) cleans up like Ctrl-C; restored after session.close.
-    config.add_cleanup(install_terminate_handler())
-    config.add_cleanup(session.close)  # runs on success, failure and Ctrl-C alike
+    # SIGTERM (CI cancelling, `timeout`, `kill`) cleans up like Ctrl-C until everything is closed;
+    # then the default comes back, so a late SIGTERM ends the process quietly instead of raising
+    # inside pytest's own clean-up. Registered last (trylast) so it is the first clean-up to run.
+    restore_terminate = install_terminate_handler()
+
+    def close() -> None:
+        try:
+            session.close()  # runs on success, failure and Ctrl-C alike
+        finally:
+            restore_terminate()
+
+    config.add_cleanup(close)
     config.pluginmanager.register(RunOutcomes(session), OUTCOMES_PLUGIN)
     _add_expectations_to_args(config, settings.file)
 

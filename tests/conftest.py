@@ -12,9 +12,17 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+
+# pytester's in-process runs drop every module a run imported when it ends. The plugin imports its
+# heavy modules lazily, so each run would import yaml again while libyaml's C parser (an extension
+# module, never unloaded) still makes events of the first import's classes. Import everything once,
+# here, so the in-process runs share one copy (as a real pytest process does).
+from history_support import preload
 from psycopg import sql
 
 from pytest_schemaguard.server import ConnectionInfo, PrivateServer, find_bindir, parse_dsn
+
+preload()
 
 
 @pytest.fixture(scope="session")
