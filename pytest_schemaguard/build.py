@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 SUPABASE_SEARCH_PATH = '"$user", public, extensions'
 SHIM_VERSION = "1"
 __all__ = ["CREATE_EXTENSION", "SUPABASE_SEARCH_PATH", "BuildResult", "Builder", "StatementFailure", "StepOutcome",
-           "build_database", "shim_sql"]
+           "build_database", "shim_extensions", "shim_sql"]
 STUB_SECTION = re.compile(r"^-- @stub (?P<ext>[\w-]+)\s*$", re.MULTILINE)
 STUB_WARNINGS = {
     "pg_net": "stub in use: net.http_get/http_post/http_delete stand in for pg_net (requests are queued in "
@@ -53,6 +53,14 @@ MISSING_OBJECT_STATES = {"3F000", "42883", "42P01"}
 def shim_sql() -> str:
     """shim/supabase.sql, read once: builds install it, the snapshot hashes it and strips what it made."""
     return resources.files("pytest_schemaguard").joinpath("shim/supabase.sql").read_text(encoding="utf-8")
+
+
+SHIM_EXTENSION = re.compile(r"^\s*CREATE EXTENSION IF NOT EXISTS (\"[^\"]+\"|\w+)", re.IGNORECASE | re.MULTILINE)
+
+
+def shim_extensions() -> frozenset[str]:
+    """Extensions the shim installs; they belong to the shim, not to the project's schema."""
+    return frozenset(m.strip('"') for m in SHIM_EXTENSION.findall(shim_sql()))
 
 
 @dataclass(frozen=True)

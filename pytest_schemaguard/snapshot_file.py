@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from .build import SHIM_VERSION, BuildResult, StepOutcome, build_project, shim_sql
+from .build import SHIM_VERSION, BuildResult, StepOutcome, build_project, shim_extensions, shim_sql
 from .catalog import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
 from .catalog.model import Schema
 from .errors import SchemaguardError
@@ -48,7 +48,6 @@ DEFAULT_ACL_FOR_ROLE = re.compile(r"^ALTER DEFAULT PRIVILEGES FOR ROLE \S+ ", re
 SHIM_DEFAULT_GRANT = re.compile(r"^ALTER DEFAULT PRIVILEGES IN SCHEMA (?P<schema>\S+) GRANT (?P<privileges>.+?) "
                                 r"ON (?P<kind>\w+) TO (?P<roles>.+?);", re.MULTILINE | re.IGNORECASE)
 SHIM_PUBLICATIONS = frozenset({"supabase_realtime"})
-SHIM_EXTENSION = re.compile(r"^\s*CREATE EXTENSION IF NOT EXISTS (\"[^\"]+\"|\w+)", re.IGNORECASE | re.MULTILINE)
 PREAMBLE = (
     "SET check_function_bodies = false;\n"
     "SET client_min_messages = warning;\n"
@@ -61,11 +60,6 @@ class SnapshotError(SchemaguardError):
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def shim_extensions() -> frozenset[str]:
-    """Extensions the shim installs; they belong to the shim, not to the project's schema."""
-    return frozenset(m.strip('"') for m in SHIM_EXTENSION.findall(shim_sql()))
 
 
 def inputs_hash(project: Project) -> str:
