@@ -14,6 +14,7 @@ from ..errors import ConfigError
 from ..history import (
     DEFAULT_WINDOW_HOURS,
     HistoryEntry,
+    archived_migrations,
     live_history,
     parse_column_map,
     read_rollback_window,
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     overrides = parse_column_map(args.history_columns)
     project = load_files_only(args.file)
     with open_live(args.live_dsn, what="--live-dsn") as live:
-        entries = live_history(live, project.migrations.migrations)
+        entries = live_history(live, project.migrations.migrations, archived_migrations(project))
         print(f"schemaguard status: {live.info.display()} (read-only)")
         print(f"  {'version':<16} {'state':<13} file")
         for entry in entries:
