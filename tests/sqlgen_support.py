@@ -64,6 +64,7 @@ class Table:
     exclusion: str | None = None  # a constraint clause
     policies: list[str] = field(default_factory=list)  # full CREATE POLICY statements
     policy_names: list[str] = field(default_factory=list)
+    indexes: list[tuple[str, str]] = field(default_factory=list)  # name, CREATE INDEX statement
     partitioned: bool = False
     parent: str | None = None  # INHERITS
     children: list[str] = field(default_factory=list)
@@ -85,6 +86,7 @@ class Table:
         if self.partitioned:
             statements.append(f"create table public.{ident(self.name + '_2024')} partition of public."
                               f"{ident(self.name)} for values from ('2024-01-01') to ('2025-01-01');")
+        statements += [statement for _, statement in self.indexes]
         if self.policies:
             statements.append(f"alter table public.{ident(self.name)} enable row level security;")
             statements += self.policies
@@ -98,6 +100,7 @@ class Model:
     views: list[tuple[str, str, str]]  # name, table, statement
     functions: list[tuple[str, str, str]]  # item name, drop statement, create statement
     preamble: list[str]
+    flavor: str = "postgres"  # supabase: the project has supabase/config.toml, the build runs the shim
 
     def sql(self) -> str:
         statements = list(self.preamble)
@@ -216,6 +219,17 @@ def models(draw: st.DrawFn) -> Model:
             table.referenced.add(ranges[0].name)
             if where:
                 table.referenced.add(ints[0].name)
+        texts = [c for c in columns if c.kind in ("text", "quoted")]
+        if (ints or texts) and draw(st.booleans()):
+            index = f"{name}_idx".replace(" ", "_").lower()
+            if texts and (not ints or draw(st.booleans())):
+                col = ident(texts[0].name)
+                key, where = f"lower({col})", f" where ({col} <> 'a  b')"
+                table.referenced.add(texts[0].name)
+            else:
+                key, where = f"{ident(ints[0].name)} desc nulls last", ""
+                table.referenced.add(ints[0].name)
+            table.indexes.append((index, f"create index {index} on public.{ident(name)} ({key}){where};"))
         if shape == "inherits":
             parent = draw(st.sampled_from([t for t in tables if t.parent is None and not t.partitioned]))
             table.parent = parent.name
@@ -253,7 +267,7 @@ def models(draw: st.DrawFn) -> Model:
         functions.append(("public.f_plpgsql(integer)", "drop function public.f_plpgsql(integer);",
                           "create function public.f_plpgsql(n integer default 1) returns integer language plpgsql "
                           "security definer set search_path = '' as $$ begin return n + 1; end $$;"))
-    return Model(enums, tables, views, functions, list(PREAMBLE))
+    return Model(enums, tables, views, functions, list(PREAMBLE), draw(st.sampled_from(["postgres", "supabase"])))
 
 
 @dataclass(frozen=True)
@@ -288,6 +302,8 @@ def mutations(draw: st.DrawFn, model: Model) -> Mutation:
                                         item))
         for policy in table.policy_names:
             options.append(Mutation(f"drop policy {ident(policy)} on {target};", item))
+        for index, _ in table.indexes:
+            options.append(Mutation(f"drop index public.{index};", item))
     for name in model.enums:
         options.append(Mutation(f"alter type public.{ident(name)} add value 'zz new';", f"enum[{item_name(name)}]"))
     for name, _, statement in model.views:

@@ -52,6 +52,8 @@ def test_init_round_trips_and_a_mutation_fails_only_its_item(
     migrations = project / "supabase/migrations"
     migrations.mkdir(parents=True)
     (migrations / "20240101000000_schema.sql").write_text(model.sql(), encoding="utf-8")
+    if model.flavor == "supabase":
+        (project / "supabase/config.toml").write_text("[db]\nmajor_version = 15\n", encoding="utf-8")
     yml = project / "schema_expectations.yml"
     assert main(["init", "--file", str(yml), "--dsn", admin_dsn]) == 0, capsys.readouterr()
 
