@@ -183,9 +183,13 @@ def shim_default_revokes() -> str:
     )
 
 
-def clean_dump(raw: str, flavor: str) -> str:
-    """pg_dump's output without version noise and (supabase flavor) without the shim's entries."""
-    extensions = shim_extensions() if flavor == "supabase" else frozenset()
+def clean_dump(raw: str, flavor: str, declared: frozenset[str] = frozenset()) -> str:
+    """pg_dump's output without version noise and (supabase flavor) without the shim's entries.
+
+    ``declared``: extensions the migrations create themselves; the shim installs some of them too,
+    but then they are the project's, and stay (pg_dump writes IF NOT EXISTS, so a reload on the
+    shim still works)."""
+    extensions = shim_extensions() - declared if flavor == "supabase" else frozenset()
     parts = [PREAMBLE]
     if flavor == "supabase":
         parts.append("-- Objects below get exactly the grants written here; the default privileges\n"
@@ -205,8 +209,8 @@ def excluded_schemas(flavor: str) -> frozenset[str]:
     return DEFAULT_EXCLUDED_SCHEMAS if flavor == "supabase" else frozenset()
 
 
-def dump_schema(pg_dump: Path, info: ConnectionInfo, flavor: str) -> str:
-    return clean_dump(run_pg_dump(pg_dump, info, excluded_schemas(flavor)), flavor)
+def dump_schema(pg_dump: Path, info: ConnectionInfo, flavor: str, declared: frozenset[str] = frozenset()) -> str:
+    return clean_dump(run_pg_dump(pg_dump, info, excluded_schemas(flavor)), flavor, declared)
 
 
 def render_snapshot(project: Project, snapshot_name: str, body: str) -> str:
@@ -267,7 +271,10 @@ def current_snapshot(session: SchemaguardSession) -> str:
     """The text ``schema.sql`` should have now, from the session's built database."""
     session.require_database()
     assert session.project is not None
-    body = dump_schema(session_pg_dump(session), session.info, session.project.flavor)
+    from .live import requested_extensions
+
+    declared = requested_extensions(session.project.migrations.migrations)
+    body = dump_schema(session_pg_dump(session), session.info, session.project.flavor, declared)
     return render_snapshot(session.project, snapshot_path(session).name, body)
 
 
