@@ -252,10 +252,11 @@ def models(draw: st.DrawFn) -> Model:
     for n, table in enumerate(draw(st.lists(st.sampled_from(tables), max_size=2, unique_by=lambda t: t.name))):
         shown = [c.name for c in table.columns[:3]]
         table.referenced.update(shown)
-        invoker = draw(st.booleans())
-        options = " with (security_invoker = true)" if invoker else ""
-        name = f"v{n}"
-        statement = (f"create view public.{name}{options} as select {', '.join(ident(c) for c in shown)} "
+        kind = draw(st.sampled_from(["view", "invoker", "materialized"]))
+        options = " with (security_invoker = true)" if kind == "invoker" else ""
+        what = "materialized view" if kind == "materialized" else "view"
+        name = f"mv{n}" if kind == "materialized" else f"v{n}"
+        statement = (f"create {what} public.{name}{options} as select {', '.join(ident(c) for c in shown)} "
                      f"from public.{ident(table.name)};")
         views.append((name, table.name, statement))
     functions = []
@@ -263,6 +264,13 @@ def models(draw: st.DrawFn) -> Model:
         functions.append(("public.f_out(integer,text)", "drop function public.f_out(integer, text);",
                           "create function public.f_out(a integer, b text default 'x y', out total integer, "
                           "out label text) language sql stable as $$ select a + 1, b $$;"))
+    if draw(st.booleans()):  # overloaded: init keys them by signature
+        functions.append(("public.f_over(integer)", "drop function public.f_over(integer);",
+                          "create function public.f_over(x integer) returns integer language sql immutable "
+                          "as $$ select x $$;"))
+        functions.append(("public.f_over(pair)", "drop function public.f_over(public.pair);",
+                          "create function public.f_over(p public.pair) returns text language sql immutable "
+                          "as $$ select p.b $$;"))
     if draw(st.booleans()):
         functions.append(("public.f_plpgsql(integer)", "drop function public.f_plpgsql(integer);",
                           "create function public.f_plpgsql(n integer default 1) returns integer language plpgsql "
@@ -308,9 +316,13 @@ def mutations(draw: st.DrawFn, model: Model) -> Mutation:
     for name in model.enums:
         options.append(Mutation(f"alter type public.{ident(name)} add value 'zz new';", f"enum[{item_name(name)}]"))
     for name, _, statement in model.views:
-        changed = statement.replace(" from public.", ", 1 as extra from public.").replace("create view",
-                                                                                          "create or replace view")
-        options.append(Mutation(changed, f"view[{item_name(name)}]"))
+        changed = statement.replace(" from public.", ", 1 as extra from public.")
+        if statement.startswith("create materialized view"):
+            changed = f"drop materialized view public.{name};\n{changed}"
+            options.append(Mutation(changed, f"materialized_view[{item_name(name)}]"))
+        else:
+            options.append(Mutation(changed.replace("create view", "create or replace view"),
+                                    f"view[{item_name(name)}]"))
     for name, drop, _ in model.functions:
         options.append(Mutation(drop, f"function[{name}]"))
     return draw(st.sampled_from(options)) if options else Mutation("", "")
