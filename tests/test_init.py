@@ -264,3 +264,8 @@ def test_init_output_elsewhere_reads_the_project_from_the_current_directory(
     result = pytester.runpytest("--schemaguard", f"--schemaguard-dsn={admin_dsn}",
                                 "--schemaguard-file=checks/expectations.yml", *QUIET)
     assert result.ret == 0, result.stdout.str()
+
+    # --migrations is relative to the project too, not to the output file
+    (project / "supabase/migrations").rename(project / "db")
+    assert main(["init", "--dsn", admin_dsn, "--output", "checks/other.yml", "--migrations", "db"]) == 0
+    assert 'project:\n  migrations: "../db"\n' in (project / "checks/other.yml").read_text(encoding="utf-8")
