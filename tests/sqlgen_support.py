@@ -306,7 +306,7 @@ def mutations(draw: st.DrawFn, model: Model) -> Mutation:
                                         f"using {col}::{column.alt_type};", item))
             # a changed default; a column without one is written without `default:` (not pinned, by
             # design: the file stays one short line per column), so adding one is not a mutation here
-            if column.alt_default and column.default is not None:
+            if column.alt_default and column.default not in (None, column.alt_default):
                 options.append(Mutation(f"alter table {target} alter column {col} set default {column.alt_default};",
                                         item))
         for policy in table.policy_names:
