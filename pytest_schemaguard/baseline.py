@@ -242,7 +242,9 @@ def make_baseline(session: SchemaguardSession, through: int | None, *, allow_dat
     history = _replay(session, "history", plan.replaced)
     if history.failure is not None and history.failure.failure is not None:
         return BaselineOutcome(plan, f"the migrations do not build:\n{history.failure.failure.render()}")
-    body = dump_schema(session_pg_dump(session), history.info, project.flavor)
+    from .live import requested_extensions
+
+    body = dump_schema(session_pg_dump(session), history.info, project.flavor, requested_extensions(plan.replaced))
     text = baseline_text(project, plan, body)
     with tempfile.TemporaryDirectory(prefix="schemaguard-baseline-") as tmp:
         candidate = Path(tmp) / plan.target.name

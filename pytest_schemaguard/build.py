@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 SUPABASE_SEARCH_PATH = '"$user", public, extensions'
 SHIM_VERSION = "1"
 __all__ = ["CREATE_EXTENSION", "STUB_WARNINGS", "SUPABASE_SEARCH_PATH", "BuildResult", "Builder", "StatementFailure",
-           "StepOutcome", "build_database", "shim_sql"]
+           "StepOutcome", "build_database", "shim_extensions", "shim_sql"]
 COPY_ROW = re.compile(r"^COPY [^,]+, line (\d+)", re.MULTILINE)  # PostgreSQL's CONTEXT for a bad data row
 
 
@@ -59,6 +59,14 @@ COPY_ROW = re.compile(r"^COPY [^,]+, line (\d+)", re.MULTILINE)  # PostgreSQL's 
 def shim_sql() -> str:
     """shim/supabase.sql, read once: builds install it, the snapshot hashes it and strips what it made."""
     return resources.files("pytest_schemaguard").joinpath("shim/supabase.sql").read_text(encoding="utf-8")
+
+
+SHIM_EXTENSION = re.compile(r"^\s*CREATE EXTENSION IF NOT EXISTS (\"[^\"]+\"|\w+)", re.IGNORECASE | re.MULTILINE)
+
+
+def shim_extensions() -> frozenset[str]:
+    """Extensions the shim installs; they belong to the shim, not to the project's schema."""
+    return frozenset(m.strip('"') for m in SHIM_EXTENSION.findall(shim_sql()))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from sqlglot.errors import TokenError
 from sqlglot.tokens import TokenType
 
 from .errors import SchemaguardError
-from .migrations import Migration, split_statements
+from .migrations import Migration, discover_migrations, split_statements
+from .project import Project
 
 if TYPE_CHECKING:
     from .live import LiveDatabase
@@ -53,7 +54,7 @@ class AppliedVersion:
 @dataclass(frozen=True)
 class HistoryEntry:
     version: int
-    state: str  # applied | pending | missing | future | out of order | edited
+    state: str  # applied | archived | pending | missing | future | out of order | edited
     file: str | None  # local file name, None when missing locally
     detail: str = ""
 
@@ -94,8 +95,23 @@ def read_applied(conn: psycopg.Connection, where: str) -> list[AppliedVersion]:
     return sorted(applied, key=lambda a: a.version)
 
 
-def compare_history(migrations: Sequence[Migration], applied: Sequence[AppliedVersion]) -> list[HistoryEntry]:
-    """One entry per version seen on either side, in version order."""
+def archived_migrations(project: Project) -> tuple[Migration, ...]:
+    """The files a baseline replaced (``project.archive``); empty without an archive."""
+    if project.settings.archive is None:
+        return ()
+    directory = (project.root / project.settings.archive).resolve()
+    return discover_migrations(directory).migrations if directory.is_dir() else ()
+
+
+def compare_history(migrations: Sequence[Migration], applied: Sequence[AppliedVersion],
+                    archived: Sequence[Migration] = ()) -> list[HistoryEntry]:
+    """One entry per version seen on either side, in version order.
+
+    ``archived``: the files a baseline replaced. A database that applied them before the baseline
+    is in step: their versions are `archived`, and the baseline's own version (the last replaced
+    file's) counts as applied when the live record matches the archived original.
+    """
+    archive = {m.version: m for m in archived}
     files = {m.version: m for m in migrations}
     recorded = {a.version: a for a in applied}
     newest_applied = max(recorded, default=None)
@@ -103,7 +119,10 @@ def compare_history(migrations: Sequence[Migration], applied: Sequence[AppliedVe
     entries = []
     for version in sorted(files.keys() | recorded.keys()):
         migration, row = files.get(version), recorded.get(version)
-        if migration is None:
+        if migration is None and version in archive:
+            entries.append(HistoryEntry(version, "archived", archive[version].name,
+                                        "replaced by the baseline; kept in project.archive"))
+        elif migration is None:
             assert row is not None
             label = f"applied on the live database as {row.name!r}" if row.name else "applied on the live database"
             state = "future" if newest_file is not None and version > newest_file else "missing"
@@ -118,7 +137,12 @@ def compare_history(migrations: Sequence[Migration], applied: Sequence[AppliedVe
                 entries.append(HistoryEntry(version, "pending", migration.name))
         else:
             difference = statement_difference(migration, row.statements) if row.statements is not None else None
-            if difference:
+            original = archive.get(version)
+            if difference and original is not None and row.statements is not None \
+                    and not statement_difference(original, row.statements):
+                entries.append(HistoryEntry(version, "applied", migration.name,
+                                            f"as {original.name}, which this baseline replaced"))
+            elif difference:
                 entries.append(HistoryEntry(version, "edited", migration.name, difference))
             else:
                 entries.append(HistoryEntry(version, "applied", migration.name))
@@ -173,7 +197,7 @@ def summarise(entries: Sequence[HistoryEntry]) -> str:
     counts: dict[str, int] = {}
     for entry in entries:
         counts[entry.state] = counts.get(entry.state, 0) + 1
-    order = ("applied", "pending", "edited", "out of order", "missing", "future")
+    order = ("applied", "archived", "pending", "edited", "out of order", "missing", "future")
     return ", ".join(f"{counts[s]} {s}" for s in order if s in counts) or "no migrations"
 
 
@@ -183,9 +207,10 @@ def applied_versions(live: LiveDatabase) -> list[AppliedVersion]:
         return read_applied(live.conn, live.info.display())
 
 
-def live_history(live: LiveDatabase, migrations: Sequence[Migration]) -> list[HistoryEntry]:
+def live_history(live: LiveDatabase, migrations: Sequence[Migration],
+                 archived: Sequence[Migration] = ()) -> list[HistoryEntry]:
     """Compare the files with the versions applied on a live database."""
-    return compare_history(migrations, applied_versions(live))
+    return compare_history(migrations, applied_versions(live), archived)
 
 
 def render_history_failure(entries: Sequence[HistoryEntry], where: str) -> str | None:

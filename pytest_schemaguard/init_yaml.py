@@ -22,6 +22,7 @@ from .catalog.model import Column, Constraint, Function, Index, Policy, Schema, 
 from .checks.grants import Memberships, effective_privileges, privilege_list
 from .expectations.loader import TABLE_PRIVILEGES  # what `all` means in the grants the file may pin
 from .expectations.model import ProjectSettings
+from .init_keep import Kept, qualified_key
 from .rules import RULES
 from .rules.api_exposure import API_ROLES
 
@@ -49,6 +50,8 @@ class InitInput:
     rules: tuple[RuleStatus, ...] = ()
     memberships: Memberships = field(default_factory=dict)
     migrations_label: str = "supabase/migrations"
+    hidden_extensions: frozenset[str] = frozenset()  # the shim's, which no migration creates
+    kept: Kept = field(default_factory=Kept)  # hand-written entries of the file being replaced
 
 
 # -- scalars and flow collections ------------------------------------------------------------
@@ -198,11 +201,15 @@ def policy_value(policy: Policy) -> dict[str, Value]:
     return value
 
 
+_SQL_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\s+|[^'\"\s]+|['\"]")
+
+
 def one_line(sql: str) -> str:
-    """The server's pretty-printed SQL on one line: whitespace runs outside string literals become
-    one space (the checks compare server-normalised forms, so layout never matters)."""
-    parts = sql.split("'")
-    return "'".join(" ".join(part.split()) if n % 2 == 0 else part for n, part in enumerate(parts)).strip()
+    """The server's SQL on one line: each whitespace run outside string literals and quoted
+    identifiers becomes one space, and nothing else changes (the catalog's own single-line text
+    is written verbatim, so even a check that compared text would pass)."""
+    tokens = _SQL_TOKEN.findall(sql)
+    return "".join(" " if token.isspace() else token for token in tokens).strip()
 
 
 def grants_comment(privileges: Mapping[str, frozenset[str]], memberships: Memberships, every: Sequence[str]) -> str:
@@ -215,7 +222,7 @@ def grants_comment(privileges: Mapping[str, frozenset[str]], memberships: Member
     return "grants: {" + ", ".join(parts) + "}   # today's grants; uncomment to pin them"
 
 
-def table_lines(table: Table, memberships: Memberships) -> list[str]:
+def table_lines(table: Table, memberships: Memberships, kept: Mapping[str, Value] | None = None) -> list[str]:
     lines = [f"  {scalar(short(table.qualified_name))}:", f"    rls: {table.rls}"]
     lines.append("    columns:")
     for column in table.columns.values():
@@ -241,7 +248,11 @@ def table_lines(table: Table, memberships: Memberships) -> list[str]:
     lines += named_section("indexes", {i.name: index_value(i) for i in table.indexes.values() if i.constraint is None})
     lines += named_section("triggers", {t.name: trigger_value(t) for t in table.triggers.values()})
     lines += named_section("policies", {p.name: policy_value(p) for p in table.policies.values()})
-    lines.append("    # " + grants_comment(table.privileges, memberships, TABLE_PRIVILEGES))
+    kept = kept or {}
+    for key, value in kept.items():
+        lines += entry(key, value, 4)
+    if "grants" not in kept:
+        lines.append("    # " + grants_comment(table.privileges, memberships, TABLE_PRIVILEGES))
     return lines
 
 
@@ -257,7 +268,7 @@ def named_section(key: str, values: Mapping[str, Mapping[str, Value]], indent: i
 # -- views, enums, functions, extensions -----------------------------------------------------
 
 
-def view_lines(view: View) -> list[str]:
+def view_lines(view: View, kept: Mapping[str, Value] | None = None) -> list[str]:
     """Columns as under a table (``name: type``: these exist with this type), as init writes tables:
     without ``exhaustive``, which the header suggests where a team wants it."""
     value: dict[str, Value] = {}
@@ -265,6 +276,7 @@ def view_lines(view: View) -> list[str]:
         value["security_invoker"] = view.security_invoker
     # `absent` as a shorthand means "must not exist", so a type of that name is written out
     value["columns"] = {c.name: {"type": c.type} if c.type == "absent" else c.type for c in view.columns.values()}
+    value.update(kept or {})
     return entry(short(view.qualified_name), value, 2)
 
 
@@ -284,14 +296,29 @@ def function_key_and_value(function: Function, overloaded: bool) -> tuple[str, d
     return key, value
 
 
-def function_lines(schema: Schema) -> list[str]:
+def function_entries(schema: Schema) -> list[tuple[str, dict[str, Value]]]:
     functions = [f for f in schema.functions.values() if f.kind in ("function", "procedure")]
     names = [f.qualified_name for f in functions]
+    return [function_key_and_value(function, names.count(function.qualified_name) > 1)
+            for function in sorted(functions, key=lambda f: f.signature)]
+
+
+def function_lines(schema: Schema, kept: Kept) -> list[str]:
     lines = []
-    for function in sorted(functions, key=lambda f: f.signature):
-        key, value = function_key_and_value(function, names.count(function.qualified_name) > 1)
+    for key, value in function_entries(schema):
+        value.update(kept.objects.get(("functions", qualified_key(key)), {}))
         lines += entry(key, value, 2)
     return lines
+
+
+def present_keys(schema: Schema) -> dict[str, set[str]]:
+    """Section -> qualified keys the new file will have: where kept entries can go."""
+    return {
+        "tables": set(schema.tables),
+        "views": set(schema.views),
+        "materialized_views": set(schema.materialized_views),
+        "functions": {qualified_key(key) for key, _ in function_entries(schema)},
+    }
 
 
 # -- rules, project, header ------------------------------------------------------------------
@@ -349,21 +376,30 @@ def render_expectations(data: InitInput) -> str:
     lines = HEADER.format(migrations=data.migrations_label).splitlines()
     lines.append("")
     lines += project_lines(data.project, data.flavor)
-    extensions = sorted(e for e in schema.extensions if e != "plpgsql")
+    extensions = sorted(e for e in schema.extensions if e != "plpgsql" and e not in data.hidden_extensions)
     if extensions:
         lines += ["", *entry("extensions", extensions, 0)]
+    kept = data.kept.objects
     sections: list[tuple[str, list[str]]] = [
-        ("tables", [line for t in sorted(schema.tables) for line in table_lines(schema.tables[t], data.memberships)]),
-        ("views", [line for v in sorted(schema.views) for line in view_lines(schema.views[v])]),
+        ("tables", [line for t in sorted(schema.tables)
+                    for line in table_lines(schema.tables[t], data.memberships, kept.get(("tables", t)))]),
+        ("views", [line for v in sorted(schema.views) for line in view_lines(schema.views[v], kept.get(("views", v)))]),
         ("materialized_views", [line for v in sorted(schema.materialized_views)
-                                for line in view_lines(schema.materialized_views[v])]),
+                                for line in view_lines(schema.materialized_views[v],
+                                                       kept.get(("materialized_views", v)))]),
         ("enums", [line for e in sorted(schema.enums)
                    for line in entry(short(e), list(schema.enums[e].labels), 2)]),
-        ("functions", function_lines(schema)),
+        ("functions", function_lines(schema, data.kept)),
     ]
     for name, body in sections:
         if body:
             lines += ["", f"{name}:", *body]
+    for key, value in data.kept.top_level.items():
+        lines.append("")
+        if isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
+            lines += [f"{key}:", *(line for item in value for line in list_item(item, 2))]
+        else:  # `absent` is a reserved word only as a value; as a key it stays plain
+            lines += [line.replace(f"{scalar(key)}:", f"{key}:", 1) for line in entry(key, value, 0)]
     if data.rules:
         lines += ["", "rules:  # error fails its rule[...] item, warn lists the objects in the summary, off skips it"]
         lines += rule_lines(data.rules)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import psycopg
 from psycopg import IsolationLevel
 
-from .build import CREATE_EXTENSION
+from .build import CREATE_EXTENSION, shim_extensions
 from .catalog import inspect_schema
 from .catalog.model import Schema
 from .diff import ONLY_IN_B, Change, diff_snapshots, render_changes
@@ -185,11 +185,17 @@ def diff_with_live(built: Schema, live: Schema, *, live_description: str, flavor
 
     ``requested_extensions``: names the migrations CREATE EXTENSION; one that is live but absent
     from the build was skipped because the test server lacks it (the build warned about it).
+    An extension only the shim creates is the test build's, not the project's: it is never drift.
     """
     changes: list[Change] = []
     platform: list[str] = []
     unavailable: list[str] = []
+    shim_only = shim_only_extensions(flavor, requested_extensions)
+    shimmed: list[str] = []
     for change in diff_snapshots(built, live):
+        if change.kind == "extension" and change.name in shim_only:
+            shimmed.append(change.name)
+            continue
         if change.kind == "extension" and change.change == ONLY_IN_B:
             if change.name in requested_extensions:
                 unavailable.append(change.name)
@@ -204,6 +210,9 @@ def diff_with_live(built: Schema, live: Schema, *, live_description: str, flavor
     if unavailable:
         notes.append(f"not compared: extension(s) the migrations create but the test server lacks: "
                      f"{', '.join(unavailable)}")
+    if shimmed:
+        notes.append(f"not compared: extension(s) schemaguard's Supabase shim installs for the build and no "
+                     f"migration creates: {', '.join(shimmed)}")
     built_major, live_major = built.server_version_num // 10000, live.server_version_num // 10000
     if built_major and live_major and built_major != live_major:
         notes.append(f"the live server is PostgreSQL {live_major}, the migrations were built on {built_major}: "
@@ -220,6 +229,14 @@ def requested_extensions(migrations: Iterable[Migration]) -> frozenset[str]:
             if match:
                 found.add(match["name"].strip('"'))
     return frozenset(found)
+
+
+def shim_only_extensions(flavor: str, requested: frozenset[str]) -> frozenset[str]:
+    """Extensions every supabase-flavor build has because the shim installs them, and that no
+    migration creates (``requested``): present, but declared by nobody, so kept out of what init
+    writes and of drift. One a migration creates too (`create extension if not exists pgcrypto`)
+    is the project's own and shows like any other."""
+    return shim_extensions() - requested if flavor == "supabase" else frozenset()
 
 
 # --------------------------------------------------------------------------- one visit per session

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from .build import SHIM_VERSION, BuildResult, StepOutcome, build_project, shim_sql
+from .build import SHIM_VERSION, BuildResult, StepOutcome, build_project, shim_extensions, shim_sql
 from .catalog import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
 from .catalog.model import Schema
 from .errors import SchemaguardError
@@ -48,7 +48,6 @@ DEFAULT_ACL_FOR_ROLE = re.compile(r"^ALTER DEFAULT PRIVILEGES FOR ROLE \S+ ", re
 SHIM_DEFAULT_GRANT = re.compile(r"^ALTER DEFAULT PRIVILEGES IN SCHEMA (?P<schema>\S+) GRANT (?P<privileges>.+?) "
                                 r"ON (?P<kind>\w+) TO (?P<roles>.+?);", re.MULTILINE | re.IGNORECASE)
 SHIM_PUBLICATIONS = frozenset({"supabase_realtime"})
-SHIM_EXTENSION = re.compile(r"^\s*CREATE EXTENSION IF NOT EXISTS (\"[^\"]+\"|\w+)", re.IGNORECASE | re.MULTILINE)
 PREAMBLE = (
     "SET check_function_bodies = false;\n"
     "SET client_min_messages = warning;\n"
@@ -61,11 +60,6 @@ class SnapshotError(SchemaguardError):
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def shim_extensions() -> frozenset[str]:
-    """Extensions the shim installs; they belong to the shim, not to the project's schema."""
-    return frozenset(m.strip('"') for m in SHIM_EXTENSION.findall(shim_sql()))
 
 
 def inputs_hash(project: Project) -> str:
@@ -189,9 +183,13 @@ def shim_default_revokes() -> str:
     )
 
 
-def clean_dump(raw: str, flavor: str) -> str:
-    """pg_dump's output without version noise and (supabase flavor) without the shim's entries."""
-    extensions = shim_extensions() if flavor == "supabase" else frozenset()
+def clean_dump(raw: str, flavor: str, declared: frozenset[str] = frozenset()) -> str:
+    """pg_dump's output without version noise and (supabase flavor) without the shim's entries.
+
+    ``declared``: extensions the migrations create themselves; the shim installs some of them too,
+    but then they are the project's, and stay (pg_dump writes IF NOT EXISTS, so a reload on the
+    shim still works)."""
+    extensions = shim_extensions() - declared if flavor == "supabase" else frozenset()
     parts = [PREAMBLE]
     if flavor == "supabase":
         parts.append("-- Objects below get exactly the grants written here; the default privileges\n"
@@ -211,8 +209,8 @@ def excluded_schemas(flavor: str) -> frozenset[str]:
     return DEFAULT_EXCLUDED_SCHEMAS if flavor == "supabase" else frozenset()
 
 
-def dump_schema(pg_dump: Path, info: ConnectionInfo, flavor: str) -> str:
-    return clean_dump(run_pg_dump(pg_dump, info, excluded_schemas(flavor)), flavor)
+def dump_schema(pg_dump: Path, info: ConnectionInfo, flavor: str, declared: frozenset[str] = frozenset()) -> str:
+    return clean_dump(run_pg_dump(pg_dump, info, excluded_schemas(flavor)), flavor, declared)
 
 
 def render_snapshot(project: Project, snapshot_name: str, body: str) -> str:
@@ -273,7 +271,10 @@ def current_snapshot(session: SchemaguardSession) -> str:
     """The text ``schema.sql`` should have now, from the session's built database."""
     session.require_database()
     assert session.project is not None
-    body = dump_schema(session_pg_dump(session), session.info, session.project.flavor)
+    from .live import requested_extensions
+
+    declared = requested_extensions(session.project.migrations.migrations)
+    body = dump_schema(session_pg_dump(session), session.info, session.project.flavor, declared)
     return render_snapshot(session.project, snapshot_path(session).name, body)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from history_support import MIGRATIONS, YAML, copy_crm, preload, run_cli, run_pytest, write
 
+from pytest_schemaguard.build import build_database
 from pytest_schemaguard.config import command_settings
+from pytest_schemaguard.migrations import discover_migrations
 from pytest_schemaguard.providers.baseline import provide
 from pytest_schemaguard.session import SchemaguardSession
 
@@ -20,7 +22,11 @@ def test_baseline_command_then_item_equal_then_unequal(pytester, capsys, admin_d
     assert (code, err) == (0, "")
     assert out == ("wrote supabase/migrations/20250103000000_baseline.sql: the schema of 3 migrations "
                    "(20250101000000_organizations.sql .. 20250103000000_summary.sql)\n"
-                   f"moved them to {ARCHIVE}/ (summary: {ARCHIVE}/BASELINE.md)\n")
+                   f"moved them to {ARCHIVE}/ (summary: {ARCHIVE}/BASELINE.md)\n"
+                   "next steps (the files moved; these still describe the old layout):\n"
+                   "  supabase migration repair --status reverted 20250101000000 20250102000000\n"
+                   "      # on each linked database, before the next `supabase db push`: the Supabase CLI does not "
+                   f"read {ARCHIVE} (`schemaguard status` lists these versions as archived)\n")
     assert sorted(p.name for p in (root / MIGRATIONS).glob("*.sql")) == ["20250103000000_baseline.sql"]
     assert sorted(p.name for p in (root / ARCHIVE).iterdir()) == [*NAMES, "BASELINE.md"]
     summary = (root / ARCHIVE / "BASELINE.md").read_text(encoding="utf-8")
@@ -107,3 +113,52 @@ def test_archive_that_is_a_file_is_refused_and_fails_the_item(tmp_path, capsys, 
     assert spec.check(session) == (f"project.archive is {ARCHIVE}, but {ARCHIVE} is not a directory: nothing to "
                                    "compare the baseline with")
     assert session.server is None
+
+
+def live_database_that_applied(root, conn):
+    """``conn``'s database as production would be: the migrations applied and recorded by the CLI."""
+    migrations = discover_migrations(root / MIGRATIONS).migrations
+    assert build_database(conn, root=root, migrations=migrations).failed_migration is None
+    for migration in migrations:
+        conn.execute("INSERT INTO supabase_migrations.schema_migrations (version, name, statements) "
+                     "VALUES (%s, %s, %s)", (str(migration.version), migration.name.split("_", 1)[1][:-4],
+                                             [s.text for s in migration.statements]))
+    conn.commit()
+    return conn.info.dsn
+
+
+def test_baseline_prints_the_commands_that_update_lock_snapshot_and_history(pytester, capsys, admin_dsn,
+                                                                            scratch_conn):
+    root = copy_crm(pytester.path, f"archive: {ARCHIVE}", "lock: supabase/migrations/schemaguard.lock",
+                    "snapshot: schema.sql")
+    assert run_cli(capsys, root, admin_dsn, "lock")[0] == 0
+    assert run_cli(capsys, root, admin_dsn, "snapshot")[0] == 0
+    live = live_database_that_applied(root, scratch_conn)
+    code, out, err = run_cli(capsys, root, admin_dsn, "baseline")
+    assert (code, err) == (0, "")
+    assert out.endswith(
+        "next steps (the files moved; these still describe the old layout):\n"
+        "  schemaguard lock\n"
+        "      # supabase/migrations/schemaguard.lock still lists the replaced files\n"
+        "  schemaguard snapshot\n"
+        "      # schema.sql was made from the old file list (same schema, stale header)\n"
+        "  supabase migration repair --status reverted 20250101000000 20250102000000\n"
+        "      # on each linked database, before the next `supabase db push`: the Supabase CLI does not read "
+        f"{ARCHIVE} (`schemaguard status` lists these versions as archived)\n"
+    )
+    result = run_pytest(pytester, admin_dsn, "-k", "lock or snapshot")
+    result.assert_outcomes(failed=2)  # what the printed steps are for
+
+    assert run_cli(capsys, root, admin_dsn, "lock")[0] == 0
+    assert run_cli(capsys, root, admin_dsn, "snapshot")[0] == 0
+    result = run_pytest(pytester, admin_dsn)
+    assert result.ret == 0, result.stdout.str()
+
+    # a database that applied the replaced files is in step with the baseline
+    code, out, err = run_cli(capsys, root, admin_dsn, "status", "--live-dsn", live)
+    assert (code, err) == (0, ""), out
+    words = " ".join(out.split())
+    assert "20250101000000 archived 20250101000000_organizations.sql replaced by the baseline" in words
+    assert ("20250103000000 applied 20250103000000_baseline.sql as 20250103000000_summary.sql, which this baseline "
+            "replaced") in words
+    assert out.endswith("1 applied, 2 archived\n")

@@ -264,3 +264,21 @@ def test_header_names_the_live_database_without_its_password(pytester: pytest.Py
         ["schemaguard: live database postgresql://postgres@127.0.0.1:1/live_db, opened read-only*"]
     )
     assert "hunter2" not in result.stdout.str()
+
+
+def test_diff_leaves_out_extensions_only_the_shim_installs(project, admin_dsn, live_dsn, capsys):
+    """A live database without pgcrypto/uuid-ossp is no drift when no migration creates them: the
+    test build has them only because schemaguard's Supabase shim installs them."""
+    with psycopg.connect(live_dsn, autocommit=True) as conn:
+        conn.execute('drop extension pgcrypto; drop extension "uuid-ossp"')
+    assert main(diff_command(project, admin_dsn, "--live-dsn", live_dsn)) == 0
+    out = capsys.readouterr().out
+    assert "no drift: the live database matches the migrations" in out
+    assert ("note: not compared: extension(s) schemaguard's Supabase shim installs for the build and no migration "
+            "creates: pgcrypto, uuid-ossp") in out
+
+    (project / "supabase/migrations/20990101000000_crypto.sql").write_text(
+        "create extension if not exists pgcrypto with schema extensions;\n", encoding="utf-8")
+    assert main(diff_command(project, admin_dsn, "--live-dsn", live_dsn)) == 1  # now it is the project's own
+    out = capsys.readouterr().out
+    assert "extension pgcrypto\n  extension: only in migrations\n" in out, out

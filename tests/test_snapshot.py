@@ -193,6 +193,8 @@ def test_clean_dump_drops_version_noise_and_shim_entries():
     plain = clean_dump(RAW_DUMP, "postgres")  # no shim: its objects are the project's own
     assert "CREATE EXTENSION IF NOT EXISTS pgcrypto" in plain and "REVOKE" not in plain
     assert clean_dump(RAW_DUMP.replace("AbC123random", "other"), "supabase") == cleaned
+    # a migration that creates pgcrypto itself makes it the project's: the snapshot shows it
+    assert "CREATE EXTENSION IF NOT EXISTS pgcrypto" in clean_dump(RAW_DUMP, "supabase", frozenset({"pgcrypto"}))
 
 
 def test_pg_dump_found_in_a_client_only_pg_bin(tmp_path):

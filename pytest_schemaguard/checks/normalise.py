@@ -53,7 +53,7 @@ Normalisation = str | NormalisationError
 class _Request:
     """One thing to compile; also the cache key."""
 
-    kind: str  # type | check | predicate | element | default | using | with_check
+    kind: str  # type | check | predicate | element | default | generated | using | with_check
     table: str = ""  # qualified
     text: str = ""
     column: str = ""
@@ -94,6 +94,10 @@ class Normaliser:
 
     def default(self, table: str, column: str, expr: str) -> Normalisation:
         return self._get(_Request("default", table, expr, column))
+
+    def generated(self, table: str, column: str, expr: str) -> Normalisation:
+        """A generated column's expression, compiled as a column of ``column``'s type."""
+        return self._get(_Request("generated", table, expr, column))
 
     def policy_using(self, table: str, expr: str) -> Normalisation:
         return self._get(_Request("using", table, expr))
@@ -187,6 +191,8 @@ def _table_requests(table: TableExpectation) -> Iterator[_Request]:
             yield _Request("type", text=column.type.strip())
         if column.default is not None:
             yield _Request("default", name, column.default, column.name)
+        if column.generated is not None:
+            yield _Request("generated", name, column.generated, column.name)
     for check in table.checks:
         if check.expression is not None:
             yield _Request("check", name, check.expression)

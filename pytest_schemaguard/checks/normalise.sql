@@ -6,7 +6,9 @@
 -- undone by raising SG000, a failure keeps PostgreSQL's message. One call resolves a whole batch,
 -- so normalising every expectation of a file costs a handful of round trips.
 --
--- kinds: type | check | predicate | element | default | using | with_check
+-- kinds: type | check | predicate | element | default | generated | using | with_check
+-- (generated adds a stored generated column of the real column's type: that rewrites the table,
+-- which is cheap on a throwaway database and undone with the rest of the probe)
 -- Returns one row per request: plain = the catalog's non-pretty spelling (pg_get_expr /
 -- format_type), pretty = the pretty-printed one, error = the first error message.
 CREATE FUNCTION pg_temp.sg_normalise(
@@ -43,6 +45,11 @@ BEGIN
                 format('CREATE INDEX sg_norm_tmp ON %s USING %s (%s)', rel, hints[n], texts[n])]
             WHEN 'default' THEN ARRAY[format(
                 'ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', rel, columns[n], texts[n])]
+            WHEN 'generated' THEN ARRAY[format(
+                'ALTER TABLE %s ADD COLUMN sg_norm_tmp %s GENERATED ALWAYS AS (%s) STORED', rel,
+                (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                  WHERE a.attrelid = rel::regclass AND a.attname = columns[n] AND NOT a.attisdropped),
+                texts[n])]
             WHEN 'using' THEN ARRAY[format(
                 'CREATE POLICY sg_norm_tmp ON %s USING (%s)', rel, texts[n])]
             WHEN 'with_check' THEN ARRAY[format(
@@ -81,6 +88,12 @@ BEGIN
                           FROM pg_attrdef d
                           JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
                          WHERE d.adrelid = rel::regclass AND a.attname = columns[n];
+                    WHEN 'generated' THEN
+                        SELECT pg_get_expr(d.adbin, d.adrelid), pg_get_expr(d.adbin, d.adrelid, true)
+                          INTO plain, pretty
+                          FROM pg_attrdef d
+                          JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+                         WHERE d.adrelid = rel::regclass AND a.attname = 'sg_norm_tmp';
                     WHEN 'using' THEN
                         SELECT pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polqual, p.polrelid, true)
                           INTO plain, pretty

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pytest_schemaguard.catalog.model import Column, Schema, Table, View, qualify
 from pytest_schemaguard.checks import constraints, exhaustive, features, indexes, policies, triggers
-from pytest_schemaguard.checks.compare import comment_difference, expression_difference, missing, shown
+from pytest_schemaguard.checks.compare import comment_difference, expression_difference, missing
 from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
 from pytest_schemaguard.checks.grants import check_grants
-from pytest_schemaguard.checks.normalise import NormalisationError, Normaliser, loose_equal
+from pytest_schemaguard.checks.normalise import NormalisationError, Normaliser
 from pytest_schemaguard.expectations.model import ColumnExpectation, TableExpectation
 
 
@@ -73,7 +73,7 @@ def check_column(expected: ColumnExpectation, table: Table | View, normaliser: N
         _nullable_difference(expected, column),
         _default_difference(expected, column, table, normaliser),
         _identity_difference(expected, column),
-        _generated_difference(expected, column),
+        _generated_difference(expected, column, table, normaliser),
         comment_difference(expected.comment, column.comment, "comment "),
     ]
     return [Mismatch(aspect, message, expected.line) for message in problems if message]
@@ -118,11 +118,15 @@ def _identity_difference(expected: ColumnExpectation, column: Column) -> str | N
     return f"expected identity {wanted}, found {column.identity}"
 
 
-def _generated_difference(expected: ColumnExpectation, column: Column) -> str | None:
-    # generated expressions are compared textually: compiling one means rewriting the table
+def _generated_difference(
+    expected: ColumnExpectation, column: Column, table: Table | View, normaliser: Normaliser
+) -> str | None:
+    """Compared like defaults, as the server prints the compiled expression: a textual comparison
+    failed on mere spacing (`role ='admin'` against `role = 'admin'`)."""
     if expected.generated is None:
         return None
-    if column.generated is not None and loose_equal(expected.generated, column.generated):
-        return None
-    return f"expected generated as {expected.generated}, found {shown(column.generated)}"
+    if column.generated is None:
+        return f"expected generated as {expected.generated}, found not generated"
+    normalised = normaliser.generated(table.qualified_name, column.name, expected.generated)
+    return expression_difference(normalised, expected.generated, column.generated, normaliser, "generated as ")
 

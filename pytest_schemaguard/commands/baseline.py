@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..config import command_settings
-from ..project import relative_path
+from ..project import Project, relative_path
 from ..session import command_session
 
 NAME = "baseline"
@@ -43,4 +43,33 @@ def run(args: argparse.Namespace) -> int:
         print(f"moved them to {archive}/ (summary: {archive}/{SUMMARY_NAME})")
         for data in plan.data:
             print(f"warning: not carried over (--allow-data-loss): {data.render()}", file=sys.stderr)
+        for line in next_steps(session.project, [m.version for m in plan.replaced]):
+            print(line)
         return 0
+
+
+def next_steps(project: Project, versions: list[int]) -> list[str]:
+    """What still describes the old layout after the files moved, and the command that updates it.
+
+    Not done here on purpose: the lock and the snapshot are the team's review artefacts, and the
+    Supabase history lives on databases this command never writes to.
+    """
+    from ..baseline import archive_directory
+
+    root = project.root
+    steps = []
+    if project.settings.lock:
+        steps.append(("schemaguard lock", f"{project.settings.lock} still lists the replaced files"))
+    if project.settings.snapshot:
+        steps.append(("schemaguard snapshot", f"{project.settings.snapshot} was made from the old file list "
+                                              "(same schema, stale header)"))
+    older = versions[:-1]  # the baseline keeps the last version, which stays applied
+    if project.flavor == "supabase" and older:
+        steps.append((f"supabase migration repair --status reverted {' '.join(map(str, older))}",
+                      "on each linked database, before the next `supabase db push`: the Supabase CLI does not read "
+                      f"{relative_path(archive_directory(project), root)} (`schemaguard status` lists these "
+                      "versions as archived)"))
+    if not steps:
+        return []
+    return ["next steps (the files moved; these still describe the old layout):",
+            *(f"  {command}\n      # {why}" for command, why in steps)]

@@ -20,6 +20,7 @@ from ..history import (
     DEFAULT_WINDOW_HOURS,
     HistoryEntry,
     WindowEntry,
+    archived_migrations,
     live_history,
     parse_column_map,
     read_rollback_window,
@@ -75,7 +76,7 @@ def status_report(file: Path, live_dsn: str | None, window_hours: float = DEFAUL
     overrides = parse_column_map(history_columns)
     project = load_files_only(file)
     with open_live(live_dsn, what="--live-dsn") as live:
-        entries = live_history(live, project.migrations.migrations)
+        entries = live_history(live, project.migrations.migrations, archived_migrations(project))
         table = project.settings.history
         report = StatusReport(live.info.display(), entries, table, window_hours, [])
         if table:

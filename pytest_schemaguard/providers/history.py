@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import SchemaguardError
-from ..history import compare_history, render_history_failure
+from ..history import archived_migrations, compare_history, render_history_failure
 from ..live import read_live
 from ..session import SchemaguardSession
 from . import ItemSpec
@@ -25,7 +25,7 @@ def check(session: SchemaguardSession) -> str | None:
             raise reading.applied
     except SchemaguardError as exc:
         return str(exc)
-    entries = compare_history(project.migrations.migrations, reading.applied)
+    entries = compare_history(project.migrations.migrations, reading.applied, archived_migrations(project))
     return render_history_failure(entries, f"the live database {reading.display}")
 
 

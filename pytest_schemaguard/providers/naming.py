@@ -12,25 +12,34 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..migrations import MIGRATION_NAME, describe_mixed_numbering, mixed_numbering
+from ..project import Project
 from ..session import SchemaguardSession
 from . import ItemSpec
 
 NAME = "migrations[naming]"
 
 
-def _strays(session: SchemaguardSession) -> list[Path]:
-    assert session.project is not None
-    project = session.project
+def strays(project: Project) -> list[Path]:
+    """Files in the migrations directory that are not migrations (the lock file may live there)."""
     lock = (project.root / project.settings.lock).resolve() if project.settings.lock else None
     return [p for p in project.migrations.strays if p.resolve() != lock]
 
 
+def mixed(project: Project) -> str | None:
+    if project.settings.naming != "any":
+        return None  # under a strict rule the odd files fail their own migration items, with the same advice
+    found = mixed_numbering(project.migrations, "any")
+    return describe_mixed_numbering(*found) if found else None
+
+
+def _strays(session: SchemaguardSession) -> list[Path]:
+    assert session.project is not None
+    return strays(session.project)
+
+
 def _mixed(session: SchemaguardSession) -> str | None:
     assert session.project is not None
-    if session.project.settings.naming != "any":
-        return None  # under a strict rule the odd files fail their own migration items, with the same advice
-    mixed = mixed_numbering(session.project.migrations, "any")
-    return describe_mixed_numbering(*mixed) if mixed else None
+    return mixed(session.project)
 
 
 def stray_hint(path: Path) -> str:
