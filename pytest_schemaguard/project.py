@@ -104,6 +104,15 @@ def _check_config(path: Path, config: dict[str, Any]) -> None:
                           f"supabase/, e.g. [\"./seed.sql\", \"./seeds/*.sql\"]), found {patterns!r}")
 
 
+def pattern_matches(base: Path, pattern: str) -> list[Path]:
+    """What one path pattern names, as the Supabase CLI expands seed and schema paths: a glob's
+    matches sorted by path, a plain path as it is (whether or not it exists)."""
+    full = base / pattern  # an absolute pattern stays as it is
+    if any(c in pattern for c in "*?["):
+        return sorted(Path(full.anchor).glob(str(full.relative_to(full.anchor))))
+    return [full]
+
+
 def _seed_paths(root: Path, settings: ProjectSettings, config: dict[str, Any], config_dir: Path) -> tuple[Path, ...]:
     """Seed files in the order the Supabase CLI runs them: each pattern in turn, a glob's matches
     sorted by path, every file once."""
@@ -117,12 +126,7 @@ def _seed_paths(root: Path, settings: ProjectSettings, config: dict[str, Any], c
         base = config_dir
     found: list[Path] = []
     for pattern in patterns:
-        full = base / pattern  # an absolute pattern stays as it is
-        if any(c in pattern for c in "*?["):
-            matches = sorted(Path(full.anchor).glob(str(full.relative_to(full.anchor))))
-        else:
-            matches = [full]
-        for match in matches:
+        for match in pattern_matches(base, pattern):
             if match.is_file():
                 found.append(match.resolve())
             elif settings.seed is not None:

@@ -671,6 +671,7 @@ PROJECT_FIELDS = {
     "history": Field(read_qualified, nullable=True),
     "stubs": Field(read_bool),
     "types": Field(read_text, nullable=True),
+    "declarative": Field(read_seed, nullable=True),  # one path/glob or a list, like seed
 }
 
 

@@ -40,6 +40,7 @@ class ProjectSettings:
     history: str | None = None
     stubs: bool = False
     types: str | None = None  # generated TypeScript/Python types file, checked by the `types` item
+    declarative: tuple[str, ...] | None = None  # declared schema files/globs; None: from supabase/ (SPEC §4)
     line: int | None = None
 
 
