@@ -1,4 +1,5 @@
 """``schemaguard diff --live-dsn URL [--format text|json]``: the migrations' schema versus a live one.
+(``--declarative [-f NAME] [--allow-partial]``: versus the declared schema files; see ``_declarative``.)
 
 The project files are read, then the live database is snapshotted (read-only, see ``live.py``),
 so a malformed file or a wrong DSN fails before anything is built; then the migrations are built
@@ -22,7 +23,8 @@ from ..session import command_session
 from ._integrity import loaded_project
 
 NAME = "diff"
-HELP = "compare the schema the migrations build with a live database (opened read-only)"
+HELP = ("compare the schema the migrations build with a live database (opened read-only), or with the "
+        "declared schema files (--declarative)")
 WHAT = "--live-dsn"
 
 
@@ -30,9 +32,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live-dsn", default=os.environ.get("SCHEMAGUARD_LIVE_DSN"), metavar="URL",
                         help="the live database to compare with; opened read-only [env SCHEMAGUARD_LIVE_DSN]")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    parser.add_argument("--declarative", action="store_true",
+                        help="compare with the declared schema files and print the migration that closes the gap")
+    parser.add_argument("-f", dest="write", metavar="NAME",
+                        help="with --declarative: write that migration as the next file, NAME in snake_case")
+    parser.add_argument("--allow-partial", action="store_true",
+                        help="with --declarative -f: write the migration even with TODOs or differences left")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.declarative:
+        from ._declarative import run_declarative  # catalog SQL generation only for this mode
+
+        return run_declarative(args)
+    if args.write or args.allow_partial:
+        raise SchemaguardError("-f and --allow-partial go with --declarative")
     if not args.live_dsn:
         raise SchemaguardError("no live database given: pass --live-dsn URL or set SCHEMAGUARD_LIVE_DSN")
     settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin, live_dsn=args.live_dsn)

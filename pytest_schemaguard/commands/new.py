@@ -70,21 +70,31 @@ def _settings(file: Path) -> ProjectSettings:
     return load_expectations(file).project if file.exists() else ProjectSettings()
 
 
-def run(args: argparse.Namespace) -> int:
-    name = validate_name(args.name)
-    settings = _settings(args.file)
-    directory = (args.file.resolve().parent / settings.migrations).resolve()
+def next_migration_path(file: Path, name: str, now: datetime) -> Path:
+    """Where the next migration called ``name`` goes (validated; after every existing version)."""
+    name = validate_name(name)
+    settings = _settings(file)
+    directory = (file.resolve().parent / settings.migrations).resolve()
     if not directory.is_dir():
         raise ConfigError(f"migrations directory {directory} does not exist (project.migrations is "
                           f"{settings.migrations!r}); create it first")
     found = discover_migrations(directory)
     versions = [m.version for m in found.migrations]
     versions += [int(m["version"]) for p in found.skipped if (m := MIGRATION_NAME.match(p.name.removesuffix(".skip")))]
-    now = utcnow()
-    path = directory / f"{next_version(versions, settings.naming, now)}_{name}.sql"
+    return directory / f"{next_version(versions, settings.naming, now)}_{name}.sql"
+
+
+def write_migration(path: Path, text: str) -> None:
     try:
-        path.write_text(TEMPLATE.format(name=name, created=now.strftime("%Y-%m-%d %H:%M:%S UTC")), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot create {path}: {exc.strerror or exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    now = utcnow()
+    path = next_migration_path(args.file, args.name, now)
+    name = path.stem.split("_", 1)[1]
+    write_migration(path, TEMPLATE.format(name=name, created=now.strftime("%Y-%m-%d %H:%M:%S UTC")))
     print(shown(path))
     return 0
