@@ -44,12 +44,14 @@ def run_declarative(args: argparse.Namespace) -> int:
         if not comparison.changes:
             print(f"{header}\n-- nothing to do: the migrations build the declared schema")
             return 0
-        generated = generate_and_prove(session.require_database(), comparison, DeclaredDefinitions(comparison.build.info))
+        definitions = DeclaredDefinitions(comparison.build.info)
+        generated = generate_and_prove(session.require_database(), comparison, definitions)
         _print(header, generated)
         if generated.remaining:
             print("-- not closed by the SQL above (migrations + SQL versus declared):", file=sys.stderr)
-            print("\n".join(render_declarative_changes(generated.remaining, generated.proven_schema or comparison.migrated,
-                                                       comparison.schema)), file=sys.stderr)
+            proven = generated.proven_schema or comparison.migrated
+            remaining = render_declarative_changes(generated.remaining, proven, comparison.schema)
+            print("\n".join(remaining), file=sys.stderr)
         if generated.failure:
             print(generated.failure, file=sys.stderr)
         if args.write and (generated.complete or (args.allow_partial and not generated.failure)):

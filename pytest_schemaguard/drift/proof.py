@@ -123,7 +123,7 @@ def _apply(conn: psycopg.Connection[Any], statements: tuple[str, ...]) -> str | 
         diag = exc.diag
         lines = [f"the generated statement failed on a build of the migrations:\n    {statement};",
                  f"ERROR:  {diag.message_primary or exc}"]
-        lines += [f"{label}:  {value}" for label, value in (("DETAIL", diag.message_detail), ("HINT", diag.message_hint))
-                  if value]
+        extra = (("DETAIL", diag.message_detail), ("HINT", diag.message_hint))
+        lines += [f"{label}:  {value}" for label, value in extra if value]
         return "\n".join(lines)
     return None
