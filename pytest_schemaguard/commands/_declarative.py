@@ -40,7 +40,7 @@ def run_declarative(args: argparse.Namespace) -> int:
             raise SchemaguardError(f"the migrations do not build, nothing to compare:\n{failed.failure.render()}")
         comparison = compare(session, declared)
         header = (f"-- schemaguard diff --declarative: {len(project.migrations.migrations)} migration(s) -> "
-                  f"{declared.describe(project.root)}")
+                  f"{declared.describe()}")
         if not comparison.changes:
             print(f"{header}\n-- nothing to do: the migrations build the declared schema")
             return 0

@@ -54,7 +54,7 @@ class DeclaredFiles:
     files: tuple[Path, ...]
     source: str  # where the list came from, as the user would name it
 
-    def describe(self, root: Path) -> str:
+    def describe(self) -> str:
         return f"{self.source} ({len(self.files)} file(s))"
 
 
@@ -176,8 +176,8 @@ def is_caveat(change: Change) -> bool:
 
 def render_comparison(comparison: Comparison, migrations: str) -> str:
     """The item's failure text: every difference grouped by object, in migrations -> declared terms."""
-    lines = [f"the migrations ({migrations}) do not build the declared schema "
-             f"({comparison.declared.describe(Path())}):"]
+    lines = [f"the migrations ({migrations}) do not build the schema declared in "
+             f"{comparison.declared.describe()}:"]
     lines += render_declarative_changes(comparison.changes, comparison.migrated, comparison.schema)
     lines.append("write the missing migration with `schemaguard diff --declarative -f <name>` "
                  "(it prints the SQL without -f)")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..errors import SchemaguardError
+from ..project import relative_path
 from . import ItemSpec
 
 if TYPE_CHECKING:
@@ -43,5 +44,7 @@ def check_declarative(session: SchemaguardSession, declared: DeclaredFiles) -> s
         return str(exc)
     if not comparison.changes:
         return None
-    migrations = f"{len(session.project.migrations.migrations)} file(s)"
+    project = session.project
+    directory = relative_path(project.migrations.directory, project.root)
+    migrations = f"{directory}, {len(project.migrations.migrations)} file(s)"
     return render_comparison(comparison, migrations)
