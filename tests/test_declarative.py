@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from history_support import EXAMPLES, MIGRATIONS, YAML, esc, preload, run_cli, run_pytest, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pytest_schemaguard.config import command_settings
 from pytest_schemaguard.drift.declarative import declared_files
@@ -78,7 +80,7 @@ def dropped_index(root: Path) -> None:  # the migrations' side: a later migratio
 
 
 def extra_column_migrated(root: Path) -> None:  # the migrations' side: a column nobody declared
-    write(root, f"{MIGRATIONS}/20250304000000_nickname.sql", "alter table public.employees add column nickname text;\n")
+    write(root, f"{MIGRATIONS}/20250305000000_nickname.sql", "alter table public.employees add column nickname text;\n")
 
 
 def new_enum_value(root: Path) -> None:
@@ -365,3 +367,45 @@ def test_item_in_pytest_run_has_the_drift_marker(pytester, admin_dsn):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([f"*{esc('declarative')}*", "*function public.department_headcount(bigint)",
                                  "*function public.department_headcount(bigint): body differs"])
+
+
+def test_project_declarative_takes_one_path_or_a_list(tmp_path):
+    root = copy_app(tmp_path)
+    edit(root, YAML, "  naming: timestamp\n", "  naming: timestamp\n  declarative: supabase/schemas/00_types.sql\n")
+    assert _declared(root) == [f"{SCHEMAS}/00_types.sql"]
+    edit(root, YAML, "declarative: supabase/schemas/00_types.sql", "declarative: [supabase/schemas/*.sql]")  # README
+    assert len(_declared(root)) == 5
+
+
+def test_readme_declarative_workflow(pytester, capsys, admin_dsn):
+    """The README section's commands, in its order, and its failure example, verbatim."""
+    root = copy_app(pytester.path)
+    added_column(root)
+    new_policy(root)
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Declarative schemas without Docker", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```\n", 2)[2].split("```", 1)[0]  # the second block: the failure text
+    result = run_pytest(pytester, admin_dsn, "-k", "declarative")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([esc(line) for line in example.splitlines()], consecutive=True)
+
+    code, out, _ = run_cli(capsys, root, admin_dsn, "diff", "--declarative")
+    assert code == 0 and "alter table public.employees add column age smallint default 0 not null;" in out
+    assert (pytester.path / MIGRATIONS).is_dir() and len(migration_files(root)) == 4  # printing writes nothing
+    code, _, err = run_cli(capsys, root, admin_dsn, "diff", "--declarative", "-f", "add_employee_age")
+    assert code == 0 and "_add_employee_age.sql" in err
+    run_pytest(pytester, admin_dsn, "-k", "declarative").assert_outcomes(passed=1)
+
+
+@settings(max_examples=3, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(kinds=st.sets(st.sampled_from(sorted(MUTATIONS)), min_size=2, max_size=4))
+def test_combined_mutations_are_closed_by_one_proven_migration(kinds, tmp_path_factory, capsys, admin_dsn):
+    """Any few mutations at once: one generated migration (plus an enum file) closes all of them."""
+    root = copy_app(tmp_path_factory.mktemp("combined"))
+    for kind in sorted(kinds):
+        MUTATIONS[kind][0](root)
+    code, out, err = run_cli(capsys, root, admin_dsn, "diff", "--declarative", "-f", "combined")
+    assert code == 0, f"{sorted(kinds)}:\n{out}{err}"
+    assert "-- proven: applied to a build of the migrations, the result equals the declared schema" in out
+    assert item_failure(root, admin_dsn) is None
