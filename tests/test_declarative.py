@@ -409,3 +409,45 @@ def test_combined_mutations_are_closed_by_one_proven_migration(kinds, tmp_path_f
     assert code == 0, f"{sorted(kinds)}:\n{out}{err}"
     assert "-- proven: applied to a build of the migrations, the result equals the declared schema" in out
     assert item_failure(root, admin_dsn) is None
+
+
+def test_caveats_only_in_migrations_are_not_drift_but_declared_ones_are(tmp_path, admin_dsn):
+    root = copy_app(tmp_path)
+    # security_invoker and a view grant set only by migrations: the CLI's diff cannot carry them.
+    edit(root, f"{SCHEMAS}/40_views.sql", " with (security_invoker = true)", "")
+    write(root, f"{MIGRATIONS}/20250304000000_view_grants.sql",
+          "grant select on public.active_employees to anon;\nalter table public.employees alter column name "
+          "set statistics 100;\n")
+    assert item_failure(root, admin_dsn) is None
+    # A comment the declared files do state is compared.
+    with (root / SCHEMAS / "20_employees.sql").open("a", encoding="utf-8") as f:
+        f.write("\ncomment on table public.employees is 'Staff';\n")
+    failure = item_failure(root, admin_dsn)
+    assert failure is not None
+    assert ("    comment public.employees: comment differs: migrated People on the payroll (comments live in "
+            "migrations: db diff does not track them). / declared Staff") in failure.splitlines()
+
+
+def test_wrong_schema_paths_fail_the_item_not_the_collection(tmp_path):
+    from pytest_schemaguard.providers.declarative import provide
+
+    root = copy_app(tmp_path)
+    with (root / "supabase/config.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[db.migrations]\nschema_paths = "./schemas/*.sql"\n')
+    session = SchemaguardSession(command_settings(root / YAML))
+    session.load()
+    (spec,) = provide(session)
+    assert (spec.name, spec.marker, spec.needs_database) == ("declarative", "schemaguard_drift", False)
+    assert spec.check(session) == ("supabase/config.toml: [db.migrations] schema_paths must be a list of paths or "
+                                   "globs relative to supabase/, e.g. [\"./schemas/*.sql\"]; found './schemas/*.sql'")
+    assert session.server is None
+
+
+def test_declarative_options_need_declarative(tmp_path, capsys, admin_dsn):
+    root = copy_app(tmp_path)
+    code, _, err = run_cli(capsys, root, admin_dsn, "diff", "-f", "x")
+    assert (code, err) == (2, "schemaguard diff: -f and --allow-partial go with --declarative\n")
+    shutil.rmtree(root / SCHEMAS)
+    code, _, err = run_cli(capsys, root, admin_dsn, "diff", "--declarative")
+    assert code == 2
+    assert err.startswith("schemaguard diff: no declared schema files: put them in supabase/schemas/")
