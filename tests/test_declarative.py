@@ -237,7 +237,7 @@ def test_other_change_kinds_generate_proven_sql(tmp_path, capsys, admin_dsn):
     assert code == 0, out + err
     for statement in (
         "drop view public.active_employees;",  # reads employees.name, whose type changes
-        "create sequence if not exists badges_code_seq;",
+        "create sequence if not exists badges_code_seq as integer;",
         "alter table public.employees alter column name type character varying(200) "
         "using name::character varying(200);",
         "alter table public.employees alter column hired_on drop not null;",
@@ -260,6 +260,39 @@ def test_other_change_kinds_generate_proven_sql(tmp_path, capsys, admin_dsn):
     ):
         assert statement in out, f"{statement!r} not in:\n{out}"
     assert len(migration_files(root) - before) == 1
+    assert item_failure(root, admin_dsn) is None
+
+
+def test_functions_go_where_their_dependencies_are(tmp_path, capsys, admin_dsn):
+    """A new plpgsql function used by a new table's default comes before the table; a function whose
+    result type changes is dropped first, and the view calling it is dropped and created again."""
+    root = copy_app(tmp_path)
+    view = ("create view public.department_sizes with (security_invoker = true) as\n"
+            "  select d.id, public.department_headcount(d.id) as n from public.departments d;\n")
+    write(root, f"{SCHEMAS}/45_sizes.sql", view)
+    write(root, f"{MIGRATIONS}/20250304000000_sizes.sql", view)
+    edit(root, f"{SCHEMAS}/30_functions.sql", "returns bigint", "returns integer")
+    edit(root, f"{SCHEMAS}/30_functions.sql", "select count(*) from", "select count(*)::integer from")
+    write(root, f"{SCHEMAS}/50_badges.sql", """\
+create function public.next_badge_code() returns text language plpgsql as $$
+begin
+  return 'B-' || floor(random() * 1000)::text;
+end;
+$$;
+
+create table public.badges (code text primary key default public.next_badge_code());
+""")
+    code, out, err = run_cli(capsys, root, admin_dsn, "diff", "--declarative", "-f", "badges")
+    assert code == 0, out + err
+    order = [out.index(s) for s in (
+        "drop view public.department_sizes;",
+        "drop function public.department_headcount(bigint);",
+        "CREATE OR REPLACE FUNCTION public.next_badge_code()",
+        "create table public.badges (",
+        "CREATE OR REPLACE FUNCTION public.department_headcount(p_department_id bigint)\n RETURNS integer",
+        "create view public.department_sizes with (security_invoker = true) as",
+    )]
+    assert order == sorted(order), out
     assert item_failure(root, admin_dsn) is None
 
 

@@ -25,9 +25,9 @@ from ..diff import DIFFERS, ONLY_IN_A, ONLY_IN_B, OWNER_GRANTEE, Change
 
 # Phases, in the order their statements run.
 (CREATE_SCHEMA, ENUM_VALUES, DROP_POLICY, DROP_TRIGGER, DROP_VIEW, DROP_FOREIGN_KEY, DROP_CONSTRAINT,
- DROP_INDEX, DROP_TABLE, CREATE_TYPE, CREATE_SEQUENCE, CREATE_TABLE, ALTER_COLUMN, OWN_SEQUENCE, FUNCTION,
- ADD_CONSTRAINT, ADD_FOREIGN_KEY, CREATE_INDEX, CREATE_VIEW, CREATE_TRIGGER, RLS, CREATE_POLICY, GRANT, COMMENT,
- DROP_FUNCTION, DROP_TYPE, DROP_SCHEMA) = range(27)
+ DROP_INDEX, DROP_FUNCTION_FIRST, DROP_TABLE, CREATE_TYPE, FUNCTION_EARLY, CREATE_SEQUENCE, CREATE_TABLE, ALTER_COLUMN,
+ OWN_SEQUENCE, FUNCTION, ADD_CONSTRAINT, ADD_FOREIGN_KEY, CREATE_INDEX, CREATE_VIEW, CREATE_TRIGGER, RLS,
+ CREATE_POLICY, GRANT, COMMENT, DROP_FUNCTION, DROP_TYPE, DROP_SCHEMA) = range(29)
 
 NEXTVAL = re.compile(r"^nextval\('(?P<sequence>(?:[^']|'')+)'::regclass\)$")
 
@@ -222,7 +222,8 @@ def _sequence_for(plan: _Plan, table: Table, column: Column) -> None:
     if match is None:
         return
     sequence = match["sequence"].replace("''", "'")
-    plan.add(CREATE_SEQUENCE, f"create sequence if not exists {sequence}")
+    kind = f" as {column.type}" if column.type in ("smallint", "integer", "bigint") else ""
+    plan.add(CREATE_SEQUENCE, f"create sequence if not exists {sequence}{kind}")
     plan.add(OWN_SEQUENCE, f"alter sequence {sequence} owned by {table.quoted_name}.{quote_ident(column.name)}")
 
 
@@ -540,16 +541,28 @@ def _function(plan: _Plan, change: Change) -> None:
                                 f"{_function_sql_name(old)}")
         return
     assert new is not None
-    if new.kind in ("aggregate", "window") and new.language == "internal":
-        plan.todo(f"function {signature}", f"{new.kind}s are not written automatically")
+    if new.kind == "aggregate":
+        plan.todo(f"function {signature}", "aggregates are not written automatically (no pg_get_functiondef)")
         return
     if old is not None and (old.returns != new.returns or old.kind != new.kind):
-        # CREATE OR REPLACE cannot change the result type: drop it (with what uses it) first.
-        plan.add(DROP_TRIGGER, f"drop {'procedure' if old.kind == 'procedure' else 'function'} "
-                               f"{_function_sql_name(old)}")
-    plan.add(FUNCTION, plan.definitions.function(signature).rstrip().rstrip(";"))
+        # CREATE OR REPLACE cannot change the result type: drop it first, and the views calling it.
+        plan.add(DROP_FUNCTION_FIRST, f"drop {'procedure' if old.kind == 'procedure' else 'function'} "
+                                      f"{_function_sql_name(old)}")
+        _recreate_views_using(plan, old.qualified_name)
+    plan.add(_function_phase(plan, new), plan.definitions.function(signature).rstrip().rstrip(";"))
     if old is None and new.comment:
         plan.add(COMMENT, f"comment on {new.kind} {_function_sql_name(new)} is {_comment(new.comment)}")
+
+
+def _function_phase(plan: _Plan, function: Function) -> int:
+    """Before new tables when it can be (their defaults and checks may call it), after them when its
+    signature names a new relation or, being SQL, its body is checked against tables at creation."""
+    new_relations = (set(plan.declared.tables) | set(_views_of(plan.declared))) - (
+        set(plan.migrated.tables) | set(_views_of(plan.migrated)))
+    signature = f"{function.returns} {' '.join(function.arg_types)}"
+    if function.language == "sql" or any(_mentions(signature, r) for r in new_relations):
+        return FUNCTION
+    return FUNCTION_EARLY
 
 
 _HANDLERS = {
