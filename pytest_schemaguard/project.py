@@ -107,6 +107,15 @@ def _check_config(path: Path, config: dict[str, Any]) -> None:
                           f"supabase/, e.g. [\"./seed.sql\", \"./seeds/*.sql\"]), found {patterns!r}")
 
 
+def pattern_matches(base: Path, pattern: str) -> list[Path]:
+    """What one path pattern names, as the Supabase CLI expands seed and schema paths: a glob's
+    matches sorted by path, a plain path as it is (whether or not it exists)."""
+    full = base / pattern  # an absolute pattern stays as it is
+    if any(c in pattern for c in "*?["):
+        return sorted(Path(full.anchor).glob(str(full.relative_to(full.anchor))))
+    return [full]
+
+
 def _seed_paths(root: Path, settings: ProjectSettings, config: dict[str, Any], config_dir: Path) -> tuple[Path, ...]:
     """Seed files in the order the Supabase CLI runs them: each pattern in turn, a glob's matches
     sorted by path, every file once."""
@@ -120,17 +129,13 @@ def _seed_paths(root: Path, settings: ProjectSettings, config: dict[str, Any], c
         base = config_dir
     found: list[Path] = []
     for pattern in patterns:
-        full = base / pattern  # an absolute pattern stays as it is
-        if any(c in pattern for c in "*?["):
-            try:
-                matches = sorted(Path(full.anchor).glob(str(full.relative_to(full.anchor))))
-            except (ValueError, NotImplementedError) as exc:  # e.g. `x**.sql`: Python's glob refuses it
-                config_key = f"{config_dir / 'config.toml'} [db.seed] sql_paths"
-                where = "project.seed" if settings.seed is not None else config_key
-                raise ConfigError(f"{where}: {pattern!r} is not a usable glob pattern ({exc}); "
-                                  "write `**` as a whole path part, e.g. seeds/**/*.sql") from None
-        else:
-            matches = [full]
+        try:
+            matches = pattern_matches(base, pattern)
+        except (ValueError, NotImplementedError) as exc:  # e.g. `x**.sql`: Python's glob refuses it
+            config_key = f"{config_dir / 'config.toml'} [db.seed] sql_paths"
+            where = "project.seed" if settings.seed is not None else config_key
+            raise ConfigError(f"{where}: {pattern!r} is not a usable glob pattern ({exc}); "
+                              "write `**` as a whole path part, e.g. seeds/**/*.sql") from None
         for match in matches:
             if match.is_file():
                 found.append(match.resolve())

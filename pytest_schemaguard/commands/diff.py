@@ -1,4 +1,5 @@
 """``schemaguard diff --live-dsn URL [--format text|json|github]``: the migrations' schema versus a live one.
+(``--declarative [-f NAME] [--allow-partial]``: versus the declared schema files; see ``_declarative``.)
 
 The project files are read, then the live database is snapshotted (read-only, see ``live.py``),
 so a malformed file or a wrong DSN fails before anything is built; then the migrations are built
@@ -24,7 +25,8 @@ from ._integrity import loaded_project
 from .output import GITHUB, JSON, add_format_option, annotation, drift_annotations, lines, print_json
 
 NAME = "diff"
-HELP = "compare the schema the migrations build with a live database (opened read-only)"
+HELP = ("compare the schema the migrations build with a live database (opened read-only), or with the "
+        "declared schema files (--declarative)")
 WHAT = "--live-dsn"
 
 
@@ -32,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live-dsn", default=os.environ.get("SCHEMAGUARD_LIVE_DSN"), type=Secret, metavar="URL",
                         help="the live database to compare with; opened read-only [env SCHEMAGUARD_LIVE_DSN]")
     add_format_option(parser, github=True)
+    parser.add_argument("--declarative", action="store_true",
+                        help="compare with the declared schema files and print the migration that closes the gap")
+    parser.add_argument("-f", dest="write", metavar="NAME",
+                        help="with --declarative: write that migration as the next file, NAME in snake_case")
+    parser.add_argument("--allow-partial", action="store_true",
+                        help="with --declarative -f: write the migration even with TODOs or differences left")
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,12 @@ def live_diff(settings: Settings, live_dsn: str | None) -> LiveDiff:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.declarative:
+        from ._declarative import run_declarative  # catalog SQL generation only for this mode
+
+        return run_declarative(args)
+    if args.write or args.allow_partial:
+        raise SchemaguardError("-f and --allow-partial go with --declarative")
     settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin,
                                 statement_timeout=args.statement_timeout, live_dsn=args.live_dsn)
     result = live_diff(settings, args.live_dsn)

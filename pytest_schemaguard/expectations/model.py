@@ -42,6 +42,7 @@ class ProjectSettings:
     stubs: bool = False
     types: str | None = None  # generated TypeScript/Python types file, checked by the `types` item
     statement_timeout: str | None = None  # None: the default (timeouts.DEFAULT_STATEMENT_TIMEOUT)
+    declarative: tuple[str, ...] | None = None  # declared schema files/globs; None: from supabase/ (SPEC §4)
     line: int | None = None
 
 

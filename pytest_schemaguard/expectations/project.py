@@ -68,6 +68,7 @@ PROJECT_FIELDS = {
     "stubs": Field(read_bool),
     "types": Field(read_text, nullable=True),
     "statement_timeout": Field(read_duration, nullable=True),
+    "declarative": Field(read_seed, nullable=True),  # one path/glob or a list, like seed
 }
 
 
