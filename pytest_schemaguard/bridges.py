@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import TokenError
@@ -83,6 +83,16 @@ def plan_statement(text: str, facts: ServerFacts) -> Plan:
         if plan is not None:
             return plan
     return Plan(text)
+
+
+def needs_bridge(text: str, facts: ServerFacts) -> bool:
+    """Whether ``plan_statement`` could do anything but run ``text`` as written, asked before the
+    file runs: a schema the file may create first counts as missing, so the answer errs on yes."""
+    return plan_statement(text, replace(facts, schema_exists=_no_schema)) != Plan(text)
+
+
+def _no_schema(schema: str) -> bool:
+    return False
 
 
 def stub_hint(ext: str, stubs: bool) -> str:

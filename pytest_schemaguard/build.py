@@ -21,7 +21,9 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -35,9 +37,11 @@ from .bridges import (
     CREATE_EXTENSION,
     ServerFacts,
     altered_tablespace,
+    needs_bridge,
     plan_statement,
     role_change,
 )
+from .batch import BatchInterrupted, run_batch
 from .build_checks import check_statements, rule_failure
 from .failures import StatementFailure
 from .migrations import Migration, Statement, split_statements
@@ -123,6 +127,8 @@ class Builder:
         self.shared_server = shared_server
         self.standins: frozenset[str] = frozenset()  # extensions whose stub was installed
         self.skipped: dict[str, str] = {}  # extension -> file:line of its skipped CREATE EXTENSION
+        # What runs now, for the message of a Ctrl-C: (file, statement or None between statements).
+        self.running: tuple[str, Statement | None] | None = None
 
     def prepare(self) -> list[str]:
         """Ready an empty database for the project's files (the shim, for the supabase flavor);
@@ -180,19 +186,83 @@ class Builder:
         # After RESET ALL, so every file starts under it; a file may still SET its own.
         self.conn.execute("SELECT set_config('statement_timeout', %s, false)", (self.statement_timeout,))
 
-    def apply(self, name: str, path: Path, statements: Sequence[Statement], *, transaction: bool = True) -> StepOutcome:
+    def apply(self, name: str, path: Path, statements: Sequence[Statement], *, transaction: bool = True,
+              text: str | None = None) -> StepOutcome:
+        """Apply one file; with its whole ``text`` (which ``statements`` were cut from) a file that
+        needs no statement of its own handled apart goes to the server in one round trip."""
         started = time.perf_counter()
         warnings: list[str] = []
         file = relative_path(path, self.root)
         count = 0
+        self.running = (file, None)
         # Everything a file cannot do is found before any of it runs, so nothing is half applied.
         failure = check_statements(file, statements, transaction=transaction, shared_server=self.shared_server,
                                    dbname=self.conn.info.dbname)
         if failure is None:
             self._reset_session()
-            failure, count = self._run_file(file, statements, warnings, transaction=transaction)
+            ran = self._run_batch(file, text, statements, warnings) \
+                if text is not None and transaction and self._batchable(statements) else None
+            if ran is None:
+                self._reset_session()
+                ran = self._run_file(file, statements, warnings, transaction=transaction)
+            failure, count = ran
+        self.running = None
         return StepOutcome(name=name, path=path, failure=failure, warnings=tuple(warnings),
                            seconds=time.perf_counter() - started, statements=count)
+
+    def interrupted_at(self) -> str | None:
+        """``interrupted while applying file:line (first line of the statement)``, during a file."""
+        if self.running is None:
+            return None
+        file, statement = self.running
+        if statement is None:
+            return f"interrupted while applying {file}"
+        return f"interrupted while applying {file}:{statement.line} ({_first_line_of(statement.text)})"
+
+    def _batchable(self, statements: Sequence[Statement]) -> bool:
+        """Whether every statement runs exactly as written: no COPY, no psql meta-command, no
+        transaction control of the file's own, nothing a bridge would skip or change."""
+        return all(s.copy_data is None and not s.meta and s.transaction_command is None
+                   and not s.text[:4].lower() == "copy" and not needs_bridge(s.text, self._facts)
+                   for s in statements)
+
+    def _run_batch(self, file: str, text: str, statements: Sequence[Statement],
+                   warnings: list[str]) -> tuple[StatementFailure | None, int] | None:
+        """The file in one round trip, in one transaction; None when it failed somewhere only a
+        statement-by-statement run can tell (the batch was rolled back, so that run is safe)."""
+        try:
+            with self.conn.transaction():
+                try:
+                    outcome = run_batch(self.conn, text)
+                except BatchInterrupted as exc:
+                    self.running = (file, statements[min(exc.done, len(statements) - 1)])
+                    raise
+                if outcome.error is not None and not self.conn.broken:
+                    raise psycopg.Rollback()
+        except UnicodeEncodeError:
+            return None  # the statement-by-statement run names the character and its statement
+        except psycopg.OperationalError:
+            if not self.conn.broken:
+                raise
+        if outcome.error is None:
+            if self.shared_server:
+                for statement in statements:
+                    warnings.extend(_shared_warnings(file, statement))
+            return None, len(statements)
+        return self._locate(file, statements, outcome.error, outcome.done)
+
+    def _locate(self, file: str, statements: Sequence[Statement], exc: psycopg.Error,
+                done: int) -> tuple[StatementFailure | None, int] | None:
+        """The failing statement: from the server's position in the whole file when it gave one;
+        from the count of finished statements when the error can only come from running one (the
+        session ended, a timeout: running it again would only wait again); else None."""
+        position = int(exc.diag.statement_position) if exc.diag.statement_position else None
+        if position is not None:
+            statement = next((s for s in reversed(statements) if s.offset < position), statements[0])
+            return self._failure(file, statement, exc, position=position - statement.offset), 0
+        if self.conn.broken or exc.diag.sqlstate == "57014":
+            return self._failure(file, statements[min(done, len(statements) - 1)], exc), 0
+        return None
 
     def _run_file(self, file: str, statements: Sequence[Statement], warnings: list[str], *,
                   transaction: bool) -> tuple[StatementFailure | None, int]:
@@ -244,6 +314,7 @@ class Builder:
                     self.skipped.setdefault(ext, f"{Path(file).name}:{statement.line}")
                 continue
             try:
+                self.running = (file, statement)
                 self._execute(plan.text, statement)
             except psycopg.Error as exc:
                 return self._failure(file, statement, exc), count
@@ -270,7 +341,8 @@ class Builder:
             # pg_dump's text format as written: the server parses tabs, \N and backslash escapes.
             copy.write(statement.copy_data)
 
-    def _failure(self, file: str, statement: Statement, exc: psycopg.Error) -> StatementFailure:
+    def _failure(self, file: str, statement: Statement, exc: psycopg.Error, *,
+                 position: int | None = None) -> StatementFailure:
         if self.conn.broken or self.conn.closed:
             return rule_failure(
                 file, statement,
@@ -278,7 +350,7 @@ class Builder:
                 "statement ended schemaguard's own session (e.g. pg_terminate_backend(pg_backend_pid())) or the "
                 "server stopped, so the build cannot go on. A migration that ends other sessions must leave its "
                 "own out: WHERE pid <> pg_backend_pid()")
-        failure = _failure(file, statement, exc, self._hint)
+        failure = _failure(file, statement, exc, self._hint, position=position)
         if failure.sqlstate == "57014" and "statement timeout" in failure.message:
             advice = (f"schemaguard runs each statement with statement_timeout = {self.statement_timeout}; raise "
                       "project.statement_timeout in the expectations file, --schemaguard-statement-timeout or "
@@ -296,9 +368,12 @@ class Builder:
 
 
 def _failure(file: str, statement: Statement, exc: psycopg.Error,
-             hint: Callable[[str | None, str], str | None] | None = None) -> StatementFailure:
+             hint: Callable[[str | None, str], str | None] | None = None, *,
+             position: int | None = None) -> StatementFailure:
+    """``position``: 1-based in the statement, when the server's is not (a whole file was sent)."""
     diag = exc.diag
-    position = int(diag.statement_position) if diag.statement_position else None
+    if position is None:
+        position = int(diag.statement_position) if diag.statement_position else None
     message = diag.message_primary or str(exc).strip()
     error_line = statement.line_at(position) if position else None
     row = COPY_ROW.search(diag.context or "") if statement.copy_data is not None else None
@@ -320,6 +395,11 @@ def _failure(file: str, statement: Statement, exc: psycopg.Error,
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _first_line_of(text: str, width: int = 80) -> str:
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def _shared_warnings(file: str, statement: Statement) -> list[str]:
@@ -347,6 +427,33 @@ class BuildObserver(Protocol):
     def after_migration(self, conn: psycopg.Connection, migration: Migration, outcome: StepOutcome) -> None: ...
 
 
+class BuildProgress(Protocol):
+    """Told about each file as it applies (``index`` counts from 1 over migrations then seeds), so
+    a terminal can show where a long build is; the build itself writes nothing anywhere."""
+
+    def applying(self, index: int, total: int, name: str) -> None: ...
+
+    def applied(self, index: int, total: int, outcome: StepOutcome) -> None: ...
+
+    def interrupted(self, where: str) -> None: ...
+
+    def finished(self) -> None: ...
+
+
+# The CLI reports every build a command makes; pytest passes its reporter to the session's build only.
+DEFAULT_PROGRESS: ContextVar[BuildProgress | None] = ContextVar("schemaguard_build_progress", default=None)
+
+
+@contextmanager
+def reporting(progress: BuildProgress | None) -> Iterator[None]:
+    """Builds started inside report to ``progress`` unless given their own."""
+    token = DEFAULT_PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        DEFAULT_PROGRESS.reset(token)
+
+
 def build_database(
     conn: psycopg.Connection,
     *,
@@ -358,6 +465,7 @@ def build_database(
     stubs: bool = False,
     statement_timeout: str = DEFAULT_STATEMENT_TIMEOUT,
     shared_server: bool = False,
+    progress: BuildProgress | None = None,
 ) -> BuildResult:
     """Apply shim (supabase flavor; with stubs when ``stubs``), every migration in order, then the
     seeds; stop at the first failure. ``shared_server``: the cluster is not ours (--schemaguard-dsn),
@@ -370,28 +478,66 @@ def build_database(
     builder = Builder(conn, root=root, flavor=flavor, stubs=stubs, statement_timeout=statement_timeout,
                       shared_server=shared_server)
     result.warnings.extend(builder.prepare())
-    for migration in migrations:
-        for observer in observers:
-            observer.before_migration(conn, migration)
-        outcome = builder.apply(migration.name, migration.path, migration.statements,
-                                transaction=not migration.no_transaction)
-        for observer in observers:
-            observer.after_migration(conn, migration, outcome)
-        result.migrations.append(outcome)
-        result.warnings.extend(outcome.warnings)
-        if not outcome.ok:
-            break
-    if result.ok:
-        for seed in seeds:
-            outcome = builder.apply(seed.name, seed, split_statements(read_text(seed, encoding="utf-8-sig")))
-            result.seeds.append(outcome)
-            result.warnings.extend(outcome.warnings)
-            if not outcome.ok:
-                break
+    progress = progress or DEFAULT_PROGRESS.get()
+    try:
+        _apply_all(builder, result, migrations, seeds, observers, progress)
+    except KeyboardInterrupt as exc:
+        # Named here, where it is known; re-raised so every clean-up above still runs.
+        where = builder.interrupted_at()
+        if where is not None:
+            exc.args = (where,)
+            if progress is not None:
+                progress.interrupted(where)
+        raise
+    finally:
+        if progress is not None:
+            progress.finished()
     if not conn.broken:
         conn.execute("RESET ALL")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _apply_all(builder: Builder, result: BuildResult, migrations: Sequence[Migration], seeds: Sequence[Path],
+               observers: Sequence[BuildObserver], progress: BuildProgress | None) -> None:
+    """Every migration then every seed, until one fails. A file lint watches is run statement by
+    statement (lint maps its findings to statements); any other may go in one round trip."""
+    conn = builder.conn
+    total = len(migrations) + len(seeds)
+    for index, migration in enumerate(migrations, start=1):
+        if progress is not None:
+            progress.applying(index, total, migration.name)
+        for observer in observers:
+            observer.before_migration(conn, migration)
+        outcome = builder.apply(migration.name, migration.path, migration.statements,
+                                transaction=not migration.no_transaction,
+                                text=None if any(_watches(o, migration) for o in observers) else migration.text)
+        for observer in observers:
+            observer.after_migration(conn, migration, outcome)
+        if progress is not None:
+            progress.applied(index, total, outcome)
+        result.migrations.append(outcome)
+        result.warnings.extend(outcome.warnings)
+        if not outcome.ok:
+            return
+    for index, seed in enumerate(seeds, start=len(migrations) + 1):
+        if progress is not None:
+            progress.applying(index, total, seed.name)
+        text = read_text(seed, encoding="utf-8-sig")
+        outcome = builder.apply(seed.name, seed, split_statements(text), text=text)
+        if progress is not None:
+            progress.applied(index, total, outcome)
+        result.seeds.append(outcome)
+        result.warnings.extend(outcome.warnings)
+        if not outcome.ok:
+            return
+
+
+def _watches(observer: BuildObserver, migration: Migration) -> bool:
+    """Lint names the statement behind each finding, so the files it analyses run one statement
+    at a time, as they always did; an observer that cannot say which files it wants gets them all."""
+    wants = getattr(observer, "wants", None)
+    return bool(wants(migration)) if callable(wants) else True
 
 
 def build_project(
@@ -401,6 +547,7 @@ def build_project(
     migrations: Sequence[Migration] | None = None,
     seeds: Sequence[Path] = (),
     observers: Sequence[BuildObserver] = (),
+    progress: BuildProgress | None = None,
 ) -> BuildResult:
     """``build_database`` with the project's own root, flavor and stubs: every build of a project
     (the session's, snapshot reloads, rollback walks, lint replays) sees the same shim."""
@@ -414,6 +561,7 @@ def build_project(
         stubs=project.settings.stubs,
         statement_timeout=project.statement_timeout,
         shared_server=project.shared_server,
+        progress=progress,
     )
 
 
