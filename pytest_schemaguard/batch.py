@@ -52,8 +52,7 @@ def run_batch(conn: psycopg.Connection, text: str) -> BatchOutcome:
     except psycopg.OperationalError as exc:  # the server went away (a statement may have ended our session)
         error = error or exc
     except KeyboardInterrupt:
-        _cancel(conn)
-        raise BatchInterrupted(done) from None
+        raise BatchInterrupted(done + _cancel(conn)) from None
     if error is None and pgconn.status == ConnStatus.BAD:
         error = psycopg.OperationalError(pgconn.get_error_message(encoding) or "connection lost")
     return BatchOutcome(done, error)
@@ -75,12 +74,17 @@ def _next_result(pgconn: psycopg.pq.abc.PGconn, timeout: float | None) -> psycop
     return pgconn.get_result()
 
 
-def _cancel(conn: psycopg.Connection) -> None:
-    """Ask the server to stop the batch and read what is left, so the connection can roll back;
-    a server that does not stop in time (or a second Ctrl-C) costs the connection instead."""
+def _cancel(conn: psycopg.Connection) -> int:
+    """Ask the server to stop the batch and read what is left, so the connection can roll back; the
+    statements that finished meanwhile. The server sends its results when the whole message is done
+    (or its buffer is full), so those still to read tell which statement the cancel stopped. A
+    server that does not stop in time (or a second Ctrl-C) costs the connection instead."""
+    finished, failed = 0, False
     try:
         conn.cancel_safe(timeout=CANCEL_WAIT)
-        while _next_result(conn.pgconn, CANCEL_WAIT) is not None:
-            pass
-    except BaseException:  # noqa: BLE001  (a second Ctrl-C included: the first one is being handled)
+        while (result := _next_result(conn.pgconn, CANCEL_WAIT)) is not None:
+            failed = failed or result.status == ExecStatus.FATAL_ERROR
+            finished += 0 if failed else 1
+    except BaseException:  # a second Ctrl-C included: the first one is being handled
         conn.pgconn.finish()
+    return finished

@@ -21,9 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -33,6 +31,7 @@ import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
+from .batch import BatchInterrupted, run_batch
 from .bridges import (
     CREATE_EXTENSION,
     ServerFacts,
@@ -41,10 +40,10 @@ from .bridges import (
     plan_statement,
     role_change,
 )
-from .batch import BatchInterrupted, run_batch
 from .build_checks import check_statements, rule_failure
 from .failures import StatementFailure
 from .migrations import Migration, Statement, split_statements
+from .progress import DEFAULT_PROGRESS, BuildProgress
 from .project import read_text, relative_path
 from .standins import STUB_WARNINGS, install_stubs, missing_object_hint, skipped_extension
 from .timeouts import DEFAULT_STATEMENT_TIMEOUT
@@ -223,7 +222,7 @@ class Builder:
         """Whether every statement runs exactly as written: no COPY, no psql meta-command, no
         transaction control of the file's own, nothing a bridge would skip or change."""
         return all(s.copy_data is None and not s.meta and s.transaction_command is None
-                   and not s.text[:4].lower() == "copy" and not needs_bridge(s.text, self._facts)
+                   and s.text[:4].lower() != "copy" and not needs_bridge(s.text, self._facts)
                    for s in statements)
 
     def _run_batch(self, file: str, text: str, statements: Sequence[Statement],
@@ -425,33 +424,6 @@ class BuildObserver(Protocol):
     def before_migration(self, conn: psycopg.Connection, migration: Migration) -> None: ...
 
     def after_migration(self, conn: psycopg.Connection, migration: Migration, outcome: StepOutcome) -> None: ...
-
-
-class BuildProgress(Protocol):
-    """Told about each file as it applies (``index`` counts from 1 over migrations then seeds), so
-    a terminal can show where a long build is; the build itself writes nothing anywhere."""
-
-    def applying(self, index: int, total: int, name: str) -> None: ...
-
-    def applied(self, index: int, total: int, outcome: StepOutcome) -> None: ...
-
-    def interrupted(self, where: str) -> None: ...
-
-    def finished(self) -> None: ...
-
-
-# The CLI reports every build a command makes; pytest passes its reporter to the session's build only.
-DEFAULT_PROGRESS: ContextVar[BuildProgress | None] = ContextVar("schemaguard_build_progress", default=None)
-
-
-@contextmanager
-def reporting(progress: BuildProgress | None) -> Iterator[None]:
-    """Builds started inside report to ``progress`` unless given their own."""
-    token = DEFAULT_PROGRESS.set(progress)
-    try:
-        yield
-    finally:
-        DEFAULT_PROGRESS.reset(token)
 
 
 def build_database(

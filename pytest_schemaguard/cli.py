@@ -48,6 +48,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="build on this existing server instead of a private one [env SCHEMAGUARD_DSN]")
     parser.add_argument("--pg-bin", default=os.environ.get("SCHEMAGUARD_PG_BIN"),
                         help="directory of initdb/pg_ctl/postgres [env SCHEMAGUARD_PG_BIN]")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress on stderr while migrations apply (errors and results still show)")
     parser.add_argument("--statement-timeout", type=_duration,
                         default=os.environ.get("SCHEMAGUARD_STATEMENT_TIMEOUT") or None, metavar="DURATION",
                         help="longest any one migration or seed statement may run (30s, 5min; 0 = no limit); "
@@ -94,14 +96,17 @@ def _dispatch(argv: list[str] | None) -> int:
         found = find_upward(Path.cwd()) if searches else None
         # Shown relative (schema_expectations.yml, ../schema_expectations.yml) as a user would type it.
         args.file = Path(os.path.relpath(found)) if found is not None else here
+    from .progress import StreamProgress, reporting
+
     try:
-        with terminate_as_interrupt():  # SIGTERM cleans up like Ctrl-C
+        # SIGTERM cleans up like Ctrl-C; every build the command makes says where it is on stderr.
+        with terminate_as_interrupt(), reporting(None if args.quiet else StreamProgress()):
             return int(module.run(args))
     except SchemaguardError as exc:
         print(f"schemaguard {args.command}: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"schemaguard {args.command}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # a build names the file and statement it stopped in
+        print(f"schemaguard {args.command}: {str(exc) or 'interrupted'}", file=sys.stderr)
         return 130
 
 

@@ -60,6 +60,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     session = SchemaguardSession(settings)
     config.stash[SESSION_KEY] = session
+    from .progress import PytestProgress
+
+    session.progress = PytestProgress(config)  # the session's own build only: the others run inside items
     # SIGTERM (CI cancelling, `timeout`, `kill`) cleans up like Ctrl-C until everything is closed;
     # then the default comes back, so a late SIGTERM ends the process quietly instead of raising
     # inside pytest's own clean-up. Registered last (trylast) so it is the first clean-up to run.

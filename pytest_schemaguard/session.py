@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from .build import BuildObserver, BuildResult, StepOutcome, build_project
+from .build import BuildObserver, BuildProgress, BuildResult, StepOutcome, build_project
 from .catalog import inspect_schema
 from .catalog.model import Schema
 from .checks.findings import ObjectReport
@@ -81,6 +81,8 @@ class SchemaguardSession:
     before_build: list[Callable[[SchemaguardSession], None]] = field(default_factory=list)
     pending_writes: list[PendingWrite] = field(default_factory=list)  # --schemaguard-update, at the end
     build_failure_reported: bool = False  # the failing file's SQL error was shown on some item
+    progress: BuildProgress | None = None  # where the session's build is, shown while it runs
+    interrupted: str | None = None  # "interrupted while applying file:line (...)", after a Ctrl-C
 
     def load(self) -> None:
         """Read the expectations file and the project it describes; remember what went wrong."""
@@ -135,7 +137,12 @@ class SchemaguardSession:
             preparers, self.before_build = self.before_build, []
             for prepare in preparers:
                 prepare(self)  # e.g. lint watches each migration of this very build
-            self.build = build_project(self.conn, self.project, seeds=self.project.seeds, observers=self.observers)
+            try:
+                self.build = build_project(self.conn, self.project, seeds=self.project.seeds,
+                                           observers=self.observers, progress=self.progress)
+            except KeyboardInterrupt as exc:
+                self.interrupted = str(exc) or None
+                raise
             if self.conn.broken:  # a statement ended our session (reported as its failure); the database is still there
                 assert self.server is not None
                 self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
@@ -257,7 +264,7 @@ class SchemaguardSession:
             return []  # the error itself is the report
         if self.build is None or self.server is None:
             if self.build_attempted:
-                return ["schemaguard: the build was interrupted"]
+                return [f"schemaguard: the build was {self.interrupted or 'interrupted'}"]
             return ["schemaguard: no database built (no selected item needed it)"]
         build = self.build
         applied = sum(1 for m in build.migrations if m.ok)
