@@ -143,8 +143,7 @@ class Builder:
         for; idempotent (also across databases of one cluster). Returns the "stub in use" warnings."""
         warnings: list[str] = []
         with self.conn.transaction():
-            for statement in split_statements(shim_sql()):
-                self.conn.execute(statement.text)
+            self.conn.execute(shim_sql())  # type: ignore[arg-type]  # our own SQL, one simple-query round trip
             if self.stubs:
                 warnings = self._install_stubs()
             dbname = self.conn.info.dbname
@@ -179,11 +178,14 @@ class Builder:
         )
 
     def _reset_session(self) -> None:
-        self.conn.execute("RESET ALL")
+        """One round trip (a simple query of three statements) before each file."""
+        steps: list[sql.Composable] = [sql.SQL("RESET ALL")]
         if self.flavor == "supabase":
-            self.conn.execute("SET search_path = " + SUPABASE_SEARCH_PATH)
+            steps.append(sql.SQL("SET search_path = " + SUPABASE_SEARCH_PATH))
         # After RESET ALL, so every file starts under it; a file may still SET its own.
-        self.conn.execute("SELECT set_config('statement_timeout', %s, false)", (self.statement_timeout,))
+        steps.append(sql.SQL("SELECT set_config('statement_timeout', {}, false)").format(
+            sql.Literal(self.statement_timeout)))
+        self.conn.execute(sql.SQL("; ").join(steps))
 
     def apply(self, name: str, path: Path, statements: Sequence[Statement], *, transaction: bool = True,
               text: str | None = None) -> StepOutcome:

@@ -48,8 +48,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="build on this existing server instead of a private one [env SCHEMAGUARD_DSN]")
     parser.add_argument("--pg-bin", default=os.environ.get("SCHEMAGUARD_PG_BIN"),
                         help="directory of initdb/pg_ctl/postgres [env SCHEMAGUARD_PG_BIN]")
-    parser.add_argument("-q", "--quiet", action="store_true",
-                        help="no progress on stderr while migrations apply (errors and results still show)")
+    parser.add_argument("-q", "--quiet", action="store_true", default=bool(os.environ.get("SCHEMAGUARD_QUIET")),
+                        help="no progress on stderr while migrations apply (errors and results still show) "
+                             "[env SCHEMAGUARD_QUIET]")
     parser.add_argument("--statement-timeout", type=_duration,
                         default=os.environ.get("SCHEMAGUARD_STATEMENT_TIMEOUT") or None, metavar="DURATION",
                         help="longest any one migration or seed statement may run (30s, 5min; 0 = no limit); "

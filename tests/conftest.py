@@ -57,3 +57,10 @@ def scratch_conn(admin_dsn: str) -> Iterator[psycopg.Connection]:
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(autouse=True)
+def quiet_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's build progress on stderr is tested in test_progress.py; elsewhere stderr holds
+    only what a test asserts (SCHEMAGUARD_QUIET is the documented -q, also for subprocesses)."""
+    monkeypatch.setenv("SCHEMAGUARD_QUIET", "1")

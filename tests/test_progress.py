@@ -59,7 +59,9 @@ def test_a_quiet_run_on_a_pipe_has_no_progress_noise(pytester, admin_dsn):
 
 
 @pytest.mark.parametrize("command", ["lint", "snapshot"])
-def test_the_command_reports_each_file_on_stderr_and_is_quiet_with_q(tmp_path, capsys, admin_dsn, command):
+def test_the_command_reports_each_file_on_stderr_and_is_quiet_with_q(tmp_path, capsys, admin_dsn, command,
+                                                                     monkeypatch):
+    monkeypatch.delenv("SCHEMAGUARD_QUIET")
     root = copy_crm(tmp_path, "snapshot: schema.sql")
     code, out, err = run_cli(capsys, root, admin_dsn, command)
     assert code == 0, err
@@ -70,6 +72,9 @@ def test_the_command_reports_each_file_on_stderr_and_is_quiet_with_q(tmp_path, c
     assert "[1/" not in out  # stdout stays the command's result
 
     code, out, err = run_cli(capsys, root, admin_dsn, command, "-q")
+    assert code == 0 and "[1/" not in err, err
+    monkeypatch.setenv("SCHEMAGUARD_QUIET", "1")
+    code, out, err = run_cli(capsys, root, admin_dsn, command)
     assert code == 0 and "[1/" not in err, err
 
 
@@ -142,7 +147,9 @@ def test_ctrl_c_in_pytest_names_the_file_and_statement(tmp_path, tmpdir_for_serv
 
 # lint runs the files it analyses statement by statement; snapshot sends each file as one message
 @pytest.mark.parametrize("command", ["lint", "snapshot"])
-def test_ctrl_c_in_the_command_names_the_file_and_statement(tmp_path, tmpdir_for_servers, command):  # noqa: F811
+def test_ctrl_c_in_the_command_names_the_file_and_statement(tmp_path, tmpdir_for_servers, command,  # noqa: F811
+                                                            monkeypatch):
+    monkeypatch.delenv("SCHEMAGUARD_QUIET")
     where = _slow_project(tmp_path)
     process = subprocess.Popen(
         [sys.executable, "-m", "pytest_schemaguard.cli", command, "--file", str(tmp_path / YAML)],
@@ -200,3 +207,33 @@ def test_a_timeout_in_the_batch_is_located_without_waiting_again(scratch_conn, t
     assert time.perf_counter() - started < 2.5
     assert found.line == 3 and found.sqlstate == "57014"
     assert isinstance(scratch_conn, psycopg.Connection)
+
+
+# --------------------------------------------------------------------------- statements scanned once
+
+
+def test_build_and_lint_share_one_scan_of_each_file(scratch_conn, tmp_path, monkeypatch):
+    import pytest_schemaguard.lint.suppress as suppress
+    import pytest_schemaguard.migrations as migrations_module
+    from pytest_schemaguard.build import build_database
+    from pytest_schemaguard.lint.run import lint_file
+    from pytest_schemaguard.migrations import discover_migrations
+
+    scanned: list[str] = []
+    real = migrations_module.scan_script
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        scanned.append(text)
+        return real(text)
+
+    monkeypatch.setattr(migrations_module, "scan_script", counting)
+    monkeypatch.setattr(suppress, "scan_script", counting)
+    directory = tmp_path / "migrations"
+    directory.mkdir()
+    (directory / "1_a.sql").write_text("create table a (id int);\n", encoding="utf-8")
+    ignoring = "-- schemaguard: ignore truncate, missing_lock_timeout\ntruncate a;\n"
+    (directory / "2_b.sql").write_text(ignoring, encoding="utf-8")
+    found = discover_migrations(directory).migrations
+    assert build_database(scratch_conn, root=tmp_path, migrations=found, flavor="postgres").ok
+    assert [f.rule for m in found for f in lint_file(m, None)] == []  # the ignore comment was read
+    assert len(scanned) == 2  # one scan per file, for the build and lint alike

@@ -43,7 +43,7 @@ def lint_file(migration: Migration, observer: LintObserver | None) -> list[Findi
         findings = list(observer.findings[migration.name])
     else:
         findings = lint_statements(migration.name, migration.statements, no_transaction=migration.no_transaction)
-    return sort_findings(apply_suppressions(migration.name, migration.text, findings))
+    return sort_findings(apply_suppressions(migration.name, migration.text, findings, migration.script))
 
 
 def lint_project(project: Project, targets: set[str] | None, observer: LintObserver | None) -> LintResult:

@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import re
 
-from ..script import scan_script
+from ..script import Script, scan_script
 from .rules import RULES, Finding
 
 # The whole line: leading blanks, the comment, nothing but rule names after ``ignore``.
 IGNORE = re.compile(r"^[ \t]*--[ \t]*schemaguard:[ \t]*ignore\b(?P<rules>[^\n]*)$", re.IGNORECASE | re.MULTILINE)
 
 
-def top_level_line_comments(text: str) -> list[int]:
+def top_level_line_comments(text: str, script: Script | None = None) -> list[int]:
     """Start offsets of the ``--`` comments outside strings, quoted identifiers, dollar quotes,
-    block comments and COPY data rows: the build's own scanner decides, so lint and build agree."""
-    return [offset for offset, _ in scan_script(text).comments]
+    block comments and COPY data rows: the build's own scanner decides, so lint and build agree
+    (``script``: the scan the build already made of ``text``, so the file is not read twice)."""
+    return [offset for offset, _ in (script or scan_script(text)).comments]
 
 
-def ignored_rules(text: str) -> list[tuple[str, int]]:
+def ignored_rules(text: str, script: Script | None = None) -> list[tuple[str, int]]:
     """(rule id, line) for every rule named in an ignore comment of ``text``; ("", line) for an
     ignore comment that names none."""
-    comments = set(top_level_line_comments(text))
+    if not IGNORE.search(text):
+        return []  # most files have none: no scan needed
+    comments = set(top_level_line_comments(text, script))
     found: list[tuple[str, int]] = []
     for match in IGNORE.finditer(text):
         dashes = text.index("--", match.start())
@@ -39,9 +42,9 @@ def ignored_rules(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def apply_suppressions(file: str, text: str, findings: list[Finding]) -> list[Finding]:
+def apply_suppressions(file: str, text: str, findings: list[Finding], script: Script | None = None) -> list[Finding]:
     """Drop the findings of ignored rules; name the ignore comments that name no rule."""
-    ignored = ignored_rules(text)
+    ignored = ignored_rules(text, script)
     names = {rule for rule, _ in ignored}
     kept = [f for f in findings if f.rule not in names]
     known = ", ".join(sorted(RULES))
