@@ -129,8 +129,6 @@ def _duration(value: str | None, name: str) -> str | None:
     try:
         return check_duration(value)
     except ValueError as exc:
-        import pytest  # only pytest's own option reading gets here; the command never imports pytest
-
         raise pytest.UsageError(f"{name} {exc}") from None
 
 
