@@ -51,7 +51,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
                metavar="REF"),
     OptionSpec("schemaguard-update", "rewrite snapshot and lock files instead of failing on them", flag=True),
     OptionSpec("schemaguard-keep", "keep the built database and print how to connect to it", flag=True),
-    OptionSpec("schemaguard-no-cache", "rebuild even if a cached build of identical inputs exists", flag=True),
+    OptionSpec("schemaguard-no-cache", "build afresh and leave the build cache alone (by default a build is "
+               "reused when every input is identical: see the README's Build cache)", flag=True,
+               env="SCHEMAGUARD_NO_CACHE"),
 )
 
 
@@ -72,6 +74,8 @@ def _value(config: pytest.Config, spec: OptionSpec) -> Any:
     if value is not None:
         return value
     if spec.env and os.environ.get(spec.env):
+        if spec.flag:  # SCHEMAGUARD_NO_CACHE=0 means off, not a non-empty (true) string
+            return os.environ[spec.env].strip().lower() in ("1", "true", "yes", "on")
         return os.environ[spec.env]
     return config.getini(spec.dest)
 
