@@ -69,13 +69,17 @@ def add_options(parser: pytest.Parser) -> None:
             parser.addini(spec.dest, spec.help, default=None)
 
 
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _value(config: pytest.Config, spec: OptionSpec) -> Any:
     value = config.getoption(spec.dest)
     if value is not None:
         return value
     if spec.env and os.environ.get(spec.env):
         if spec.flag:  # SCHEMAGUARD_NO_CACHE=0 means off, not a non-empty (true) string
-            return os.environ[spec.env].strip().lower() in ("1", "true", "yes", "on")
+            return env_flag(spec.env)
         return os.environ[spec.env]
     return config.getini(spec.dest)
 
@@ -133,6 +137,7 @@ def command_settings(
 ) -> Settings:
     """Settings for the ``schemaguard`` command: the same session, without pytest."""
     file = file.resolve()
+    no_cache = env_flag("SCHEMAGUARD_NO_CACHE")  # the plugin's flag has no CLI spelling; its variable counts
     return Settings(enabled=True, rootdir=file.parent, file=file, dsn=secret(dsn), pg_bin=pg_bin,
-                    live_dsn=secret(live_dsn), base=base, update=update, keep=keep, no_cache=False,
+                    live_dsn=secret(live_dsn), base=base, update=update, keep=keep, no_cache=no_cache,
                     base_option=base_option)

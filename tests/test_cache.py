@@ -11,15 +11,18 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lifecycle_support import server_dirs_in, start_pytest, write_tiny_project
+from lifecycle_support import processes_naming, server_dirs_in, start_pytest, write_tiny_project
 
 from pytest_schemaguard.cache.inputs import Input, Inputs
 from pytest_schemaguard.cache.store import COMPLETE, BuildCache
 from pytest_schemaguard.cli import main
+from pytest_schemaguard.config import command_settings, get_settings
 from pytest_schemaguard.lockfile import render_lock
 from pytest_schemaguard.migrations import discover_migrations
 
@@ -247,3 +250,31 @@ def test_cache_size_must_be_a_positive_number(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("SCHEMAGUARD_CACHE_SIZE", "lots")
     assert main(["cache", "list"]) == 2
     assert "SCHEMAGUARD_CACHE_SIZE is 'lots'" in capsys.readouterr().err
+
+
+def test_sigterm_while_starting_from_the_cache_leaves_no_copy_and_the_entry_intact(
+        dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    code, first = run(project, cache, tmpdir)
+    assert code == 0, first
+    (entry,) = BuildCache(cache).entries()
+    for delay in (0.0, 0.15, 0.5):
+        child = start_pytest(project, tmpdir, SCHEMAGUARD_NO_CACHE="", SCHEMAGUARD_CACHE_DIR=str(cache))
+        deadline = time.monotonic() + 120
+        while not server_dirs_in(tmpdir) and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)  # the run's server directory exists: the copy is under way or done
+        time.sleep(delay)
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=120)
+        assert "Traceback" not in out + err and "INTERNALERROR" not in out + err, out + err
+        assert server_dirs_in(tmpdir) == [], f"+{delay}s: {out}{err}"
+        assert processes_naming(tmpdir) == [], f"+{delay}s"
+    assert BuildCache(cache).lookup(entry.key) == entry  # still complete, still the same
+    assert builds(cache) == 1
+
+
+def test_no_cache_from_the_environment(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    for value, expected in (("1", True), ("yes", True), ("0", False), ("", False)):
+        monkeypatch.setenv("SCHEMAGUARD_NO_CACHE", value)
+        assert get_settings(pytester.parseconfig("--schemaguard")).no_cache is expected, value
+        assert command_settings(pytester.path / "x.yml").no_cache is expected, value

@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING
 
 from ..build import BuildResult, build_project
+from ..errors import ServerError
 from ..server import find_bindir, server_account
 from . import outcomes
 from .inputs import Inputs, build_inputs
@@ -79,7 +80,11 @@ def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildR
     except (KeyError, TypeError, ValueError):
         cache.remove(entry)  # unreadable: rebuilt and stored again
         return None
-    server = session.ensure_server(datadir=entry.data)
+    try:
+        server = session.ensure_server(datadir=entry.data)
+    except ServerError as exc:
+        raise ServerError(f"{exc}\n(The server was started from the cached build {entry.path}; "
+                          "`schemaguard cache clear` or --schemaguard-no-cache builds afresh.)") from None
     cache.use(entry)
     if server.private is not None:  # the copy is part of starting the server: shown apart
         session.timings["cache copy"] = server.private.copy_seconds
