@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,8 +61,10 @@ def cache_size() -> int:
 
 def copy_tree(source: Path, target: Path) -> None:
     """Copy a data directory with its modes and, as root, its owner (the server's account)."""
+    # GNU cp clones instead of copying where the file system can (btrfs, xfs): near-instant there.
+    clone = ["--reflink=auto"] if sys.platform.startswith("linux") else []
     try:
-        result = subprocess.run(["cp", "-a", str(source), str(target)], capture_output=True, text=True)
+        result = subprocess.run(["cp", "-a", *clone, str(source), str(target)], capture_output=True, text=True)
     except OSError:
         shutil.copytree(source, target, symlinks=True)  # no cp: same content, modes kept
         return
