@@ -279,11 +279,11 @@ class SchemaguardSession:
         status = f"build failed at {failure_location(failed)}" if failed else f"built in {build.seconds:.2f}s"
         if self.cache_hit:
             status = self.cache_status or "cache hit"
-        elif self.cache_status:
-            status += f" ({self.cache_status})"
         where = "private server" if self.server.private else "server from --schemaguard-dsn"
         lines = [f"schemaguard: {self.project.flavor} | {applied} of {total} migration(s) applied, {status} | "
                  f"{where} {self.server.info.display()} (started in {self.server_seconds:.2f}s)"]
+        if self.cache_status and not self.cache_hit:
+            lines.append(f"schemaguard: {self.cache_status}")  # why this run built
         headline = self.build_failure_headline()
         if headline:
             lines.append(f"schemaguard: {headline}")
