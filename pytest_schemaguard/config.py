@@ -137,6 +137,8 @@ def _duration(value: str | None, name: str) -> str | None:
     try:
         return check_duration(value)
     except ValueError as exc:
+        import pytest  # only the plugin gets here; the command's config.py stays free of pytest
+
         raise pytest.UsageError(f"{name} {exc}") from None
 
 
