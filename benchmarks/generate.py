@@ -177,7 +177,6 @@ SET default_table_access_method = heap;
 
 """
 COLUMNS = "id, owner_id, parent_id, status, name, amount, created_at"
-ROW_BYTES = 62  # about one COPY row below
 
 
 def _dump_table(i: int) -> str:
@@ -207,23 +206,32 @@ def _dump_rows(i: int, rows: int) -> Iterator[str]:
 
 
 def baseline_file(spec: ProjectSpec) -> str:
-    """Every table, as ``pg_dump --schema=public`` of a database holding the full history would."""
-    rows = max(1, math.ceil(spec.baseline_kb * 1024 / (ROW_BYTES * spec.tables)))
-    parts = [DUMP_PREAMBLE]
+    """Every table, as ``pg_dump --schema=public`` of a database holding the full history would;
+    COPY rows fill it up to about ``spec.baseline_kb``."""
+    schema = [DUMP_PREAMBLE]
     for i in range(0, spec.tables, GROUP):
         labels = ",\n    ".join(f"'{label}'" for label in LABELS)
-        parts.append(f"CREATE TYPE public.{enum(i)} AS ENUM (\n    {labels}\n);\n\n"
-                     f"ALTER TYPE public.{enum(i)} OWNER TO postgres;\n\n")
-    parts += [_dump_table(i) for i in range(spec.tables)]
+        schema.append(f"CREATE TYPE public.{enum(i)} AS ENUM (\n    {labels}\n);\n\n"
+                      f"ALTER TYPE public.{enum(i)} OWNER TO postgres;\n\n")
+    schema += [_dump_table(i) for i in range(spec.tables)]
     for group in range(math.ceil(spec.tables / GROUP)):
-        parts.append(f"CREATE VIEW public.{view(group)} WITH (security_invoker='true') AS\n"
-                     f" SELECT id,\n    name,\n    status\n   FROM public.{table(group * GROUP)};\n\n")
+        schema.append(f"CREATE VIEW public.{view(group)} WITH (security_invoker='true') AS\n"
+                      f" SELECT id,\n    name,\n    status\n   FROM public.{table(group * GROUP)};\n\n")
+    constraints = [_dump_constraints(spec, 0)]  # sized with one row a table, rewritten below
+    budget = spec.baseline_kb * 1024 - sum(map(len, schema)) - len(constraints[0])
+    row_bytes = len("".join(_dump_rows(spec.tables // 2, 100))) / 100
+    copy_overhead = len(f"COPY public.t_0000 ({COLUMNS}) FROM stdin;\n\\.\n\n")
+    rows = max(1, round((budget / spec.tables - copy_overhead) / row_bytes))
+    data = []
     for i in range(spec.tables):
-        parts.append(f"COPY public.{table(i)} ({COLUMNS}) FROM stdin;\n")
-        parts.extend(_dump_rows(i, rows))
-        parts.append("\\.\n\n")
-    for i in range(spec.tables):
-        parts.append(f"SELECT pg_catalog.setval('public.{table(i)}_id_seq', {rows}, true);\n")
+        data.append(f"COPY public.{table(i)} ({COLUMNS}) FROM stdin;\n")
+        data.extend(_dump_rows(i, rows))
+        data.append("\\.\n\n")
+    return "".join([*schema, *data, _dump_constraints(spec, rows)])
+
+
+def _dump_constraints(spec: ProjectSpec, rows: int) -> str:
+    parts = [f"SELECT pg_catalog.setval('public.{table(i)}_id_seq', {rows}, true);\n" for i in range(spec.tables)]
     for i in range(spec.tables):
         parts.append(f"\nALTER TABLE ONLY public.{table(i)}\n    ADD CONSTRAINT {table(i)}_pkey PRIMARY KEY (id);\n")
     for i in range(spec.tables):

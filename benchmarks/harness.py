@@ -183,7 +183,10 @@ def runs_bindir() -> Path:
     return find_bindir(os.environ.get("SCHEMAGUARD_PG_BIN"))
 
 
-def measure_all(args: argparse.Namespace, workdir: Path) -> list[Row]:
+def measure_all(args: argparse.Namespace, workdir: Path,
+                checkpoint: Callable[[list[Row]], None] = lambda rows: None) -> list[Row]:
+    """Every row not skipped; ``checkpoint`` gets the table so far after each step (a long run
+    that is cut short keeps what it measured)."""
     rows = {key: Row(measure, goal) for key, (measure, goal) in labels(args).items()}
     for key in args.skip:
         rows[key].skipped = "--skip"
@@ -198,27 +201,36 @@ def measure_all(args: argparse.Namespace, workdir: Path) -> list[Row]:
         spec = ProjectSpec(tables=args.tables, migrations=args.baseline_files, baseline_kb=args.baseline_kb)
         path = project("baseline", spec)
         floor_vs_tool(rows["baseline"], path, args.repeat, lambda: runs.cold_run(path))
+        checkpoint(list(rows.values()))
     if not {"cold", "warm"} <= args.skip:
         default = project("default", ProjectSpec(tables=args.tables, migrations=args.migrations))
         if "cold" not in args.skip:
             floor_vs_tool(rows["cold"], default, args.repeat, lambda: runs.cold_run(default))
+            checkpoint(list(rows.values()))
         if "warm" not in args.skip:
             measure_warm(rows["warm"], default, args.repeat)
+            checkpoint(list(rows.values()))
     if "history" not in args.skip:
         history = project("history", ProjectSpec(tables=args.tables, migrations=args.history_files))
         floor_vs_tool(rows["history"], history, args.repeat, lambda: runs.cold_run(history))
+        checkpoint(list(rows.values()))
     if not {"big", "xdist"} <= args.skip:
         big = project("big", ProjectSpec(tables=args.big_tables, migrations=args.migrations))
         if "big" not in args.skip:
             floor_vs_tool(rows["big"], big, args.repeat, lambda: runs.cold_run(big))
+            checkpoint(list(rows.values()))
         if "xdist" not in args.skip:
             measure_xdist(rows["xdist"], big, args.repeat)
+            checkpoint(list(rows.values()))
     if "yaml" not in args.skip:
         measure_yaml(rows["yaml"], workdir, args.yaml_lines, args.repeat)
+        checkpoint(list(rows.values()))
     if "import" not in args.skip:
         measure_import(rows["import"], workdir, args.import_runs)
+        checkpoint(list(rows.values()))
     if "pgtap" not in args.skip:
         measure_pgtap(rows["pgtap"], workdir, args.pgtap_tables, args.repeat)
+        checkpoint(list(rows.values()))
     return list(rows.values())
 
 
@@ -226,8 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     heading = f"{datetime.date.today().isoformat()}, {machine()}"
+
+    def checkpoint(rows: list[Row]) -> None:
+        if args.markdown:
+            args.markdown.write_text(render_markdown(rows, heading + " (partial: the run is not over)"), "utf-8")
+
     with tempfile.TemporaryDirectory(prefix="schemaguard-bench-") as workdir:
-        rows = measure_all(args, Path(workdir))
+        rows = measure_all(args, Path(workdir), checkpoint)
     heading += f"; medians of {args.repeat}, took {time.perf_counter() - started:.0f} s"
     print(heading)
     print(render_text(rows))

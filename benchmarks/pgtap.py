@@ -12,6 +12,7 @@ script is also run once through ``pg_prove`` to prove every assertion passes.
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -144,7 +145,7 @@ def compare(project: Path, spec: ProjectSpec, repeat: int) -> Comparison:
     files = project_files(read_project(expectations_file))
     calls = assertions(spec)
     text = script(calls)
-    server = PrivateServer(find_bindir(None)).start()
+    server = PrivateServer(find_bindir(os.environ.get("SCHEMAGUARD_PG_BIN"))).start()
     try:
         admin = server.admin_info()
         ours_db, tap_db = (create_database(admin, name).info for name in ("bench_ours", "bench_pgtap"))

@@ -69,3 +69,24 @@ def test_tiny_run_prints_every_row(harness, tmp_path: Path) -> None:  # type: ig
     text = markdown.read_text()
     assert text.startswith(out.stdout.splitlines()[0]) and "| measure | value | floor | ratio | goal |" in text
     assert all(f"| {measure} |" in text for measure, _ in labels.values())
+
+
+def test_readme_performance_commands_are_the_harness_own(harness, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every ``python -m benchmarks`` line of the README parses; the generator line writes a project."""
+    import shlex
+
+    from benchmarks import generate
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    commands = [shlex.split(line.split("#", 1)[0]) for line in section.splitlines()
+                if line.startswith("python -m benchmarks")]
+    assert len(commands) == 3
+    for command in commands:
+        if command[2] == "benchmarks.generate":
+            command[3] = str(tmp_path / "project")
+            assert generate.main(command[3:]) == 0
+            assert len(list((tmp_path / "project" / "supabase" / "migrations").glob("*.sql"))) == 23
+        else:
+            args = harness.parse_args(command[3:])
+            assert args.repeat >= 1
