@@ -49,7 +49,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
                metavar="REF"),
     OptionSpec("schemaguard-update", "rewrite snapshot and lock files instead of failing on them", flag=True),
     OptionSpec("schemaguard-keep", "keep the built database and print how to connect to it", flag=True),
-    OptionSpec("schemaguard-no-cache", "rebuild even if a cached build of identical inputs exists", flag=True),
+    OptionSpec("schemaguard-no-cache", "build afresh and leave the build cache alone (by default a build is "
+               "reused when every input is identical: see the README's Build cache)", flag=True,
+               env="SCHEMAGUARD_NO_CACHE"),
     OptionSpec("schemaguard-statement-timeout", "longest any one migration or seed statement may run, as "
                "PostgreSQL duration text (30s, 5min; 0 = no limit); overrides project.statement_timeout "
                "(default 5min)", env="SCHEMAGUARD_STATEMENT_TIMEOUT", metavar="DURATION"),
@@ -68,11 +70,17 @@ def add_options(parser: pytest.Parser) -> None:
             parser.addini(spec.dest, spec.help, default=None)
 
 
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _value(config: pytest.Config, spec: OptionSpec) -> Any:
     value = config.getoption(spec.dest)
     if value is not None:
         return value
     if spec.env and os.environ.get(spec.env):
+        if spec.flag:  # SCHEMAGUARD_NO_CACHE=0 means off, not a non-empty (true) string
+            return env_flag(spec.env)
         return os.environ[spec.env]
     return config.getini(spec.dest)
 
@@ -129,6 +137,8 @@ def _duration(value: str | None, name: str) -> str | None:
     try:
         return check_duration(value)
     except ValueError as exc:
+        import pytest  # only the plugin gets here; the command's config.py stays free of pytest
+
         raise pytest.UsageError(f"{name} {exc}") from None
 
 
@@ -146,7 +156,8 @@ def command_settings(
 ) -> Settings:
     """Settings for the ``schemaguard`` command: the same session, without pytest."""
     file = file.resolve()
+    no_cache = env_flag("SCHEMAGUARD_NO_CACHE")  # the plugin's flag has no CLI spelling; its variable counts
     return Settings(enabled=True, rootdir=file.parent, file=file, dsn=secret(dsn), pg_bin=pg_bin,
-                    live_dsn=secret(live_dsn), base=base, update=update, keep=keep, no_cache=False,
+                    live_dsn=secret(live_dsn), base=base, update=update, keep=keep, no_cache=no_cache,
                     statement_timeout=statement_timeout,
                     base_option=base_option)

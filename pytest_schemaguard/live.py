@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import IsolationLevel
@@ -22,13 +21,9 @@ from .build import CREATE_EXTENSION, shim_extensions
 from .catalog import inspect_schema
 from .catalog.model import Schema
 from .diff import ONLY_IN_B, Change, diff_snapshots, render_changes
-from .errors import SchemaguardError, ServerError
+from .errors import ServerError
 from .migrations import Migration
 from .server import ConnectionInfo, parse_dsn, scrub
-
-if TYPE_CHECKING:
-    from .history import AppliedVersion
-    from .session import SchemaguardSession
 
 STATEMENT_TIMEOUT = "30s"
 APPLICATION_NAME = "schemaguard-drift (read-only)"
@@ -237,58 +232,3 @@ def shim_only_extensions(flavor: str, requested: frozenset[str]) -> frozenset[st
     writes and of drift. One a migration creates too (`create extension if not exists pgcrypto`)
     is the project's own and shows like any other."""
     return shim_extensions() - requested if flavor == "supabase" else frozenset()
-
-
-# --------------------------------------------------------------------------- one visit per session
-
-
-@dataclass(frozen=True)
-class LiveReading:
-    """What the ``drift[live]`` and ``history[live]`` items need, read over one connection."""
-
-    display: str  # LiveDatabase.info.display()
-    description: str  # LiveDatabase.describe()
-    schema: Schema | None  # None when only the history was asked for
-    applied: list[AppliedVersion] | SchemaguardError  # a database without a migration table fails history only
-
-
-_READING_ATTRIBUTE = "_schemaguard_live_reading"
-
-
-def read_live(session: SchemaguardSession, dsn: str, *, what: str, schema: bool) -> LiveReading:
-    """Connect once per session (a connection error is remembered too, not met again after another
-    timeout): the applied versions, and the schema when ``schema`` (drift) asks for it."""
-    cached: LiveReading | SchemaguardError | None = getattr(session, _READING_ATTRIBUTE, None)
-    if isinstance(cached, SchemaguardError):
-        raise cached
-    if cached is not None and (cached.schema is not None or not schema):
-        return cached
-    from .history import applied_versions  # history reads through this module's connection
-
-    try:
-        live = connect_live(dsn, what=what)
-    except SchemaguardError as exc:
-        setattr(session, _READING_ATTRIBUTE, exc)
-        raise
-    try:
-        try:
-            applied: list[AppliedVersion] | SchemaguardError = applied_versions(live)
-        except SchemaguardError as exc:
-            applied = exc
-        reading = LiveReading(live.info.display(), live.describe(), live.snapshot() if schema else None, applied)
-    finally:
-        live.close()
-    setattr(session, _READING_ATTRIBUTE, reading)
-    return reading
-
-
-def drift_from_session(session: SchemaguardSession, dsn: str, *, what: str) -> Drift:
-    """Build (once) and snapshot the migrations' schema, snapshot the live one, diff them."""
-    built = session.schema
-    reading = read_live(session, dsn, what=what, schema=True)
-    assert reading.schema is not None
-    live_schema, description = reading.schema, reading.description
-    project = session.project
-    assert project is not None  # session.schema loaded it
-    return diff_with_live(built, live_schema, live_description=description, flavor=project.flavor,
-                          requested_extensions=requested_extensions(project.migrations.migrations))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -178,6 +178,9 @@ class RunOutcomes:
         self.guard = guard
         self.failed: list[str] = []
         self.refusal: str | None = None
+        self.worker_lines: list[str] = []  # xdist controller: the workers' summaries
+
+    behaviour_seconds: float = 0.0
 
     def _note(self, report: pytest.TestReport | pytest.CollectReport) -> None:
         if report.failed:
@@ -187,6 +190,8 @@ class RunOutcomes:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self._note(report)
+        if report.when == "call" and "schemaguard_behaviour" in report.keywords:
+            self.behaviour_seconds += report.duration
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         self._note(report)
@@ -197,6 +202,27 @@ class RunOutcomes:
         self.refusal = self.guard.apply_updates(self.failed, interrupted=interrupted)
         if self.refusal is not None and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a write that failed fails the run
+        workeroutput = getattr(session.config, "workeroutput", None)
+        if workeroutput is not None:  # an xdist worker: its summary is printed by the controller
+            workeroutput[WORKER_SUMMARY] = "\n".join(self.summary(verbose=session.config.get_verbosity() > 0))
+
+    def summary(self, *, verbose: bool) -> list[str]:
+        guard = self.guard
+        keep = guard.keep_message()
+        lines = [*guard.summary_lines(), *([self.refusal] if self.refusal else []), *([keep] if keep else [])]
+        timing = guard.timing_line({"behaviour": self.behaviour_seconds} if self.behaviour_seconds else {})
+        if verbose and timing and guard.build is not None:
+            lines.append(timing)
+        return lines
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """xdist controller: each worker built (or hit the cache) on its own; show what each did."""
+        text = getattr(node, "workeroutput", {}).get(WORKER_SUMMARY)
+        if text:
+            worker = getattr(node, "gateway", None)
+            name = getattr(worker, "id", "worker")
+            self.worker_lines.extend(f"[{name}] {line}" for line in text.splitlines())
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -224,13 +250,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for warning in guard.warnings:
             terminalreporter.line(warning)
     outcomes = terminalreporter.config.pluginmanager.get_plugin(OUTCOMES_PLUGIN)
-    refusal = outcomes.refusal if isinstance(outcomes, RunOutcomes) else None
-    keep = guard.keep_message()
-    lines = [*guard.summary_lines(), *([refusal] if refusal else []), *([keep] if keep else [])]
+    if not isinstance(outcomes, RunOutcomes):
+        return
+    # xdist: the controller built nothing, its workers did (and said so)
+    lines = outcomes.worker_lines or outcomes.summary(verbose=terminalreporter.config.get_verbosity() > 0)
     if lines:
         terminalreporter.section("schemaguard", sep="-")
         for line in lines:
-            terminalreporter.line(line, red=line is refusal)
+            terminalreporter.line(line, red=line is outcomes.refusal)
 
 
 OUTCOMES_PLUGIN = "schemaguard-outcomes"
+WORKER_SUMMARY = "schemaguard_summary"

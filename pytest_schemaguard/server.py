@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ from mirakuru.exceptions import ProcessFinishedWithError, TimeoutExpired
 from psycopg import sql
 from pytest_postgresql.executors import PostgreSQLExecutor
 
+from .cache.store import copy_tree
 from .database.owner import current_owner, database_comment, write_marker
 from .database.processes import stop_server_processes
 from .database.secret import Secret, mask_dsn
@@ -153,6 +155,13 @@ def find_bindir(explicit: str | None) -> Path:
 
 
 # --------------------------------------------------------------------------- private server
+
+
+def server_account() -> str | None:
+    """The account a private server runs as, when not this process's own (part of the cache key:
+    a copied cluster belongs to it)."""
+    account = _unprivileged_account()
+    return account[2] if account else None
 
 
 def _unprivileged_account() -> tuple[int, int, str] | None:
@@ -303,12 +312,15 @@ class PrivateServer:
         self.basedir: Path | None = None
         self.executor: UnprivilegedExecutor | None = None
         self.port = 0
+        self.copy_seconds = 0.0  # copying a cached cluster in, when started from one
 
     @property
     def host(self) -> str:
         return "127.0.0.1"
 
-    def start(self) -> PrivateServer:
+    def start(self, *, datadir: Path | None = None) -> PrivateServer:
+        """Start a new cluster, or with ``datadir`` a copy of that (stopped) cluster's directory:
+        the original is never started, so it stays as it is (the build cache's entries)."""
         # The directory exists, is marked with its owner and is ours to remove in one step that
         # no interrupt can split; everything after it (initdb, pg_ctl start) is undone by stop().
         with interrupts_held():
@@ -335,6 +347,11 @@ class PrivateServer:
                 account=self.account,
                 workdir=str(self.basedir),
             )
+            if datadir is not None:
+                started = time.perf_counter()
+                copy_tree(datadir, self.basedir / "data")  # as root, cp -a keeps the account's ownership
+                self.executor._directory_initialised = True  # no initdb: the copy is the cluster
+                self.copy_seconds = time.perf_counter() - started
             self.executor.start()
             self.executor.release_launcher()
         except (ProcessFinishedWithError, TimeoutExpired, OSError) as exc:
@@ -374,6 +391,25 @@ class PrivateServer:
                     stop_server_processes(self.basedir)
                     shutil.rmtree(self.basedir, ignore_errors=True)
                     self.basedir = None
+
+    @contextmanager
+    def stopped(self) -> Iterator[Path]:
+        """The data directory, consistent on disk (server stopped cleanly), for copying; the server
+        is started again after (not after an interrupt: the run is ending, ``stop`` cleans up)."""
+        if self.executor is None or self.basedir is None:
+            raise RuntimeError("schemaguard internal error: the private server is not running")
+        self.executor.stop()  # pg_ctl stop -m fast: a shutdown checkpoint, then exit
+        try:
+            yield self.basedir / "data"
+        except Exception:
+            self._restart()
+            raise
+        self._restart()
+
+    def _restart(self) -> None:
+        assert self.executor is not None
+        self.executor.start()
+        self.executor.release_launcher()
 
     def keep(self) -> None:
         """Leave the server running after this process exits, for ``schemaguard cleanup --kept``."""
@@ -478,14 +514,15 @@ class ThrowawayDatabase:
                 sql.Identifier(self.info.dbname), sql.Literal(database_comment(current_owner().as_kept()))))
 
 
+def _database_info(admin: ConnectionInfo, name: str) -> ConnectionInfo:
+    return ConnectionInfo(host=admin.host, port=admin.port, user=admin.user, dbname=name,
+                          password=admin.password, options=admin.options)
+
+
 def create_database(admin: ConnectionInfo, name: str, *,
                     into: list[ThrowawayDatabase] | None = None) -> ThrowawayDatabase:
     """Create a throwaway database; with ``into``, it is registered there before it exists."""
-    database = ThrowawayDatabase(
-        info=ConnectionInfo(host=admin.host, port=admin.port, user=admin.user, dbname=name,
-                            password=admin.password, options=admin.options),
-        admin=admin,
-    )
+    database = ThrowawayDatabase(info=_database_info(admin, name), admin=admin)
     if into is not None:
         into.append(database)
     problem = None
@@ -532,7 +569,9 @@ class ServerSession:
     admin_info: ConnectionInfo | None = None
     swept: list[str] = field(default_factory=list)  # leftovers of killed runs removed on the way
 
-    def open(self, *, dsn: str | None, pg_bin: str | None) -> ServerSession:
+    def open(self, *, dsn: str | None, pg_bin: str | None, datadir: Path | None = None) -> ServerSession:
+        """``datadir``: start a private server from a copy of this cluster (a cached build), whose
+        ``schemaguard`` database is then the session's; otherwise that database is created empty."""
         if dsn:
             admin = parse_dsn(dsn)
             check_reachable(admin)
@@ -541,11 +580,14 @@ class ServerSession:
         else:
             self.swept = sweep_leftovers(None)
             self.private = PrivateServer(find_bindir(pg_bin))
-            self.private.start()
+            self.private.start(datadir=None if dsn else datadir)
             admin = self.private.admin_info()
             name = "schemaguard"
         self.admin_info = admin
-        create_database(admin, name, into=self.databases)
+        if datadir is not None and self.private is not None:
+            self.databases.append(ThrowawayDatabase(info=_database_info(admin, name), admin=admin))
+        else:
+            create_database(admin, name, into=self.databases)
         self.databases[0].keep = self.keep
         return self
 

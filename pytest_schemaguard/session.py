@@ -10,11 +10,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
 
-from .build import BuildObserver, BuildProgress, BuildResult, StepOutcome, build_project
+from .build import BuildObserver, BuildProgress, BuildResult, StepOutcome
 from .catalog import inspect_schema
 from .catalog.model import Schema
 from .checks.findings import ObjectReport
@@ -81,6 +82,9 @@ class SchemaguardSession:
     before_build: list[Callable[[SchemaguardSession], None]] = field(default_factory=list)
     pending_writes: list[PendingWrite] = field(default_factory=list)  # --schemaguard-update, at the end
     build_failure_reported: bool = False  # the failing file's SQL error was shown on some item
+    cache_status: str | None = None  # "cache hit (built 2h ago)", "cache miss: <what changed>", ...
+    cache_hit: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds, for the -v summary
     progress: BuildProgress | None = None  # where the session's build is, shown while it runs
     interrupted: str | None = None  # "interrupted while applying file:line (...)", after a Ctrl-C
 
@@ -102,8 +106,10 @@ class SchemaguardSession:
 
     # ------------------------------------------------------------------ build
 
-    def ensure_server(self) -> ServerSession:
-        """Start (or reach) the server and create the session's database, once; nothing is built."""
+    def ensure_server(self, *, datadir: Path | None = None) -> ServerSession:
+        """Start (or reach) the server and create the session's database, once; nothing is built.
+
+        ``datadir``: start from a copy of that cluster (a cached build) instead of an empty one."""
         if self.server is not None:
             return self.server
         self.load()
@@ -114,15 +120,24 @@ class SchemaguardSession:
         started = time.perf_counter()
         server = self.opening = ServerSession(keep=self.settings.keep)
         try:
-            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin)
+            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, datadir=datadir)
         except SchemaguardError as exc:
             self.server_error = exc
             raise
         self.server = server
         self.warnings.extend(server.swept)
-        self.server_seconds = time.perf_counter() - started
-        self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
+        self.server_seconds = self.timings["server start"] = time.perf_counter() - started
+        self.connect()
         return self.server
+
+    def connect(self) -> None:
+        assert self.server is not None
+        self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
+
+    def disconnect(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
     def ensure_built(self) -> BuildResult:
         """Start the server and build the database, once. Raises SchemaguardError for bad input."""
@@ -132,20 +147,15 @@ class SchemaguardSession:
             raise self.build_error  # one attempt per session
         self.build_attempted = True
         try:
-            self.ensure_server()
-            assert self.project is not None and self.conn is not None
+            self.load()
+            if self.load_error is not None:
+                raise self.load_error
             preparers, self.before_build = self.before_build, []
             for prepare in preparers:
                 prepare(self)  # e.g. lint watches each migration of this very build
-            try:
-                self.build = build_project(self.conn, self.project, seeds=self.project.seeds,
-                                           observers=self.observers, progress=self.progress)
-            except KeyboardInterrupt as exc:
-                self.interrupted = str(exc) or None
-                raise
-            if self.conn.broken:  # a statement ended our session (reported as its failure); the database is still there
-                assert self.server is not None
-                self.conn = psycopg.connect(self.server.info.conninfo(), autocommit=True)
+            from .cache.run import build_with_cache
+
+            self.build = build_with_cache(self)  # starts the server (from a cached cluster on a hit)
         except SchemaguardError as exc:
             self.build_error = exc
             raise
@@ -183,7 +193,10 @@ class SchemaguardSession:
     @property
     def schema(self) -> Schema:
         if self._schema is None:
-            self._schema = inspect_schema(self.require_database())
+            conn = self.require_database()
+            started = time.perf_counter()
+            self._schema = inspect_schema(conn)
+            self.timings["snapshot"] = time.perf_counter() - started
         return self._schema
 
     @property
@@ -201,7 +214,10 @@ class SchemaguardSession:
             from .checks import check_all  # the checks are only needed once items run
 
             assert self.expectations is not None
-            reports = check_all(self.expectations, self.schema, self.normaliser)
+            schema, normaliser = self.schema, self.normaliser
+            started = time.perf_counter()
+            reports = check_all(self.expectations, schema, normaliser)
+            self.timings["checks"] = time.perf_counter() - started
             declared = self.expectations.declared_objects()
             # Paired by position: the item id comes from the YAML, the report's own name may be the
             # resolved signature (e.g. `public.f(bigint)` for a function declared without args).
@@ -222,9 +238,7 @@ class SchemaguardSession:
         return create_database(admin, unique_dbname(f"schemaguard_{label}"), into=self.scratch).info
 
     def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        self.disconnect()
         for database in self.scratch:
             database.drop()
         self.scratch.clear()
@@ -271,13 +285,26 @@ class SchemaguardSession:
         total = len(self.project.migrations.migrations)
         failed = build.failed_migration
         status = f"build failed at {failure_location(failed)}" if failed else f"built in {build.seconds:.2f}s"
+        if self.cache_hit:
+            status = self.cache_status or "cache hit"
         where = "private server" if self.server.private else "server from --schemaguard-dsn"
         lines = [f"schemaguard: {self.project.flavor} | {applied} of {total} migration(s) applied, {status} | "
                  f"{where} {self.server.info.display()} (started in {self.server_seconds:.2f}s)"]
+        if self.cache_status and not self.cache_hit:
+            lines.append(f"schemaguard: {self.cache_status}")  # why this run built
         headline = self.build_failure_headline()
         if headline:
             lines.append(f"schemaguard: {headline}")
         return lines
+
+    def timing_line(self, extra: dict[str, float]) -> str | None:
+        """Where the run's time went (``-v``), phase by phase, in the order they happen."""
+        phases = {**self.timings, **extra}
+        order = ["server start", "cache copy", "build", "cache store", "snapshot", "checks", "behaviour"]
+        shown = [f"{name} {phases[name]:.2f}s" for name in order if name in phases]
+        if not shown:
+            return None
+        return "schemaguard: time: " + ", ".join(shown)
 
     def build_failure_headline(self) -> str | None:
         """``build failed at file:line: <first line of PostgreSQL's error>``, or None."""

@@ -7,6 +7,8 @@ so that path is exercised on every run) unless SCHEMAGUARD_TEST_ADMIN_DSN names 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -23,6 +25,17 @@ from psycopg import sql
 from pytest_schemaguard.server import ConnectionInfo, PrivateServer, find_bindir, parse_dsn
 
 preload()
+# The build cache is off for the suite, so that every run builds what its test asserts about; the
+# cache tests turn it on with a cache directory of their own. Set at import, so in-process
+# (pytester) and child runs alike inherit it; never the user's ~/.cache either way.
+os.environ["SCHEMAGUARD_NO_CACHE"] = "1"
+os.environ["SCHEMAGUARD_CACHE_DIR"] = tempfile.mkdtemp(prefix="sg_test_cache_")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_cache_dir() -> Iterator[None]:
+    yield
+    shutil.rmtree(os.environ["SCHEMAGUARD_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

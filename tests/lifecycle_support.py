@@ -46,6 +46,7 @@ def child_env(tmpdir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SCHEMAGUARD_", "PYTEST_", "PG")) and k != "mirakuru_uuid"}
     env.update(TMPDIR=str(tmpdir), PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
+    env.update(SCHEMAGUARD_NO_CACHE="1")  # as in the suite (conftest); the cache tests pass ""
     env.update(extra)
     return env
 

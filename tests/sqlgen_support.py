@@ -316,13 +316,16 @@ def mutations(draw: st.DrawFn, model: Model) -> Mutation:
     for name in model.enums:
         options.append(Mutation(f"alter type public.{ident(name)} add value 'zz new';", f"enum[{item_name(name)}]"))
     for name, _, statement in model.views:
-        changed = statement.replace(" from public.", ", 1 as extra from public.")
-        if statement.startswith("create materialized view"):
-            changed = f"drop materialized view public.{name};\n{changed}"
-            options.append(Mutation(changed, f"materialized_view[{item_name(name)}]"))
-        else:
-            options.append(Mutation(changed.replace("create view", "create or replace view"),
-                                    f"view[{item_name(name)}]"))
+        # A listed column goes missing (renamed): views' columns say "these exist", so an extra
+        # column alone would rightly pass unless the file says `exhaustive: [columns]`.
+        head, select = statement.split(" as select ", 1)
+        first = select.split(" from public.")[0].split(", ")[0]
+        tail = select[len(first):]
+        renamed = first[:-1] + '_renamed"' if first.endswith('"') else f"{first}_renamed"
+        changed = f"{head} as select {first} as {renamed}{tail}"
+        kind = "materialized view" if statement.startswith("create materialized view") else "view"
+        item = f"{'materialized_view' if kind != 'view' else 'view'}[{item_name(name)}]"
+        options.append(Mutation(f"drop {kind} public.{name};\n{changed}", item))
     for name, drop, _ in model.functions:
         options.append(Mutation(drop, f"function[{name}]"))
     return draw(st.sampled_from(options)) if options else Mutation("", "")

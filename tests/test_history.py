@@ -217,7 +217,7 @@ def test_database_without_a_migration_table(pg_admin, live, capsys) -> None:
 def test_drift_and_history_items_share_one_live_connection(live, admin_dsn, monkeypatch) -> None:
     """drift[live] reads the applied versions while it is connected; history[live] (and a second
     unreachable-server timeout) needs no connection of its own."""
-    from pytest_schemaguard import live as live_module
+    from pytest_schemaguard import live_session as live_module
     from pytest_schemaguard.config import command_settings
     from pytest_schemaguard.errors import SchemaguardError
     from pytest_schemaguard.providers import drift as drift_provider

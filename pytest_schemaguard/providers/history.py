@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from ..errors import SchemaguardError
 from ..history import archived_migrations, compare_history, render_history_failure
-from ..live import read_live
+from ..live_session import read_live
 from ..session import SchemaguardSession
 from . import ItemSpec
 

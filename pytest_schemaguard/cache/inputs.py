@@ -1,0 +1,118 @@
+"""Every input that determines the built database, each with its own hash, and the key they make.
+
+Content, never timestamps: touching a file is a hit, any changed byte a miss. Each input keeps
+its own hash so a miss can name what changed since the most recent entry.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import __version__
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+# The modules whose code decides what a build does: an edit to one of them (a development
+# checkout, a patched install) must not reuse a database an older version built.
+BUILD_MODULES = ("build.py", "batch.py", "build_checks.py", "bridges.py", "script.py", "standins.py", "migrations.py",
+                 "project.py", "server.py", "timeouts.py")
+FORMAT = "1"  # of an entry on disk; bump when the stored layout changes
+
+
+@dataclass(frozen=True)
+class Input:
+    label: str  # as a miss names it, e.g. ``supabase/migrations/20250101_x.sql``
+    digest: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    items: tuple[Input, ...]
+
+    @property
+    def key(self) -> str:
+        joined = "\n".join(f"{i.label}\0{i.digest}" for i in self.items)
+        return hashlib.sha256(joined.encode()).hexdigest()[:32]
+
+    def as_json(self) -> list[list[str]]:
+        return [[i.label, i.digest] for i in self.items]
+
+    @classmethod
+    def from_json(cls, data: object) -> Inputs:
+        if not isinstance(data, list):
+            return cls(())
+        return cls(tuple(Input(str(p[0]), str(p[1])) for p in data if isinstance(p, list) and len(p) == 2))
+
+    def first_change(self, older: Inputs) -> str:
+        """What differs from ``older``, in build order: the first changed, added or removed input."""
+        before = dict((i.label, i.digest) for i in older.items)
+        for item in self.items:
+            if item.label not in before:
+                return f"{item.label} added"
+            if before[item.label] != item.digest:
+                return f"{item.label} changed"
+        mine = {i.label for i in self.items}
+        gone = [i.label for i in older.items if i.label not in mine]
+        if gone:
+            return f"{gone[0]} removed"
+        return "no complete entry for these inputs"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _text(*parts: object) -> str:
+    return _sha("\0".join(str(p) for p in parts).encode())
+
+
+@functools.cache
+def _server_version(bindir: Path) -> str:
+    try:
+        return subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True,
+                              timeout=30, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _package_files() -> list[tuple[str, bytes]]:
+    package = resources.files("pytest_schemaguard")
+    shim = package.joinpath("shim")
+    files = [(f"shim/{f.name}", f.read_bytes()) for f in sorted(shim.iterdir(), key=lambda f: f.name)
+             if f.name.endswith(".sql")]
+    return files + [(name, package.joinpath(name).read_bytes()) for name in BUILD_MODULES]
+
+
+def build_inputs(project: Project, *, bindir: Path, account: str | None) -> Inputs | None:
+    """The inputs of ``project``'s build on the server in ``bindir``; None when a file cannot be
+    read (the build itself then reports it, as it does without the cache)."""
+    root = project.root
+    try:
+        items = [
+            Input("schemaguard version", _text(__version__, FORMAT)),
+            Input("server", _text(_server_version(bindir), bindir.resolve(), account or os.geteuid())),
+            # The timeout decides whether a slow statement fails: a build made under a longer one
+            # must not stand in for a run that would time out.
+            Input("project settings", _text(project.flavor, project.settings.stubs, project.statement_timeout)),
+            *(Input(f"pytest_schemaguard/{name}", _sha(data)) for name, data in _package_files()),
+            *(Input(_label(m.path, root), _sha(m.path.read_bytes())) for m in project.migrations.migrations),
+            *(Input(f"seed {_label(s, root)}", _sha(s.read_bytes())) for s in project.seeds),
+        ]
+    except OSError:
+        return None
+    return Inputs(tuple(items))
+
+
+def _label(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,120 @@
+"""One session's build through the cache: a hit starts a copy of the cached cluster, a miss builds
+and stores, and some sessions are not cached at all (each says why in the summary).
+
+The key's lock is held from lookup to store, so runs that need the same build at once (xdist
+workers, parallel CI jobs on one machine) build it once: the others wait, then hit.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from ..build import BuildResult, build_project
+from ..errors import ServerError
+from ..server import find_bindir, server_account
+from . import outcomes
+from .inputs import Inputs, build_inputs
+from .store import BuildCache, Entry, ago
+
+if TYPE_CHECKING:
+    from ..session import SchemaguardSession
+
+
+def refusal(session: SchemaguardSession) -> str | None:
+    """Why this session's build is not cached, or None when it is."""
+    if session.settings.no_cache:
+        return "--schemaguard-no-cache"
+    if session.settings.dsn:
+        return "not used with --schemaguard-dsn"
+    if session.observers:
+        # Lint snapshots the catalog around each new migration as it is applied; a cached build
+        # applies nothing. (A whole history linted as warnings counts: no lock file, no base.)
+        return "lint analyses migrations while they are applied (new files, or no lock file and no base)"
+    if session.server is not None:
+        return "the server was started before the build"
+    return None
+
+
+def build_with_cache(session: SchemaguardSession) -> BuildResult:
+    assert session.project is not None
+    reason = refusal(session)
+    inputs = None
+    if reason is None:
+        inputs = build_inputs(session.project, bindir=find_bindir(session.settings.pg_bin),
+                              account=server_account())
+        reason = "a project file cannot be read" if inputs is None else None
+    if inputs is None:
+        session.cache_status = f"cache not used: {reason}"
+        return _build(session)
+    cache = BuildCache()
+    with cache.locked(inputs.key):
+        entry = cache.lookup(inputs.key)
+        if entry is not None:
+            hit = _hit(session, cache, entry)
+            if hit is not None:
+                return hit
+        latest = cache.entries()
+        change = inputs.first_change(latest[0].inputs) if latest else "no earlier build in the cache"
+        session.cache_status = f"cache miss: {change}"
+        build = _build(session)
+        if build.ok:
+            _store(session, cache, inputs, build)
+        return build
+
+
+def _build(session: SchemaguardSession) -> BuildResult:
+    session.ensure_server()
+    assert session.project is not None and session.conn is not None
+    try:
+        build = build_project(session.conn, session.project, seeds=session.project.seeds,
+                              observers=session.observers, progress=session.progress)
+    except KeyboardInterrupt as exc:  # the build names the file and statement it stopped in
+        session.interrupted = str(exc) or None
+        raise
+    if session.conn.broken:  # a statement ended our session (reported as its failure); the database is still there
+        session.connect()
+    session.timings["build"] = build.seconds
+    return build
+
+
+def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildResult | None:
+    project = session.project
+    assert project is not None
+    paths = {m.name: m.path for m in project.migrations.migrations} | {s.name: s for s in project.seeds}
+    try:
+        build = outcomes.load(entry.meta["outcome"], paths)
+    except (KeyError, TypeError, ValueError):
+        cache.remove(entry)  # unreadable: rebuilt and stored again
+        return None
+    try:
+        server = session.ensure_server(datadir=entry.data)
+    except ServerError as exc:
+        raise ServerError(f"{exc}\n(The server was started from the cached build {entry.path}; "
+                          "`schemaguard cache clear` or --schemaguard-no-cache builds afresh.)") from None
+    cache.use(entry)
+    if server.private is not None:  # the copy is part of starting the server: shown apart
+        session.timings["cache copy"] = server.private.copy_seconds
+        session.timings["server start"] -= server.private.copy_seconds
+    session.cache_status = f"cache hit (built {ago(time.time() - entry.built)} ago)"
+    session.cache_hit = True
+    return build
+
+
+def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build: BuildResult) -> None:
+    """Stop the server cleanly (a consistent data directory), copy it into the cache, restart."""
+    server = session.server
+    assert server is not None and server.private is not None and session.project is not None
+    started = time.perf_counter()
+    session.disconnect()
+    problem = None
+    try:
+        with server.private.stopped() as data:
+            cache.store(inputs, data, {"outcome": outcomes.dump(build), "project": str(session.project.root)})
+    except OSError as exc:
+        problem = str(exc)
+    finally:
+        session.connect()
+    if problem:
+        session.warnings.append(f"build cache: could not store this build in {cache.root}: {problem}")
+    session.timings["cache store"] = time.perf_counter() - started

@@ -1,0 +1,240 @@
+"""Entries on disk: one directory per key, written whole or not at all, bounded in number.
+
+Layout of the cache root (``SCHEMAGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/schemaguard``, else
+``~/.cache/schemaguard``)::
+
+    <key>/data/        the cluster's data directory, copied while its server was stopped cleanly
+    <key>/meta.json    inputs (with per-input hashes), build outcomes, when it was built
+    <key>/complete     written last, before the rename: an entry without it is never used
+    <key>.lock         flock'd while the key is built, stored, copied out or removed
+    builds.log         one line per build stored (how tests and users count builds)
+
+A run never starts a server in an entry: it copies ``data`` to its own server directory first, so
+concurrent runs, kept servers and the sweep of killed runs never touch an entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .inputs import Inputs
+
+ENV_DIR = "SCHEMAGUARD_CACHE_DIR"
+ENV_SIZE = "SCHEMAGUARD_CACHE_SIZE"
+DEFAULT_SIZE = 3
+DATA = "data"
+META = "meta.json"
+COMPLETE = "complete"
+BUILD_LOG = "builds.log"
+
+
+def cache_root() -> Path:
+    explicit = os.environ.get(ENV_DIR)
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "schemaguard"
+
+
+def cache_size() -> int:
+    raw = os.environ.get(ENV_SIZE, "").strip()
+    if not raw:
+        return DEFAULT_SIZE
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{ENV_SIZE} is {raw!r}: give the number of builds to keep (1 or more), "
+                          f"or unset it for the default ({DEFAULT_SIZE})")
+    return int(raw)
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy a data directory with its modes and, as root, its owner (the server's account)."""
+    # GNU cp clones instead of copying where the file system can (btrfs, xfs): near-instant there.
+    clone = ["--reflink=auto"] if sys.platform.startswith("linux") else []
+    try:
+        result = subprocess.run(["cp", "-a", *clone, str(source), str(target)], capture_output=True, text=True)
+    except OSError:
+        shutil.copytree(source, target, symlinks=True)  # no cp: same content, modes kept
+        return
+    if result.returncode != 0:
+        raise OSError(f"cp -a {source} {target} failed: {result.stderr.strip()}")
+
+
+def ago(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: Path
+    meta: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return self.path.name
+
+    @property
+    def data(self) -> Path:
+        return self.path / DATA
+
+    @property
+    def inputs(self) -> Inputs:
+        return Inputs.from_json(self.meta.get("inputs"))
+
+    @property
+    def built(self) -> float:
+        return float(self.meta.get("built", 0.0))
+
+    @property
+    def used(self) -> float:
+        try:
+            return (self.path / COMPLETE).stat().st_mtime
+        except OSError:
+            return 0.0
+
+    def size(self) -> int:
+        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file() and not f.is_symlink())
+
+    def describe(self, now: float) -> str:
+        project = self.meta.get("project", "?")
+        files = len(self.meta.get("outcome", {}).get("migrations", []))
+        return (f"{self.key}  built {ago(now - self.built)} ago, used {ago(now - self.used)} ago, "
+                f"{self.size() / 1e6:.1f} MB, {files} migration(s) of {project}")
+
+
+class BuildCache:
+    def __init__(self, root: Path | None = None, size: int | None = None) -> None:
+        self.root = root or cache_root()
+        self.size = size or cache_size()
+
+    def _ensure_root(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    @contextmanager
+    def locked(self, key: str, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the key's lock (True), or with ``wait=False`` yield False when another run holds it.
+
+        flock is released by the kernel when the process dies, so a killed run never blocks others.
+        """
+        self._ensure_root()
+        with open(self.root / f"{key}.lock", "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def lookup(self, key: str) -> Entry | None:
+        """The complete entry for ``key``; a half-written or unreadable one is as good as none."""
+        return self._read(self.root / key)
+
+    def _read(self, path: Path) -> Entry | None:
+        if not (path / COMPLETE).is_file() or not (path / DATA).is_dir():
+            return None
+        try:
+            meta = json.loads((path / META).read_text())
+        except (OSError, ValueError):
+            return None
+        return Entry(path, meta) if isinstance(meta, dict) else None
+
+    def entries(self) -> list[Entry]:
+        """Complete entries, most recently used first."""
+        if not self.root.is_dir():
+            return []
+        found = [e for p in self.root.iterdir() if p.is_dir() and "." not in p.name and (e := self._read(p))]
+        return sorted(found, key=lambda e: e.used, reverse=True)
+
+    def use(self, entry: Entry) -> None:
+        """Mark an entry as just used: eviction keeps the most recently used."""
+        with contextlib.suppress(OSError):
+            os.utime(entry.path / COMPLETE)
+
+    def store(self, inputs: Inputs, data: Path, meta: dict[str, Any]) -> Entry:
+        """Write the entry for ``inputs`` from a stopped server's ``data`` (hold the key's lock)."""
+        key = inputs.key
+        self._remove_leftovers(key)
+        tmp = self.root / f"{key}.tmp-{os.getpid()}"
+        try:
+            tmp.mkdir(mode=0o700)
+            copy_tree(data, tmp / DATA)
+            meta = {**meta, "inputs": inputs.as_json(), "built": time.time()}
+            (tmp / META).write_text(json.dumps(meta, indent=1))
+            (tmp / COMPLETE).write_text("")
+            final = self.root / key
+            if final.exists():
+                self._discard(final)  # an incomplete entry (a complete one would have been a hit)
+            tmp.rename(final)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        with open(self.root / BUILD_LOG, "a") as log:
+            log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} built {key} in "
+                      f"{float(meta.get('outcome', {}).get('seconds', 0)):.2f}s (pid {os.getpid()})\n")
+        entry = self._read(final)
+        assert entry is not None
+        self.evict(keep=key)
+        return entry
+
+    def _remove_leftovers(self, key: str) -> None:
+        """Half-written entries of this key by killed runs (we hold the key's lock: none is live)."""
+        for path in self.root.glob(f"{key}.tmp-*"):
+            shutil.rmtree(path, ignore_errors=True)
+        for path in self.root.glob(f"{key}.trash-*"):
+            shutil.rmtree(path, ignore_errors=True)
+
+    def _discard(self, path: Path) -> None:
+        # Renamed first (atomic), so a reader never sees an entry half removed.
+        trash = path.with_name(f"{path.name}.trash-{os.getpid()}")
+        path.rename(trash)
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def evict(self, *, keep: str | None = None) -> list[str]:
+        """Remove all but the ``size`` most recently used entries; one in use elsewhere stays."""
+        removed = []
+        for entry in self.entries()[self.size:]:
+            if entry.key != keep and self.remove(entry):
+                removed.append(entry.key)
+        return removed
+
+    def remove(self, entry: Entry) -> bool:
+        with self.locked(entry.key, wait=False) as mine:
+            if not mine:
+                return False  # being copied or rebuilt by another run
+            self._discard(entry.path)
+            self._remove_leftovers(entry.key)
+        # The lock file stays: unlinking it would let a waiting run and a new one both "hold" it.
+        return True
+
+    def clear(self) -> tuple[list[str], list[str]]:
+        """Remove every entry (and what killed runs left); returns (removed, busy) keys."""
+        removed: list[str] = []
+        busy: list[str] = []
+        for entry in self.entries():
+            (removed if self.remove(entry) else busy).append(entry.key)
+        if self.root.is_dir():  # incomplete entries, half-written copies: never used anyway
+            for path in [p for p in self.root.iterdir() if p.is_dir()]:
+                key = path.name.split(".", 1)[0]
+                if key not in busy:
+                    with self.locked(key, wait=False) as mine:
+                        if mine:
+                            shutil.rmtree(path, ignore_errors=True)
+        return removed, busy

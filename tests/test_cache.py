@@ -1,0 +1,280 @@
+"""The build cache: a second unchanged run reuses the build, any changed byte rebuilds, entries are
+written whole and bounded, concurrent runs and xdist workers build once.
+
+Real runs with a private server in child processes (the cache is only used with one), each test
+with its own cache directory and TMPDIR. Whether a run built or reused the database is seen from
+the database itself: the migration stores a random value, and a user test prints it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lifecycle_support import processes_naming, server_dirs_in, start_pytest, write_tiny_project
+
+from pytest_schemaguard.cache.inputs import Input, Inputs
+from pytest_schemaguard.cache.store import COMPLETE, BuildCache
+from pytest_schemaguard.cli import main
+from pytest_schemaguard.config import command_settings, get_settings
+from pytest_schemaguard.lockfile import render_lock
+from pytest_schemaguard.migrations import discover_migrations
+
+MIGRATION = "supabase/migrations/20250101000000_notes.sql"
+MARKER_SQL = """
+create table public.build_marker (value text not null);
+insert into public.build_marker select gen_random_uuid()::text;
+"""
+USER_TEST = """\
+def test_marker(schemaguard_conn):
+    print("MARKER", schemaguard_conn.execute("select value from public.build_marker").fetchone()[0])
+"""
+EXPECTATIONS_WITH_LOCK = """\
+version: 1
+project:
+  migrations: supabase/migrations
+  lock: supabase/migrations/schemaguard.lock
+tables:
+  notes:
+    columns:
+      id: {type: bigint, nullable: false}
+      body: {type: text, nullable: false}
+"""
+
+
+def lock(project: Path) -> None:
+    """Lock every migration: nothing is new, so lint watches no build (which would bypass the cache)."""
+    migrations = discover_migrations(project / "supabase" / "migrations").migrations
+    (project / "supabase" / "migrations" / "schemaguard.lock").write_text(render_lock(migrations))
+
+
+def cached_project(directory: Path) -> Path:
+    write_tiny_project(directory, EXPECTATIONS_WITH_LOCK)
+    with (directory / MIGRATION).open("a") as f:
+        f.write(MARKER_SQL)
+    (directory / "test_marker.py").write_text(USER_TEST)
+    lock(directory)
+    return directory
+
+
+@pytest.fixture
+def dirs(tmp_path: Path, tmpdir_for_servers: Path) -> tuple[Path, Path, Path]:
+    """(project, cache dir, TMPDIR for the servers)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    return cached_project(project), tmp_path / "cache", tmpdir_for_servers
+
+
+@pytest.fixture
+def tmpdir_for_servers() -> Iterator[Path]:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="sg_test_tmpdir_"))
+    path.chmod(0o755)  # the server's account (when root) must enter it
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def run(project: Path, cache: Path, tmpdir: Path, *args: str) -> tuple[int, str]:
+    child = start_pytest(project, tmpdir, "-s", *args, SCHEMAGUARD_NO_CACHE="", SCHEMAGUARD_CACHE_DIR=str(cache))
+    out, err = child.communicate(timeout=300)
+    return child.returncode, out + err
+
+
+def marker(output: str) -> str:
+    found = re.findall(r"MARKER (\S+)", output)
+    assert len(found) == 1, output
+    return found[0]
+
+
+def builds(cache: Path) -> int:
+    log = cache / "builds.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def test_hit_when_unchanged_or_touched_miss_naming_the_changed_file(dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    code, first = run(project, cache, tmpdir)
+    assert code == 0, first
+    assert "cache miss: no earlier build in the cache" in first
+    assert builds(cache) == 1
+
+    code, second = run(project, cache, tmpdir, "-vv")  # -q is given: -vv is -v
+    assert code == 0, second
+    assert re.search(r"1 of 1 migration\(s\) applied, cache hit \(built \d+s ago\)", second), second
+    assert marker(second) == marker(first)  # the same database: no migration ran again
+    assert re.search(r"schemaguard: time: server start [\d.]+s, cache copy [\d.]+s, snapshot", second), second
+    assert builds(cache) == 1
+
+    os.utime(project / MIGRATION)  # a new mtime, the same bytes
+    code, touched = run(project, cache, tmpdir)
+    assert code == 0 and "cache hit" in touched, touched
+    assert marker(touched) == marker(first)
+
+    code, fresh = run(project, cache, tmpdir, "--schemaguard-no-cache")
+    assert code == 0, fresh
+    assert "cache not used: --schemaguard-no-cache" in fresh
+    assert marker(fresh) != marker(first)
+    assert builds(cache) == 1  # a build without the cache stores nothing
+
+    with (project / MIGRATION).open("a") as f:
+        f.write("\n")  # one byte
+    lock(project)
+    code, changed = run(project, cache, tmpdir)
+    assert code == 0, changed
+    assert f"cache miss: {MIGRATION} changed" in changed
+    assert marker(changed) != marker(first)
+    assert builds(cache) == 2
+    assert server_dirs_in(tmpdir) == []  # every copy started from the cache was removed
+
+
+def test_concurrent_runs_of_one_key_build_once(tmp_path: Path, tmpdir_for_servers: Path) -> None:
+    # Two checkouts of the same project: the key is the content, not the directory.
+    projects = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        projects.append(cached_project(tmp_path / name))
+    cache = tmp_path / "cache"
+    children = [start_pytest(p, tmpdir_for_servers, "-s", SCHEMAGUARD_NO_CACHE="", SCHEMAGUARD_CACHE_DIR=str(cache))
+                for p in projects]
+    outputs = [c.communicate(timeout=300) for c in children]
+    texts = [out + err for out, err in outputs]
+    assert [c.returncode for c in children] == [0, 0], texts
+    assert builds(cache) == 1
+    assert sorted("cache hit" in t for t in texts) == [False, True], texts
+    assert marker(texts[0]) == marker(texts[1])
+
+
+def test_xdist_workers_build_once(dirs: tuple[Path, Path, Path]) -> None:
+    pytest.importorskip("xdist")
+    project, cache, tmpdir = dirs
+    code, output = run(project, cache, tmpdir, "-n", "2", "-p", "xdist")
+    assert code == 0, output
+    assert builds(cache) == 1
+    assert "passed" in output
+    assert len(re.findall(r"\[gw\d\] schemaguard: .*cache miss", output)) == 1, output
+    assert server_dirs_in(tmpdir) == []
+
+
+def test_not_used_with_a_dsn(pytester: pytest.Pytester, admin_dsn: str, tmp_path: Path,
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    cached_project(pytester.path)
+    monkeypatch.setenv("SCHEMAGUARD_NO_CACHE", "")
+    monkeypatch.setenv("SCHEMAGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    result = pytester.runpytest("--schemaguard", f"--schemaguard-dsn={admin_dsn}", "-p", "no:cacheprovider")
+    assert result.ret == 0
+    assert "cache not used: not used with --schemaguard-dsn" in result.stdout.str()
+    assert not (tmp_path / "cache").exists()
+
+
+def test_lint_of_new_files_bypasses_the_cache(dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    yml = project / "schema_expectations.yml"  # no lock, no base: every file is linted (as warnings)
+    yml.write_text(yml.read_text().replace("  lock: supabase/migrations/schemaguard.lock\n", ""))
+    (project / "supabase" / "migrations" / "schemaguard.lock").unlink()
+    code, output = run(project, cache, tmpdir)
+    assert code == 0, output
+    assert "cache not used: lint analyses migrations while they are applied" in output
+    assert builds(cache) == 0
+
+
+# --------------------------------------------------------------------------- the store itself
+
+
+def fake_data(tmp_path: Path, name: str) -> Path:
+    data = tmp_path / name
+    data.mkdir()
+    (data / "PG_VERSION").write_text("15\n")
+    return data
+
+
+def inputs(n: int) -> Inputs:
+    return Inputs((Input("supabase/migrations/1_a.sql", f"{n:064x}"),))
+
+
+def test_an_entry_without_its_complete_marker_is_never_used(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache", size=3)
+    with cache.locked(inputs(1).key):
+        entry = cache.store(inputs(1), fake_data(tmp_path, "d"), {"outcome": {}})
+    assert cache.lookup(entry.key) == entry
+    (entry.path / COMPLETE).unlink()  # as a run killed mid-write would leave it (before the rename)
+    assert cache.lookup(entry.key) is None
+    assert cache.entries() == []
+    with cache.locked(inputs(1).key):
+        again = cache.store(inputs(1), fake_data(tmp_path, "e"), {"outcome": {}})
+    assert cache.lookup(again.key) is not None  # replaced, not merged into the broken one
+
+
+def test_eviction_keeps_the_most_recently_used_and_never_one_in_use(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache", size=2)
+    stored = []
+    for n in range(3):
+        with cache.locked(inputs(n).key):
+            stored.append(cache.store(inputs(n), fake_data(tmp_path, f"d{n}"), {"outcome": {}}))
+        os.utime(stored[-1].path / COMPLETE, (1000 + n, 1000 + n))  # distinct "last used" times
+    assert [e.key for e in cache.entries()] == [stored[2].key, stored[1].key]  # the oldest went
+    cache.use(stored[1])
+    with cache.locked(stored[1].key):  # another run is copying it: not evicted although older
+        cache.size = 1
+        assert cache.evict() == [stored[2].key]
+    assert [e.key for e in cache.entries()] == [stored[1].key]
+
+
+def test_cache_list_and_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SCHEMAGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    cache = BuildCache()
+    with cache.locked(inputs(1).key):
+        entry = cache.store(inputs(1), fake_data(tmp_path, "d"), {"outcome": {"migrations": [{}]}, "project": "/p"})
+    (cache.root / "0123.tmp-99").mkdir()  # what a killed run left mid-write
+    assert main(["cache", "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"{entry.key}  built 0s ago, used 0s ago" in out
+    assert "1 migration(s) of /p" in out
+    assert str(tmp_path / "cache") in out
+    assert main(["cache", "clear"]) == 0
+    assert f"removed 1 cached build(s) from {tmp_path / 'cache'}" in capsys.readouterr().out
+    assert [p.name for p in cache.root.iterdir() if p.is_dir()] == []
+    assert main(["cache", "list"]) == 0
+    assert "no cached builds" in capsys.readouterr().out
+
+
+def test_cache_size_must_be_a_positive_number(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SCHEMAGUARD_CACHE_SIZE", "lots")
+    assert main(["cache", "list"]) == 2
+    assert "SCHEMAGUARD_CACHE_SIZE is 'lots'" in capsys.readouterr().err
+
+
+def test_sigterm_while_starting_from_the_cache_leaves_no_copy_and_the_entry_intact(
+        dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    code, first = run(project, cache, tmpdir)
+    assert code == 0, first
+    (entry,) = BuildCache(cache).entries()
+    for delay in (0.0, 0.15, 0.5):
+        child = start_pytest(project, tmpdir, SCHEMAGUARD_NO_CACHE="", SCHEMAGUARD_CACHE_DIR=str(cache))
+        deadline = time.monotonic() + 120
+        while not server_dirs_in(tmpdir) and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)  # the run's server directory exists: the copy is under way or done
+        time.sleep(delay)
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=120)
+        assert "Traceback" not in out + err and "INTERNALERROR" not in out + err, out + err
+        assert server_dirs_in(tmpdir) == [], f"+{delay}s: {out}{err}"
+        assert processes_naming(tmpdir) == [], f"+{delay}s"
+    assert BuildCache(cache).lookup(entry.key) == entry  # still complete, still the same
+    assert builds(cache) == 1
+
+
+def test_no_cache_from_the_environment(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    for value, expected in (("1", True), ("yes", True), ("0", False), ("", False)):
+        monkeypatch.setenv("SCHEMAGUARD_NO_CACHE", value)
+        assert get_settings(pytester.parseconfig("--schemaguard")).no_cache is expected, value
+        assert command_settings(pytester.path / "x.yml").no_cache is expected, value
