@@ -267,3 +267,21 @@ def test_readme_pgtap_section(pytester: pytest.Pytester, pgtap_dsn: str) -> None
                                 consecutive=True)
     deselected = run(pytester, pgtap_dsn, "-m", "not schemaguard_pgtap", "-k", "pgtap")
     assert outcomes(deselected) == {}
+
+
+def test_unreachable_database_is_a_message_without_the_password(tmp_path: Path) -> None:
+    from pytest_schemaguard.errors import SchemaguardError
+    from pytest_schemaguard.pgtap.runner import run_test_file
+    from pytest_schemaguard.server import ConnectionInfo
+
+    shutil.copytree(EXAMPLE, tmp_path, dirs_exist_ok=True)
+    with command_session(command_settings(tmp_path / YAML)) as session:
+        session.load()
+        assert session.project is not None
+        gone = ConnectionInfo(host="127.0.0.1", port=1, user="postgres", dbname="built", password="s3cret")
+        with pytest.raises(SchemaguardError) as raised:
+            run_test_file(gone, tmp_path / TESTS / "structure.test.sql", session.project)
+    message = str(raised.value)
+    assert message.startswith("supabase/tests/database/structure.test.sql: could not connect to the built database "
+                              "postgresql://postgres@127.0.0.1:1/built: ")
+    assert "s3cret" not in message

@@ -28,6 +28,7 @@ import psycopg
 
 from ..build import SUPABASE_SEARCH_PATH, _failure
 from ..build_checks import rule_failure
+from ..errors import SchemaguardError
 from ..failures import StatementFailure
 from ..project import read_text, relative_path
 from ..script import Statement, split_statements
@@ -122,7 +123,12 @@ def run_test_file(info: ConnectionInfo, path: Path, project: Project) -> FileRun
     failure = refused(file, statements)
     if failure is not None:
         return FileRun(file, parse_tap(()), failure)
-    with psycopg.connect(info.conninfo(), autocommit=True) as conn:  # the file's own session, as psql's
+    try:
+        conn = psycopg.connect(info.conninfo(), autocommit=True)  # the file's own session, as psql's
+    except psycopg.OperationalError as exc:
+        reason = (str(exc).strip().splitlines() or ["connection failed"])[0]
+        raise SchemaguardError(f"{file}: could not connect to the built database {info.display()}: {reason}") from None
+    with conn:
         conn.execute("SELECT set_config('statement_timeout', %s, false)", (project.statement_timeout,))
         if project.flavor == "supabase":
             conn.execute("SET search_path = " + SUPABASE_SEARCH_PATH)
