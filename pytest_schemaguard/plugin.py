@@ -35,6 +35,7 @@ MARKERS = {
     "schemaguard_behaviour": "a behavioural check run with Hypothesis",
     "schemaguard_drift": "drift against a snapshot or a live database",
     "schemaguard_rule": "a built-in database rule (rls_enabled_on_exposed_tables, ...)",
+    "schemaguard_pgtap": "one of the project's own pgTAP test files (supabase/tests)",
 }
 DEFAULT_FILE = "schema_expectations.yml"
 

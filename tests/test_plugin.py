@@ -642,6 +642,7 @@ def test_markers_are_registered(pytester, project):
             "@pytest.mark.schemaguard_structure:*",
             "@pytest.mark.schemaguard_behaviour:*",
             "@pytest.mark.schemaguard_drift:*",
+            "@pytest.mark.schemaguard_pgtap:*",
         ],
         consecutive=False,
     )
