@@ -129,6 +129,8 @@ def _duration(value: str | None, name: str) -> str | None:
     try:
         return check_duration(value)
     except ValueError as exc:
+        import pytest  # only the plugin gets here; the schemaguard command must not import pytest
+
         raise pytest.UsageError(f"{name} {exc}") from None
 
 
