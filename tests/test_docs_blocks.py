@@ -25,7 +25,8 @@ rules, and the conventions a writer follows (a block no rule covers fails, namin
   it is run on a scratch database (after the Supabase shim) unless marked ```` ```sql fragment ````
   (not self-contained: it uses tables of an example project).
 - `python`: must compile; its `pytest_schemaguard` imports must exist, and the `schemaguard_*`
-  fixtures its tests ask for.
+  fixtures its tests ask for; a block with `def test_` is also run, as a test file beside the
+  example project's `pytest --schemaguard` run, and must pass.
 - `text` or no language: output samples, not checked, but one whose first line looks like a
   command (`$ `, `schemaguard <command>`, `pytest `) fails: give it a language.
 """
@@ -413,10 +414,18 @@ def test_documented_check_fails_after_a_new_migration(command: str, tmp_path: Pa
 
 
 def test_pytest_schemaguard_on_the_example(pytester: pytest.Pytester, admin_dsn: str) -> None:
+    """The quick start's run, with the documented Python tests (fixtures) run in it on the same build."""
     root_example(pytester.path)
-    result = pytester.runpytest("--schemaguard", "--schemaguard-dsn", admin_dsn, "-p", "no:cacheprovider")
+    examples = [block for block in BLOCKS if block.lang == "python" and "def test_" in block.text]
+    for number, block in enumerate(examples):
+        pytester.makepyfile(**{f"test_docs_example_{number}": block.text})
+    result = pytester.runpytest("--schemaguard", "--schemaguard-dsn", admin_dsn, "-p", "no:cacheprovider", "-rA")
     assert result.ret == RUN_FOR_REAL["pytest --schemaguard"], result.stdout.str()[-3000:]
     assert result.parseoutcomes()["passed"] > 50
+    for number, block in enumerate(examples):
+        names = re.findall(r"^def (test_\w+)", block.text, re.MULTILINE)
+        for name in names:  # each documented test ran and passed
+            result.stdout.fnmatch_lines([f"PASSED test_docs_example_{number}.py::{name}"])
 
 
 # -- the harness itself -------------------------------------------------------------------------
