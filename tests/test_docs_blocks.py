@@ -178,6 +178,7 @@ def check_usage(block: Block) -> None:
         words = line.split()
         if words[0] == "schemaguard":
             known = schemaguard_options(words[1])
+            assert known, f"{where}: schemaguard has no command {words[1]!r}"
         else:
             assert words[0] == "pytest", f"{where}: a usage line of an unknown program: {line}"
             known = set(pytest_options())
@@ -465,6 +466,7 @@ BROKEN = [  # (language and info, text, what the failure must say)
     ("bash", "pip install '.[nope]'\n", "extra(s) ['nope'] not in pyproject.toml"),
     ("bash", "terraform apply\n", "unknown program 'terraform'"),
     ("bash usage", "schemaguard init [--forcee]\n", "`schemaguard init` has no option(s) ['--forcee']"),
+    ("bash usage", "schemaguard inti NAME\n", "schemaguard has no command 'inti'"),
     ("yaml", "version: 1\ntables:\n  t:\n    colums: {}\n", "the expectations YAML does not load"),
     ("yaml", "# fragment under tables:\nt:\n  rls: maybe\n", "the expectations YAML does not load"),
     ("yaml", "- run: schemaguard lnit\n", "does not parse"),
