@@ -8,12 +8,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from docs_support import all_blocks
 from integrity_support import make_project, migrations_dir, write_migration
 
 from pytest_schemaguard.cli import main
 from pytest_schemaguard.commands.output import FORMAT_VERSION, annotation, escape_data, escape_property, output_schema
 
-REPO = Path(__file__).resolve().parent.parent
 COMMANDS = ("lint", "diff", "status", "lock", "snapshot")
 LOCK = "supabase/migrations/schemaguard.lock"
 RISKY = "alter table public.deals add column tags text[];\ncreate index deals_tags_idx on public.deals (tags);\n"
@@ -48,8 +48,7 @@ def test_every_schema_is_versioned_and_strict() -> None:
 
 
 def test_readme_examples_match_the_schemas() -> None:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    blocks = [json.loads(block.split("```")[0]) for block in text.split("```json\n")[1:]]
+    blocks = [json.loads(block.text) for block in all_blocks() if block.lang == "json"]  # README.md and docs/
     examples = [b for b in blocks if "schemaguard_format" in b]  # not e.g. the .mcp.json snippet
     assert sorted(e["command"] for e in examples) == sorted(COMMANDS)
     for example in examples:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
+from docs_support import all_blocks, doc_files
 from integrity_support import EXAMPLE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,12 +32,14 @@ def action() -> dict[str, Any]:
     return yaml.safe_load(ACTION.read_text(encoding="utf-8"))
 
 
+def workflow_texts() -> list[str]:
+    """The workflows (`jobs:`) of README.md and docs/, in the order they appear, wherever they are."""
+    texts = [block.text for block in all_blocks() if block.lang in ("yaml", "yml")]
+    return [text for text in texts if isinstance(data := yaml.safe_load(text), dict) and "jobs" in data]
+
+
 def readme_workflows() -> list[dict[str, Any]]:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    start = text.index("\n## CI recipe (GitHub Actions)\n")
-    section = text[start:text.index("\n## ", start + 1)]
-    blocks = [block.split("```")[0] for block in section.split("```yaml\n")[1:]]
-    return [yaml.safe_load(block) for block in blocks]
+    return [yaml.safe_load(text) for text in workflow_texts()]
 
 
 def expressions(value: Any) -> list[str]:
@@ -68,6 +71,22 @@ def check_step(step: dict[str, Any], where: str, *, composite: bool) -> None:
                 f"{where}: ${{{{ {expression} }}}} inside run:; pass it through env:")
 
 
+def check_workflow(workflow: dict[str, Any], where: str) -> None:
+    """What GitHub requires of a workflow, and that it gives this repository's action only its inputs."""
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` key as true
+    assert on, f"{where}: no `on:`"
+    assert workflow["jobs"], where
+    inputs = set(action()["inputs"])
+    for job_name, job in workflow["jobs"].items():
+        assert re.fullmatch(r"[A-Za-z_][\w-]*", job_name)
+        assert job["runs-on"] == "ubuntu-latest", where
+        assert job["steps"], where
+        for index, step in enumerate(job["steps"]):
+            check_step(step, f"{where} job {job_name} step {index + 1}", composite=False)
+            if step.get("uses", "").startswith(OWN_ACTION):
+                assert set(step.get("with", {})) <= inputs, f"{where}: unknown inputs of the action"
+
+
 def test_action_is_a_composite_action_with_the_documented_inputs() -> None:
     spec = action()
     assert {"name", "description", "inputs", "runs"} <= set(spec)
@@ -87,30 +106,18 @@ def test_action_is_a_composite_action_with_the_documented_inputs() -> None:
     assert "/usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y" in scripts
     assert 'apt-get install -y -qq "postgresql-$PG_MAJOR"' in scripts
     assert any(step.get("uses", "").startswith("actions/upload-artifact@") for step in steps)
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    docs = "\n".join(path.read_text(encoding="utf-8") for path in doc_files())
     for name in inputs:
-        assert f"`{name}`" in readme, f"input {name} is not documented in the README"
+        assert f"`{name}`" in docs, f"input {name} is not documented in the README or docs/"
 
 
 def test_readme_workflows_are_valid_and_cover_push_pull_request_and_nightly_drift() -> None:
     workflows = readme_workflows()
     assert len(workflows) == 4
     triggers = []
-    inputs = set(action()["inputs"])
     for number, workflow in enumerate(workflows, 1):
-        where = f"README workflow {number} ({workflow.get('name')})"
-        on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` key as true
-        assert on, f"{where}: no `on:`"
-        triggers.append(on)
-        assert workflow["jobs"], where
-        for job_name, job in workflow["jobs"].items():
-            assert re.fullmatch(r"[A-Za-z_][\w-]*", job_name)
-            assert job["runs-on"] == "ubuntu-latest", where
-            assert job["steps"], where
-            for index, step in enumerate(job["steps"]):
-                check_step(step, f"{where} job {job_name} step {index + 1}", composite=False)
-                if step.get("uses", "").startswith(OWN_ACTION):
-                    assert set(step.get("with", {})) <= inputs, f"{where}: unknown inputs of the action"
+        check_workflow(workflow, f"README workflow {number} ({workflow.get('name')})")
+        triggers.append(workflow.get("on", workflow.get(True)))
     push, pull_request, nightly, _ = triggers
     assert push == ["push"]
     assert "pull_request" in pull_request
@@ -171,10 +178,8 @@ def test_actionlint_accepts_the_readme_workflows_and_the_action(tmp_path: Path) 
     shutil.copy(ACTION, tmp_path / "action.yml")
     workflows = tmp_path / ".github" / "workflows"
     workflows.mkdir(parents=True)
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("\n## CI recipe (GitHub Actions)\n"):]
-    for number, block in enumerate(section.split("```yaml\n")[1:5], 1):
-        body = block.split("```")[0].replace(OWN_ACTION + "<tag or commit>", "./")
+    for number, text in enumerate(workflow_texts(), 1):
+        body = text.replace(OWN_ACTION + "<tag or commit>", "./")
         (workflows / f"recipe{number}.yml").write_text(body)
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     run = subprocess.run(["actionlint"], cwd=tmp_path, capture_output=True, text=True)
