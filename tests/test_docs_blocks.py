@@ -153,6 +153,12 @@ def check_command(command: Command, where: str) -> None:
         assert not unknown, f"{where}: `{command.text}`: pytest has no option(s) {unknown}"
     elif program in ("pip", "pip3"):
         check_pip(argv, where)
+    elif program in ("python", "python3") and argv[1:2] == ("-m",):
+        # `python -m benchmarks ...`: a module or package of this repository (run from its root)
+        module = argv[2] if len(argv) > 2 else ""
+        path = REPO / module.replace(".", "/")
+        assert (path / "__main__.py").is_file() or path.with_suffix(".py").is_file(), \
+            f"{where}: `{command.text}`: no module {module!r} in the repository"
     elif program in ("python", "python3"):
         assert len(argv) > 1 and (REPO / argv[1]).is_file(), f"{where}: `{command.text}`: no such script"
     else:

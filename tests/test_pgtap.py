@@ -254,8 +254,8 @@ def test_readme_pgtap_section(pytester: pytest.Pytester, pgtap_dsn: str) -> None
     """The section's example file is the corpus's, its command is the one the tests run, and its
     failure text is what the widened column prints."""
     section = README.read_text(encoding="utf-8").split("## pgTAP tests", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```(\w*)\n(.*?)```", section, re.DOTALL)
-    sql = [b for kind, b in blocks if kind == "sql"]
+    blocks = re.findall(r"```([\w ]*)\n(.*?)```", section, re.DOTALL)
+    sql = [b for kind, b in blocks if kind.split()[:1] == ["sql"]]  # `sql fragment`: the project's file
     assert sql == [(EXAMPLE / TESTS / "structure.test.sql").read_text(encoding="utf-8")]
     commands = [b for kind, b in blocks if kind == "bash"]
     assert commands == ['pytest --schemaguard -m schemaguard_pgtap\npytest --schemaguard -m "not schemaguard_pgtap"\n']
