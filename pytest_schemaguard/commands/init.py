@@ -31,6 +31,7 @@ from ..providers.rules import rule_context
 from ..rules import RULES
 from ..rules.evaluate import run_rule
 from ..session import SchemaguardSession, command_session
+from ._build_report import failed_seed, report_build
 
 NAME = "init"
 PATH_SETTINGS = ("snapshot", "lock", "rollbacks", "archive")  # files, relative to the expectations file
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     with command_session(settings) as session:
         prepare_session(session, root / output.name, project_settings)
         text, kept = render(session, output, kept)
+        seed = failed_seed(session)
     temporary = output.with_name(output.name + ".tmp")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +87,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"schemaguard init: kept from the replaced file: {line}")
     for line in kept.dropped:
         print(f"schemaguard init: not kept: {line}", file=sys.stderr)
+    if seed is not None:
+        # The file describes the schema, which the migrations built whole: it is written all the
+        # same, but `pytest --schemaguard` fails at the seed item, so this run is not a success.
+        print(f"schemaguard init: the file is written, but its seed[{seed.name}] item fails until the seed "
+              "applies (error above): fix the seed (the error's hint says "
+              "what it lacks), then run `pytest --schemaguard`", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -156,6 +165,7 @@ def refuse_untidy_directory(project: Project) -> None:
 def render(session: SchemaguardSession, output: Path, kept: Kept | None = None) -> tuple[str, Kept]:
     """The file's text, and the kept entries that found their object in it."""
     build = session.ensure_built()
+    report_build(session, NAME)
     if build.failed_migration is not None:
         failure = build.failed_migration.failure
         detail = failure.render() if failure is not None else ""
