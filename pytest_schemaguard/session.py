@@ -30,6 +30,7 @@ from .server import (
     create_database,
     unique_dbname,
 )
+from .standins import requested_preloads
 
 if TYPE_CHECKING:
     from .checks.normalise import Normaliser
@@ -112,7 +113,8 @@ class SchemaguardSession:
         started = time.perf_counter()
         server = self.opening = ServerSession(keep=self.settings.keep)
         try:
-            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin)
+            preload = requested_preloads(self.project.migrations.migrations) if self.project else frozenset()
+            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, preload=preload)
         except SchemaguardError as exc:
             self.server_error = exc
             raise
