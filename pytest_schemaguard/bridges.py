@@ -45,7 +45,8 @@ EXTENSION_SCHEMAS = {
 MENTIONS_EXTENSION_SCHEMA = re.compile(r"\b(?:" + "|".join(EXTENSION_SCHEMAS) + r")\b", re.IGNORECASE)
 # What a server must be started with for these (schemaguard's private server does it when a migration creates them).
 PRELOAD_SETTINGS = {"pg_cron": ", cron.database_name = the database being built"}
-STUBBED_EXTENSIONS = ("pg_net", "pg_cron", "supabase_vault", "vector", "pgmq")  # what shim/stubs.sql stands in for
+# what shim/stubs.sql stands in for
+STUBBED_EXTENSIONS = ("pg_net", "pg_cron", "supabase_vault", "vector", "pgmq", "http", "pgjwt")
 # Index access methods of pgvector: they need its C code, so no stand-in can provide them.
 VECTOR_INDEX = re.compile(
     r"^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?"

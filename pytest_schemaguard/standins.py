@@ -32,6 +32,9 @@ STUB_WARNINGS = {
               "hnsw/ivfflat indexes are skipped)",
     "pgmq": "stub in use: pgmq.create/send/send_batch/read/pop/archive/delete/metrics stand in for pgmq (queues are "
             "plain tables pgmq.q_<name> and pgmq.a_<name>)",
+    "http": "stub in use: extensions.http/http_get/http_post/... stand in for the http extension (requests are never "
+            "sent; every call answers status 503)",
+    "pgjwt": "stub in use: extensions.sign/verify stand in for pgjwt (real HS256/HS384/HS512 tokens, through pgcrypto)",
 }
 # Sections that define a base type over PostgreSQL's internal I/O functions: only a superuser may.
 NEEDS_SUPERUSER = frozenset({"vector"})
