@@ -43,7 +43,10 @@ EXTENSION_SCHEMAS = {
     "pgtle": "pg_tle",
 }
 MENTIONS_EXTENSION_SCHEMA = re.compile(r"\b(?:" + "|".join(EXTENSION_SCHEMAS) + r")\b", re.IGNORECASE)
-STUBBED_EXTENSIONS = ("pg_net", "pg_cron", "supabase_vault", "vector", "pgmq")  # what shim/stubs.sql stands in for
+# What a server must be started with for these (schemaguard's private server does it when a migration creates them).
+PRELOAD_SETTINGS = {"pg_cron": ", cron.database_name = the database being built"}
+# what shim/stubs.sql stands in for
+STUBBED_EXTENSIONS = ("pg_net", "pg_cron", "supabase_vault", "vector", "pgmq", "http", "pgjwt")
 # Index access methods of pgvector: they need its C code, so no stand-in can provide them.
 VECTOR_INDEX = re.compile(
     r"^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?"
@@ -73,6 +76,7 @@ class ServerFacts:
     schema_exists: Callable[[str], bool]
     stubs: bool = False
     standins: frozenset[str] = frozenset()  # extensions whose stub section was installed
+    not_preloaded: frozenset[str] = frozenset()  # on the server, but not in shared_preload_libraries for this database
 
 
 def plan_statement(text: str, facts: ServerFacts) -> Plan:
@@ -115,6 +119,10 @@ def _unavailable_extension(text: str, facts: ServerFacts) -> Plan | None:
     ext = _unquote(match["name"])
     if ext in facts.available_extensions:
         return None
+    if ext in facts.not_preloaded:
+        return Plan(None, f"extension {ext} is installed on this server but not preloaded for this database "
+                          f"(shared_preload_libraries{PRELOAD_SETTINGS.get(ext, '')}); CREATE EXTENSION skipped"
+                          + _standin(ext, facts))
     return Plan(None, f"extension {ext} is not available on this server; CREATE EXTENSION skipped"
                       + _standin(ext, facts))
 

@@ -45,7 +45,7 @@ from .failures import StatementFailure
 from .migrations import Migration, Statement, split_statements
 from .progress import DEFAULT_PROGRESS, BuildProgress
 from .project import read_text, relative_path
-from .standins import STUB_WARNINGS, install_stubs, missing_object_hint, skipped_extension
+from .standins import STUB_WARNINGS, install_stubs, missing_object_hint, skipped_extension, usable_extensions
 from .timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -162,9 +162,13 @@ class Builder:
         return warnings
 
     @functools.cached_property
+    def _usable(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The installable extensions, and those the server has but was not started for; they never change."""
+        return usable_extensions(self.conn)
+
+    @property
     def _available(self) -> frozenset[str]:
-        """The list of installable extensions never changes."""
-        return frozenset(r[0] for r in self.conn.execute("SELECT name FROM pg_available_extensions").fetchall())
+        return self._usable[0]
 
     @functools.cached_property
     def _facts(self) -> ServerFacts:
@@ -172,6 +176,7 @@ class Builder:
         return ServerFacts(
             version_num=self.conn.info.server_version,
             available_extensions=self._available,
+            not_preloaded=self._usable[1],
             schema_exists=self._schema_exists,
             stubs=self.stubs,
             standins=self.standins,

@@ -348,9 +348,11 @@ def project_lines(project: ProjectSettings, flavor: str) -> list[str]:
         values["seed"] = list(project.seed) if len(project.seed) != 1 else project.seed[0]
     values["flavor"] = flavor
     values["naming"] = project.naming
-    for key in ("snapshot", "lock", "rollbacks", "archive", "history"):
+    for key in ("snapshot", "lock", "rollbacks", "archive", "history", "types", "statement_timeout"):
         if getattr(project, key) is not None:
             values[key] = getattr(project, key)
+    if project.declarative is not None:
+        values["declarative"] = list(project.declarative)
     if project.stubs:
         values["stubs"] = True
     return ["project:"] + [line for key, value in values.items() for line in entry(key, value, 2)]

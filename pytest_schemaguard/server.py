@@ -42,8 +42,10 @@ from .database.secret import Secret, mask_dsn
 from .database.signals import interrupts_held
 from .database.sweep import SERVER_DIR_PREFIX, drop_database, sweep_databases, sweep_server_dirs
 from .errors import ServerError
+from .standins import preload_libraries, server_libdir
 
 SERVER_BINARIES = ("initdb", "pg_ctl", "postgres")
+SESSION_DBNAME = "schemaguard"  # the session's database on a private server, known before it starts
 UNPRIVILEGED_USERS = ("postgres", "nobody")
 # Well-known install locations, after pg_config and PATH; versioned ones are tried newest first.
 BINDIR_PATTERNS = (
@@ -305,9 +307,10 @@ class UnprivilegedExecutor(PostgreSQLExecutor):
 class PrivateServer:
     """A PostgreSQL cluster in a temporary directory, owned by this process and removed after."""
 
-    def __init__(self, bindir: Path, *, user: str = "postgres") -> None:
+    def __init__(self, bindir: Path, *, user: str = "postgres", preload: frozenset[str] = frozenset()) -> None:
         self.bindir = bindir
         self.user = user
+        self.preload = preload  # extensions the project creates that need shared_preload_libraries
         self.account = _unprivileged_account()
         self.basedir: Path | None = None
         self.executor: UnprivilegedExecutor | None = None
@@ -343,7 +346,9 @@ class PrivateServer:
                 "postgres",
                 user=self.user,
                 timeout=120,
-                postgres_options="-c fsync=off -c full_page_writes=off -c synchronous_commit=off",
+                postgres_options=" ".join(["-c fsync=off -c full_page_writes=off -c synchronous_commit=off",
+                                           *(f"-c {o}" for o in preload_libraries(
+                                               self.preload, server_libdir(self.bindir), SESSION_DBNAME))]),
                 account=self.account,
                 workdir=str(self.basedir),
             )
@@ -569,9 +574,11 @@ class ServerSession:
     admin_info: ConnectionInfo | None = None
     swept: list[str] = field(default_factory=list)  # leftovers of killed runs removed on the way
 
-    def open(self, *, dsn: str | None, pg_bin: str | None, datadir: Path | None = None) -> ServerSession:
+    def open(self, *, dsn: str | None, pg_bin: str | None, datadir: Path | None = None,
+             preload: frozenset[str] = frozenset()) -> ServerSession:
         """``datadir``: start a private server from a copy of this cluster (a cached build), whose
-        ``schemaguard`` database is then the session's; otherwise that database is created empty."""
+        ``schemaguard`` database is then the session's; otherwise that database is created empty.
+        ``preload``: libraries the project's extensions need loaded at start (pg_cron)."""
         if dsn:
             admin = parse_dsn(dsn)
             check_reachable(admin)
@@ -579,10 +586,10 @@ class ServerSession:
             name = unique_dbname()
         else:
             self.swept = sweep_leftovers(None)
-            self.private = PrivateServer(find_bindir(pg_bin))
+            self.private = PrivateServer(find_bindir(pg_bin), preload=preload)
             self.private.start(datadir=None if dsn else datadir)
             admin = self.private.admin_info()
-            name = "schemaguard"
+            name = SESSION_DBNAME
         self.admin_info = admin
         if datadir is not None and self.private is not None:
             self.databases.append(ThrowawayDatabase(info=_database_info(admin, name), admin=admin))

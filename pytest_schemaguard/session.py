@@ -31,6 +31,7 @@ from .server import (
     create_database,
     unique_dbname,
 )
+from .standins import requested_preloads
 
 if TYPE_CHECKING:
     from .checks.normalise import Normaliser
@@ -120,7 +121,8 @@ class SchemaguardSession:
         started = time.perf_counter()
         server = self.opening = ServerSession(keep=self.settings.keep)
         try:
-            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, datadir=datadir)
+            preload = requested_preloads(self.project.migrations.migrations) if self.project else frozenset()
+            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, datadir=datadir, preload=preload)
         except SchemaguardError as exc:
             self.server_error = exc
             raise

@@ -10,14 +10,16 @@ where its ``CREATE EXTENSION`` was skipped, and the two ways out: install it, or
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import subprocess
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import psycopg
 
 from .bridges import CREATE_EXTENSION, EXTENSION_SCHEMAS, STUBBED_EXTENSIONS
-from .migrations import split_statements
+from .migrations import Migration, split_statements
 
 STUB_SECTION = re.compile(r"^-- @stub (?P<ext>[\w-]+)\s*$", re.MULTILINE)
 STUB_WARNINGS = {
@@ -30,11 +32,78 @@ STUB_WARNINGS = {
               "hnsw/ivfflat indexes are skipped)",
     "pgmq": "stub in use: pgmq.create/send/send_batch/read/pop/archive/delete/metrics stand in for pgmq (queues are "
             "plain tables pgmq.q_<name> and pgmq.a_<name>)",
+    "http": "stub in use: extensions.http/http_get/http_post/... stand in for the http extension (requests are never "
+            "sent; every call answers status 503)",
+    "pgjwt": "stub in use: extensions.sign/verify stand in for pgjwt (real HS256/HS384/HS512 tokens, through pgcrypto)",
 }
 # Sections that define a base type over PostgreSQL's internal I/O functions: only a superuser may.
 NEEDS_SUPERUSER = frozenset({"vector"})
 # PostgreSQL's words for "that schema/type/function/table is not there".
 MISSING_OBJECT_STATES = frozenset({"3F000", "42704", "42883", "42P01"})
+# Extensions whose library must be in shared_preload_libraries before CREATE EXTENSION works, and
+# the setting naming the one database they may be created in (None: any database).
+PRELOADED = {"pg_cron": "cron.database_name", "pg_net": None}
+
+
+def usable_extensions(conn: psycopg.Connection) -> tuple[frozenset[str], frozenset[str]]:
+    """The extensions CREATE EXTENSION can install in this database: what the server has, less
+    those needing a preload the server did not do (or, for pg_cron, made for another database);
+    and those left out for that reason.
+
+    A server that has pg_cron's files but was not started for it (a --schemaguard-dsn server, a
+    scratch database of our own private server) then takes the path of a server without pg_cron:
+    the statement is skipped with a warning, and ``stubs: true`` stands in for it.
+    """
+    available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions").fetchall()}
+    row = conn.execute("SELECT current_setting('shared_preload_libraries'), current_database()").fetchone()
+    assert row is not None
+    preloaded = {lib.strip().strip('"') for lib in str(row[0]).split(",")}
+    unloaded = set()
+    for ext, database_setting in PRELOADED.items():
+        if ext not in available:
+            continue
+        if ext not in preloaded:
+            unloaded.add(ext)
+        elif database_setting is not None:
+            target = conn.execute("SELECT current_setting(%s, true)", (database_setting,)).fetchone()
+            if target is None or (target[0] or "postgres") != row[1]:
+                unloaded.add(ext)
+    return frozenset(available - unloaded), frozenset(unloaded)
+
+
+def server_libdir(bindir: Path) -> Path | None:
+    """Where the server in ``bindir`` loads ``$libdir`` libraries from: ``pg_config --pkglibdir``
+    beside it, else the Debian/Ubuntu layout (``/usr/lib/postgresql/NN/{bin,lib}``)."""
+    pg_config = bindir / "pg_config"
+    if pg_config.is_file():
+        try:
+            out = subprocess.run([str(pg_config), "--pkglibdir"], capture_output=True, text=True, timeout=30,
+                                 check=True).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        if out:
+            return Path(out)
+    lib = bindir.parent / "lib"
+    return lib if lib.is_dir() else None
+
+
+def requested_preloads(migrations: Iterable[Migration]) -> frozenset[str]:
+    """The extensions needing a preload that the migrations create."""
+    found = {skipped_extension(s.text) for m in migrations for s in m.statements}
+    return frozenset(ext for ext in found if ext in PRELOADED)
+
+
+def preload_libraries(requested: frozenset[str], pkglibdir: Path | None, dbname: str) -> list[str]:
+    """``postgres -c`` options that preload what the project's migrations create (``requested``)
+    and the server's files have (``pkglibdir``/<library>.so), set for the database ``dbname``."""
+    if pkglibdir is None:
+        return []
+    libraries = [ext for ext in PRELOADED if ext in requested and (pkglibdir / f"{ext}.so").is_file()]
+    if not libraries:
+        return []
+    options = [f"shared_preload_libraries={','.join(libraries)}"]
+    options += [f"{setting}={dbname}" for ext in libraries if (setting := PRELOADED[ext])]
+    return options
 
 
 def install_stubs(conn: psycopg.Connection, available: frozenset[str]) -> tuple[frozenset[str], list[str]]:

@@ -39,6 +39,9 @@ def copy_project(destination: Path, case: str = "crm_small") -> Path:
         shutil.copytree(REPO_ROOT / "supabase", destination / "supabase", dirs_exist_ok=True)
         shutil.copy(REPO_ROOT / YAML, destination / YAML)
         shutil.copy(REPO_ROOT / "schema.sql", destination / "schema.sql")  # the example's project.snapshot
+        types = Path("src/types/database.generated.ts")  # the example's project.types
+        (destination / types.parent).mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO_ROOT / types, destination / types)
     else:
         shutil.copytree(EXAMPLES / case, destination, dirs_exist_ok=True)
     return destination

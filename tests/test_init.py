@@ -264,7 +264,8 @@ def test_init_output_elsewhere_reads_the_project_from_the_current_directory(
     assert main(["init", "--dsn", admin_dsn, "--output", "checks/expectations.yml"]) == 0
     written = (project / "checks/expectations.yml").read_text(encoding="utf-8")
     assert ('project:\n  migrations: "../supabase/migrations"\n  seed: "../supabase/seed.sql"\n  flavor: supabase\n'
-            '  naming: timestamp\n  lock: "../supabase/migrations/schemaguard.lock"\n') in written
+            '  naming: timestamp\n  snapshot: "../schema.sql"\n  lock: "../supabase/migrations/schemaguard.lock"\n'
+            '  types: "../src/types/database.generated.ts"\n') in written  # the project's own file's settings
     result = pytester.runpytest("--schemaguard", f"--schemaguard-dsn={admin_dsn}",
                                 "--schemaguard-file=checks/expectations.yml", *QUIET)
     assert result.ret == 0, result.stdout.str()

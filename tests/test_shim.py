@@ -144,6 +144,9 @@ def test_stubs_stand_in_for_pg_net_pg_cron_and_vault(scratch_conn: psycopg.Conne
         "hnsw/ivfflat indexes are skipped)",
         "stub in use: pgmq.create/send/send_batch/read/pop/archive/delete/metrics stand in for pgmq (queues are plain "
         "tables pgmq.q_<name> and pgmq.a_<name>)",
+        "stub in use: extensions.http/http_get/http_post/... stand in for the http extension (requests are never "
+        "sent; every call answers status 503)",
+        "stub in use: extensions.sign/verify stand in for pgjwt (real HS256/HS384/HS512 tokens, through pgcrypto)",
     ]
     assert scratch_conn.execute("SELECT method, url FROM net.http_request_queue ORDER BY id").fetchall() == [
         ("POST", "https://example.invalid"), ("GET", "https://example.invalid")]

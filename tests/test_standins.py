@@ -196,10 +196,10 @@ def test_without_stubs_a_vector_column_fails_naming_pgvector_where_it_was_skippe
      f"sources), or {STUBS_ADVICE}"),
     ("42883", "function extensions.http_get(unknown) does not exist",
      "function extensions.http_get belongs to extension http, which this server lacks: install it on the server "
-     "(Debian/Ubuntu: postgresql-15-http from the PostgreSQL apt repository, apt.postgresql.org)"),
+     f"(Debian/Ubuntu: postgresql-15-http from the PostgreSQL apt repository, apt.postgresql.org), or {STUBS_ADVICE}"),
     ("42883", "function sign(json, text) does not exist",
      "function sign belongs to extension pgjwt, which this server lacks: install it on the server (built from the "
-     "pgjwt sources)"),
+     f"pgjwt sources), or {STUBS_ADVICE}"),
     ("42883", "function stripe_fdw_handler() does not exist",
      "function stripe_fdw_handler belongs to extension wrappers (Supabase foreign data wrappers), which this server "
      "lacks: install it on the server (built from Supabase's wrappers sources)"),

@@ -22,6 +22,7 @@ from ..drift.declarative import (
 from ..drift.proof import DeclaredDefinitions, GeneratedMigration, generate_and_prove
 from ..errors import SchemaguardError
 from ..session import command_session
+from ._build_report import report_build
 from ._integrity import loaded_project, shown
 from .new import create_migration, utcnow
 
@@ -36,6 +37,7 @@ def run_declarative(args: argparse.Namespace) -> int:
             raise DeclarativeError("no declared schema files: put them in supabase/schemas/, list them in "
                                    "supabase/config.toml [db.migrations] schema_paths, or set project.declarative")
         failed = session.ensure_built().failed_migration
+        report_build(session, "diff")
         if failed is not None and failed.failure is not None:
             raise SchemaguardError(f"the migrations do not build, nothing to compare:\n{failed.failure.render()}")
         comparison = compare(session, declared)

@@ -21,6 +21,7 @@ from ..diff import changes_as_json
 from ..errors import SchemaguardError
 from ..live import LIVE_LABEL, MIGRATIONS_LABEL, Drift, diff_with_live, open_live, requested_extensions
 from ..session import command_session
+from ._build_report import report_build
 from ._integrity import loaded_project
 from .output import GITHUB, JSON, add_format_option, annotation, drift_annotations, lines, print_json
 
@@ -59,6 +60,7 @@ def live_diff(settings: Settings, live_dsn: str | None) -> LiveDiff:
             live_schema = live.snapshot()
             description = live.describe()
         build = session.ensure_built()
+        report_build(session, NAME, warnings=False)  # the command shows them itself
         failed = build.failed_migration
         if failed is not None and failed.failure is not None:
             raise SchemaguardError(f"the migrations do not build, nothing to compare:\n{failed.failure.render()}")

@@ -31,9 +31,11 @@ from ..providers.rules import rule_context
 from ..rules import RULES
 from ..rules.evaluate import run_rule
 from ..session import SchemaguardSession, command_session
+from ._build_report import failed_seed, report_build
 
 NAME = "init"
-PATH_SETTINGS = ("snapshot", "lock", "rollbacks", "archive")  # files, relative to the expectations file
+PATH_SETTINGS = ("snapshot", "lock", "rollbacks", "archive", "types")  # files, relative to the expectations file
+PATTERN_SETTINGS = ("seed", "declarative")  # lists of paths or globs, relative to it too
 HELP = "write a starting schema_expectations.yml from the database your migrations build"
 FINDS_FILE_UPWARD = False  # the file is written where the command runs, never over a parent project's
 
@@ -47,6 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "exhaustive and absent entries are kept)")
     parser.add_argument("--migrations", default=None,
                         help="migrations directory, relative to the project directory (default: supabase/migrations)")
+    parser.add_argument("--stubs", action="store_true",
+                        help="build with the stand-ins for extensions this server lacks (pgvector, pgmq, pg_net, "
+                             "pg_cron, Vault...) and write `stubs: true` under `project:`")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,11 +69,16 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     settings = command_settings(output, dsn=args.dsn, pg_bin=args.pg_bin,
                                 statement_timeout=args.statement_timeout)
-    project_settings = starting_project_settings(output, root, args.migrations)
+    # The project's own file holds its settings: the one replaced, else (--output elsewhere) --file's.
+    source = output if output.exists() else root / Path(args.file).name
+    project_settings = starting_project_settings(source, root, args.migrations)
+    if args.stubs:
+        project_settings = replace(project_settings, stubs=True)
     kept = read_kept(output) if output.exists() else Kept()
     with command_session(settings) as session:
         prepare_session(session, root / output.name, project_settings)
         text, kept = render(session, output, kept)
+        seed = failed_seed(session)
     temporary = output.with_name(output.name + ".tmp")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -85,11 +95,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"schemaguard init: kept from the replaced file: {line}")
     for line in kept.dropped:
         print(f"schemaguard init: not kept: {line}", file=sys.stderr)
+    if seed is not None:
+        # The file describes the schema, which the migrations built whole: it is written all the
+        # same, but `pytest --schemaguard` fails at the seed item, so this run is not a success.
+        print(f"schemaguard init: the file is written, but its seed[{seed.name}] item fails until the seed "
+              "applies (error above): fix the seed (the error's hint says "
+              "what it lacks), then run `pytest --schemaguard`", file=sys.stderr)
+        return 1
     return 0
 
 
 def starting_project_settings(output: Path, root: Path, migrations: str | None) -> ProjectSettings:
-    """The replaced file's `project:` when it loads, else the defaults; --migrations wins.
+    """The `project:` of ``output`` (the replaced file, or the project's own) when it loads, else the
+    defaults; --migrations wins.
 
     Paths come back absolute when they were relative to somewhere other than ``root`` (the replaced
     file's directory, for its own settings): the project is loaded from ``root`` and the paths are
@@ -104,10 +122,11 @@ def starting_project_settings(output: Path, root: Path, migrations: str | None) 
                   "settings", file=sys.stderr)
         else:
             base = output.parent
-            seed = tuple((base / s).as_posix() for s in settings.seed) if settings.seed else settings.seed
             paths: dict[str, Any] = {key: (base / value).as_posix()
                                      for key in PATH_SETTINGS if (value := getattr(settings, key))}
-            settings = replace(settings, migrations=(base / settings.migrations).as_posix(), seed=seed, **paths)
+            paths |= {key: tuple((base / pattern).as_posix() for pattern in patterns)
+                      for key in PATTERN_SETTINGS if (patterns := getattr(settings, key))}
+            settings = replace(settings, migrations=(base / settings.migrations).as_posix(), **paths)
     if migrations is not None:
         settings = replace(settings, migrations=(root / migrations).as_posix())
     return settings
@@ -116,7 +135,9 @@ def starting_project_settings(output: Path, root: Path, migrations: str | None) 
 def prepare_session(session: SchemaguardSession, project_file: Path, settings: ProjectSettings) -> None:
     """Give the session a project without an expectations file (that is what we are writing)."""
     project = load_project(project_file, settings)
-    if settings.lock is None:  # a lock file `schemaguard lock` wrote: adopt it, it is no stray
+    # A lock file `schemaguard lock` wrote: adopt it, it is no stray (also over a kept setting that
+    # points nowhere, e.g. after the migrations directory moved).
+    if settings.lock is None or not (project.root / settings.lock).exists():
         lock = next((p for p in project.migrations.strays if is_lock_file(p)), None)
         if lock is not None:
             settings = replace(settings, lock=lock.as_posix())
@@ -156,9 +177,12 @@ def refuse_untidy_directory(project: Project) -> None:
 def render(session: SchemaguardSession, output: Path, kept: Kept | None = None) -> tuple[str, Kept]:
     """The file's text, and the kept entries that found their object in it."""
     build = session.ensure_built()
+    report_build(session, NAME)
     if build.failed_migration is not None:
         failure = build.failed_migration.failure
         detail = failure.render() if failure is not None else ""
+        if failure is not None and "project.stubs: true" in (failure.hint or "") and not project_stubs(session):
+            detail += "\n(with init: run `schemaguard init --stubs`, which also writes `stubs: true`)"
         raise SchemaguardError(f"the database build failed at {build.failed_migration.name}, so there is "
                                f"nothing to describe yet; fix the migration first:\n{detail}")
     project: Project | None = session.project
@@ -175,6 +199,9 @@ def render(session: SchemaguardSession, output: Path, kept: Kept | None = None) 
     kept = placed(kept or Kept(), present_keys(session.schema))
     paths: dict[str, Any] = {key: relative_to(project.root / value, output.parent)
                              for key in PATH_SETTINGS if (value := getattr(project.settings, key))}
+    if project.settings.declarative:
+        paths["declarative"] = tuple(relative_to(project.root / pattern, output.parent)
+                                     for pattern in project.settings.declarative)
     settings = replace(project.settings, migrations=relative_to(project.migrations.directory, output.parent),
                        seed=seed_setting(project, output.parent), **paths)
     return render_expectations(InitInput(
@@ -187,6 +214,10 @@ def render(session: SchemaguardSession, output: Path, kept: Kept | None = None) 
         hidden_extensions=shim_only_extensions(project.flavor, requested_extensions(project.migrations.migrations)),
         kept=kept,
     )), kept
+
+
+def project_stubs(session: SchemaguardSession) -> bool:
+    return session.project is not None and session.project.settings.stubs
 
 
 def is_lock_file(path: Path) -> bool:

@@ -16,6 +16,7 @@ from ..lint.run import LintResult, lint_project, project_observer, render_file, 
 from ..lint.syntax_only import lint_paths
 from ..premerge import new_files
 from ..session import command_session
+from ._build_report import report_build
 from ._integrity import load_files_only, loaded_project, shown
 from .output import JSON, TEXT, add_format_option, lines, lint_annotations, lint_fields, print_json
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         observer = project_observer(project, targets)
         session.observers.append(observer)  # watches the one build: no replay needed
         session.ensure_built()
+        report_build(session, NAME)
         result = lint_project(project, targets, observer)
     if args.format != TEXT:
         paths = {m.name: m.path for m in project.migrations.migrations}

@@ -8,6 +8,7 @@ import sys
 from ..config import command_settings
 from ..errors import ConfigError
 from ..session import SchemaguardSession, command_session
+from ._build_report import report_build
 from .output import JSON, add_format_option, print_json
 
 NAME = "snapshot"
@@ -44,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         as_json = args.format == JSON
         fields = {"snapshot": name, "check": bool(args.check)}
         broken = require_build(session)
+        report_build(session, NAME)
         if broken:
             if as_json:
                 print_json(NAME, {**fields, "ok": False, "written": False, "problem": broken})

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..config import command_settings
 from ..errors import ConfigError
 from ..session import command_session
+from ._build_report import report_build
 
 NAME = "types"
 HELP = "generate TypeScript (Supabase CLI shape) or Python types from the migrations, or --check a committed file"
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         if session.load_error is not None:
             raise session.load_error
         failed = session.ensure_built().failed_migration
+        report_build(session, NAME)
         if failed is not None and failed.failure is not None:
             print(f"schemaguard types: the migrations do not build:\n{failed.failure.render()}", file=sys.stderr)
             return 1

@@ -627,3 +627,123 @@ CREATE OR REPLACE FUNCTION pgmq.metrics(queue_name text) RETURNS pgmq.metrics_re
 CREATE OR REPLACE FUNCTION pgmq.list_queues() RETURNS SETOF pgmq.queue_record
   LANGUAGE sql
   AS $$ SELECT queue_name, is_partitioned, is_unlogged, created_at FROM pgmq.meta ORDER BY queue_name $$;
+
+-- @stub http
+-- The http extension's SQL interface (types http_header, http_request, http_response; http(),
+-- http_get/post/put/patch/delete/head, http_header(), urlencode()), in schema extensions as
+-- Supabase installs it. No request is ever sent: every call answers status 503 with a note.
+DO $$ BEGIN
+  CREATE DOMAIN extensions.http_method AS text;
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+
+DO $$ BEGIN
+  CREATE TYPE extensions.http_header AS (field character varying, value character varying);
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+
+DO $$ BEGIN
+  CREATE TYPE extensions.http_request AS (method extensions.http_method, uri character varying,
+    headers extensions.http_header[], content_type character varying, content character varying);
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+
+DO $$ BEGIN
+  CREATE TYPE extensions.http_response AS (status integer, content_type character varying,
+    headers extensions.http_header[], content character varying);
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION extensions.http(request extensions.http_request) RETURNS extensions.http_response
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT ROW(503, 'text/plain', ARRAY[]::extensions.http_header[],
+                   'schemaguard stand-in for the http extension (project.stubs: true): ' || upper((request).method)
+                   || ' ' || (request).uri || ' was not sent')::extensions.http_response $$;
+
+CREATE OR REPLACE FUNCTION extensions.http_get(uri character varying) RETURNS extensions.http_response
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT extensions.http(ROW('GET', uri, NULL, NULL, NULL)::extensions.http_request) $$;
+
+CREATE OR REPLACE FUNCTION extensions.http_get(uri character varying, data jsonb) RETURNS extensions.http_response
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT extensions.http(ROW('GET', uri, NULL, NULL, NULL)::extensions.http_request) $$;
+
+CREATE OR REPLACE FUNCTION extensions.http_post(uri character varying, content character varying,
+                                                content_type character varying) RETURNS extensions.http_response
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT extensions.http(ROW('POST', uri, NULL, content_type, content)::extensions.http_request) $$;
+
+CREATE OR REPLACE FUNCTION extensions.http_post(uri character varying, data jsonb) RETURNS extensions.http_response
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT extensions.http(ROW('POST', uri, NULL, 'application/x-www-form-urlencoded',
+                                   NULL)::extensions.http_request) $$;
+
+CREATE OR REPLACE FUNCTION extensions.http_put(uri character varying, content character varying,
+                                               content_type character varying) RETURNS extensions.http_response
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT extensions.http(ROW('PUT', uri, NULL, content_type, content)::extensions.http_request) $$;
+
+CREATE OR REPLACE FUNCTION extensions.http_patch(uri character varying, content character varying,
+                                                 content_type character varying) RETURNS extensions.http_response
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT extensions.http(ROW('PATCH', uri, NULL, content_type, content)::extensions.http_request) $$;
+
+CREATE OR REPLACE FUNCTION extensions.http_delete(uri character varying) RETURNS extensions.http_response
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT extensions.http(ROW('DELETE', uri, NULL, NULL, NULL)::extensions.http_request) $$;
+
+CREATE OR REPLACE FUNCTION extensions.http_head(uri character varying) RETURNS extensions.http_response
+  LANGUAGE sql VOLATILE
+  AS $$ SELECT extensions.http(ROW('HEAD', uri, NULL, NULL, NULL)::extensions.http_request) $$;
+
+CREATE OR REPLACE FUNCTION extensions.http_header(field character varying, value character varying)
+  RETURNS extensions.http_header
+  LANGUAGE sql IMMUTABLE
+  AS $$ SELECT ROW(field, value)::extensions.http_header $$;
+
+-- application/x-www-form-urlencoded escaping: unreserved characters stay, every other byte is %XX
+CREATE OR REPLACE FUNCTION extensions.urlencode(string character varying) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT
+  AS $$ SELECT coalesce(string_agg(CASE WHEN b.c ~ '^[A-Za-z0-9._~-]$' THEN b.c
+                                   ELSE (SELECT string_agg('%' || upper(lpad(to_hex(get_byte(convert_to(b.c, 'UTF8'), i)), 2, '0')), '')
+                                         FROM generate_series(0, octet_length(convert_to(b.c, 'UTF8')) - 1) AS i) END,
+                                   '' ORDER BY b.n), '')
+        FROM regexp_split_to_table(string, '') WITH ORDINALITY AS b(c, n) $$;
+
+-- @stub pgjwt
+-- pgjwt's documented functions (url_encode, url_decode, algorithm_sign, sign, verify), in schema
+-- extensions as Supabase installs it; HS256/HS384/HS512 signatures through pgcrypto's hmac, so
+-- the tokens are real JWTs any library verifies.
+CREATE OR REPLACE FUNCTION extensions.url_encode(data bytea) RETURNS text
+  LANGUAGE sql IMMUTABLE
+  AS $$ SELECT translate(encode(data, 'base64'), E'+/=\n', '-_') $$;
+
+CREATE OR REPLACE FUNCTION extensions.url_decode(data text) RETURNS bytea
+  LANGUAGE sql IMMUTABLE
+  AS $$ SELECT decode(translate(data, '-_', '+/') || repeat('=', (4 - length(data) % 4) % 4), 'base64') $$;
+
+CREATE OR REPLACE FUNCTION extensions.algorithm_sign(signables text, secret text, algorithm text) RETURNS text
+  LANGUAGE sql IMMUTABLE
+  AS $$ SELECT extensions.url_encode(extensions.hmac(signables, secret,
+          CASE algorithm WHEN 'HS256' THEN 'sha256' WHEN 'HS384' THEN 'sha384' WHEN 'HS512' THEN 'sha512'
+          ELSE '' END)) $$;
+
+CREATE OR REPLACE FUNCTION extensions.sign(payload json, secret text, algorithm text DEFAULT 'HS256') RETURNS text
+  LANGUAGE sql IMMUTABLE
+  AS $$
+    WITH parts AS (
+      SELECT extensions.url_encode(convert_to(json_build_object('alg', algorithm, 'typ', 'JWT')::text, 'utf8'))
+             || '.' || extensions.url_encode(convert_to(payload::text, 'utf8')) AS signables
+    )
+    SELECT signables || '.' || extensions.algorithm_sign(signables, secret, algorithm) FROM parts
+  $$;
+
+CREATE OR REPLACE FUNCTION extensions.verify(token text, secret text, algorithm text DEFAULT 'HS256')
+  RETURNS TABLE(header json, payload json, valid boolean)
+  LANGUAGE sql IMMUTABLE
+  AS $$
+    SELECT convert_from(extensions.url_decode(part[1]), 'utf8')::json,
+           convert_from(extensions.url_decode(part[2]), 'utf8')::json,
+           part[3] = extensions.algorithm_sign(part[1] || '.' || part[2], secret, algorithm)
+    FROM (SELECT regexp_split_to_array(token, '\.') AS part) AS t
+  $$;
