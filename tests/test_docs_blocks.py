@@ -7,7 +7,8 @@ rules, and the conventions a writer follows (a block no rule covers fails, namin
   rest is output. Commands split at `\\` continuations, `&&`, `||`, `;`, `|`; comments dropped.
   `schemaguard ...` must parse with the CLI's parser; `pytest ...` may use only options
   `pytest --help` lists; `pip install` may name only this package or `.` and only extras that
-  pyproject.toml declares; `python FILE` needs FILE in the repository; programs in NOT_RUN must
+  pyproject.toml declares; `python FILE` / `python -m MODULE` need FILE / MODULE in the repository
+  (or installed); programs in NOT_RUN must
   only be well-formed shell. Any other program fails, so a new kind of command gets a decision.
   RUN_FOR_REAL lists the documented commands that are also run on a copy of the example project.
 - `bash usage` (info string flag): a synopsis such as `schemaguard init [--force] [--output PATH]`;
@@ -38,6 +39,7 @@ import ast
 import contextlib
 import functools
 import importlib
+import importlib.util
 import io
 import json
 import re
@@ -138,6 +140,13 @@ def check_pip(argv: tuple[str, ...], where: str) -> None:
         assert not unknown, f"{where}: extra(s) {sorted(unknown)} not in pyproject.toml {sorted(declared_extras())}"
 
 
+def module_exists(name: str) -> bool:
+    """`python -m NAME` from the repository root: a module of the repository, or an installed one."""
+    path = REPO / name.replace(".", "/")
+    return (path / "__main__.py").is_file() or path.with_suffix(".py").is_file() or (
+        importlib.util.find_spec(name) is not None)
+
+
 def check_command(command: Command, where: str) -> None:
     argv = command.argv
     program = Path(argv[0]).name
@@ -154,11 +163,7 @@ def check_command(command: Command, where: str) -> None:
     elif program in ("pip", "pip3"):
         check_pip(argv, where)
     elif program in ("python", "python3") and argv[1:2] == ("-m",):
-        # `python -m benchmarks ...`: a module or package of this repository (run from its root)
-        module = argv[2] if len(argv) > 2 else ""
-        path = REPO / module.replace(".", "/")
-        assert (path / "__main__.py").is_file() or path.with_suffix(".py").is_file(), \
-            f"{where}: `{command.text}`: no module {module!r} in the repository"
+        assert len(argv) > 2 and module_exists(argv[2]), f"{where}: `{command.text}`: no such module"
     elif program in ("python", "python3"):
         assert len(argv) > 1 and (REPO / argv[1]).is_file(), f"{where}: `{command.text}`: no such script"
     else:
@@ -471,6 +476,8 @@ BROKEN = [  # (language and info, text, what the failure must say)
     ("bash", "pytest --schemaguard --schemaguard-no-such\n", "pytest has no option(s) ['--schemaguard-no-such']"),
     ("bash", "pip install '.[nope]'\n", "extra(s) ['nope'] not in pyproject.toml"),
     ("bash", "terraform apply\n", "unknown program 'terraform'"),
+    ("bash", "python -m benchmarks_gone --repeat 1\n", "no such module"),
+    ("bash", "python benchmarks/gone.py\n", "no such script"),
     ("bash usage", "schemaguard init [--forcee]\n", "`schemaguard init` has no option(s) ['--forcee']"),
     ("bash usage", "schemaguard inti NAME\n", "schemaguard has no command 'inti'"),
     ("yaml", "version: 1\ntables:\n  t:\n    colums: {}\n", "the expectations YAML does not load"),
