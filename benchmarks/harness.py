@@ -1,6 +1,6 @@
 """Measure issue 11's table: the tool against the floor, interleaved, medians of ``--repeat`` runs.
 
-``python -m benchmarks`` from the repository root (the README's Performance section). Every
+``python -m benchmarks`` from the repository root (docs/performance.md). Every
 project is generated afresh under a temporary directory (``benchmarks/generate.py``); each build
 row alternates one floor run (``benchmarks/floor.py``) with one ``pytest --schemaguard`` run
 (``benchmarks/runs.py``) so that load from other work on the machine falls on both sides alike.

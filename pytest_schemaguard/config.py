@@ -50,7 +50,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("schemaguard-update", "rewrite snapshot and lock files instead of failing on them", flag=True),
     OptionSpec("schemaguard-keep", "keep the built database and print how to connect to it", flag=True),
     OptionSpec("schemaguard-no-cache", "build afresh and leave the build cache alone (by default a build is "
-               "reused when every input is identical: see the README's Build cache)", flag=True,
+               "reused when every input is identical: see docs/run.md, Build cache)", flag=True,
                env="SCHEMAGUARD_NO_CACHE"),
     OptionSpec("schemaguard-statement-timeout", "longest any one migration or seed statement may run, as "
                "PostgreSQL duration text (30s, 5min; 0 = no limit); overrides project.statement_timeout "

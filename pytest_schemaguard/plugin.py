@@ -123,7 +123,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if not guard.settings.file.exists():
         raise pytest.UsageError(
             f"schemaguard: expectations file {guard.settings.file} not found.\n"
-            "Create it (see the README's YAML reference), or point at another one with "
+            "Create it (see docs/expectations.md), or point at another one with "
             "--schemaguard-file PATH."
         )
     from .providers import discover_preparers

@@ -21,6 +21,62 @@ def doc_files() -> list[Path]:
     return [REPO / "README.md", *sorted((REPO / "docs").glob("**/*.md"))]
 
 
+def doc_text() -> str:
+    """README.md and every docs/ page, concatenated: for checks that a name is documented somewhere."""
+    return "\n".join(path.read_text(encoding="utf-8") for path in doc_files())
+
+
+def headings(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(index, level, title) of the ATX headings outside code blocks (a `# comment` in a block is none)."""
+    found: list[tuple[int, int, str]] = []
+    fence = ""
+    for index, line in enumerate(lines):
+        opening = FENCE.match(line)
+        if opening and not fence:
+            fence = opening["fence"]
+        elif fence and re.fullmatch(rf"[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*", line):
+            fence = ""
+        elif not fence and (heading := re.match(r"(#{1,6}) (.+?)[ \t]*$", line)):
+            found.append((index, len(heading[1]), heading[2]))
+    return found
+
+
+def slug(title: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation other than `-` and `_` dropped, spaces to `-`."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives a page's headings (a repeated one gets `-1`, `-2`, ...)."""
+    seen: dict[str, int] = {}
+    for _, _, title in headings(path.read_text(encoding="utf-8").splitlines()):
+        base = slug(title)
+        seen[base] = seen.get(base, 0) + 1
+    return {base if n == 0 else f"{base}-{n}" for base, count in seen.items() for n in range(count)}
+
+
+def links(path: Path) -> list[tuple[int, str]]:
+    """(line, target) of the Markdown links outside code blocks and code spans."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    fenced = {index for block in extract_blocks(path)
+              for index in range(block.line - 1, block.line + block.text.count("\n") + 1)}
+    return [(index + 1, target) for index, line in enumerate(lines) if index not in fenced
+            for target in re.findall(r"\]\(([^)\s]+)\)", re.sub(r"`[^`]*`", "", line))]
+
+
+def doc_section(title: str) -> str:
+    """The section titled `title` (a `#` page title or a `##` section), in whichever file now holds it:
+    its heading line to the next heading of the same or a higher level. A missing title is an error."""
+    for path in doc_files():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        found = headings(lines)
+        for number, (index, level, text) in enumerate(found):
+            if text == title and level <= 2:
+                end = next((i for i, lv, _ in found[number + 1:] if lv <= level), len(lines))
+                return "\n".join(lines[index:end]) + "\n"
+    raise LookupError(f"no section titled {title!r} in README.md or docs/")
+
+
 @dataclass(frozen=True)
 class Block:
     path: str  # relative to the repository

@@ -75,10 +75,11 @@ def test_readme_performance_commands_are_the_harness_own(harness, tmp_path: Path
     """Every ``python -m benchmarks`` line of the README parses; the generator line writes a project."""
     import shlex
 
+    from docs_support import doc_section
+
     from benchmarks import generate
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    section = doc_section("Performance")
     commands = [shlex.split(line.split("#", 1)[0]) for line in section.splitlines()
                 if line.startswith("python -m benchmarks")]
     assert len(commands) == 3

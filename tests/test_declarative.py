@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from docs_support import doc_section
 from history_support import EXAMPLES, MIGRATIONS, YAML, esc, preload, run_cli, run_pytest, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -411,12 +412,11 @@ def test_project_declarative_takes_one_path_or_a_list(tmp_path):
 
 
 def test_readme_declarative_workflow(pytester, capsys, admin_dsn):
-    """The README section's commands, in its order, and its failure example, verbatim."""
+    """The docs section's commands, in its order, and its failure example, verbatim."""
     root = copy_app(pytester.path)
     added_column(root)
     new_policy(root)
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Declarative schemas without Docker", 1)[1].split("\n## ", 1)[0]
+    section = doc_section("Declarative schemas without Docker")
     example = section.split("```\n", 2)[2].split("```", 1)[0]  # the second block: the failure text
     result = run_pytest(pytester, admin_dsn, "-k", "declarative")
     result.assert_outcomes(failed=1)

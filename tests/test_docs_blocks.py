@@ -471,6 +471,40 @@ def test_blocks_are_found_in_any_page_with_their_lines(tmp_path: Path, monkeypat
         docs_support.all_blocks()
 
 
+def test_every_link_between_pages_reaches_a_page_and_heading() -> None:
+    """The README and docs/ link to each other by file and anchor; a moved page or renamed heading breaks one."""
+    broken = []
+    for path in docs_support.doc_files():
+        for line, target in docs_support.links(path):
+            if re.match(r"[a-z]+:", target):
+                continue  # an address outside the repository
+            file, _, anchor = target.partition("#")
+            page = (path.parent / file).resolve() if file else path
+            where = f"{path.relative_to(REPO)}:{line}: {target}"
+            if not page.exists():
+                broken.append(f"{where}: no such file")
+            elif anchor and (page.suffix != ".md" or anchor not in docs_support.anchors(page)):
+                broken.append(f"{where}: no heading with that anchor")
+    assert not broken, "\n".join(broken)
+
+
+def test_docs_pages_named_by_messages_and_comments_exist() -> None:
+    """Messages and comments point readers at docs/<page>.md; each such page is there."""
+    sources = [*(REPO / "pytest_schemaguard").rglob("*.py"), *(REPO / "benchmarks").rglob("*.py"),
+               REPO / "action.yml", REPO / ".pre-commit-hooks.yaml"]
+    named = {name for source in sources for name in re.findall(r"docs/[\w/-]+\.md", source.read_text(encoding="utf-8"))}
+    assert "docs/expectations.md" in named
+    assert {name for name in named if not (REPO / name).exists()} == set()
+
+
+def test_a_section_is_found_by_title_in_any_page_but_not_inside_a_code_block() -> None:
+    section = docs_support.doc_section("Drift against a live database")  # a page title, with `# ...` in its blocks
+    assert section.startswith("# Drift against a live database\n") and "# as a command:" in section
+    assert docs_support.doc_section("Quick start").startswith("## Quick start\n")  # a README section
+    with pytest.raises(LookupError, match="no section titled 'No such'"):
+        docs_support.doc_section("No such")
+
+
 BROKEN = [  # (language and info, text, what the failure must say)
     ("bash", "schemaguard lint --no-such-option\n", "does not parse: schemaguard: error: unrecognized arguments"),
     ("bash", "pytest --schemaguard --schemaguard-no-such\n", "pytest has no option(s) ['--schemaguard-no-such']"),

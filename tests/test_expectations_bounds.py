@@ -250,9 +250,10 @@ def test_pure_python_fallback_has_the_same_bounds(
 
 
 def test_readme_yaml_example_loads_with_view_columns_as_documented(tmp_path: Path) -> None:
-    """The README's `schema_expectations.yml` example is a file the loader accepts, views included."""
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## `schema_expectations.yml` by example", 1)[1]
+    """The docs' `schema_expectations.yml` example is a file the loader accepts, views included."""
+    from docs_support import doc_section
+
+    section = doc_section("`schema_expectations.yml` by example")
     block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     path = tmp_path / FILE
     path.write_text(block, encoding="utf-8")

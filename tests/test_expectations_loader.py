@@ -729,7 +729,7 @@ def test_missing_file_says_where_it_looked_and_how_to_create_one(tmp_path: Path)
         load_expectations(path)
     message = str(info.value)
     assert f"looked for {path.resolve()}" in message
-    assert "README" in message
+    assert "docs/expectations.md" in message and "README" in message
     assert "schemaguard init" in message
 
 

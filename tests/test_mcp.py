@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from docs_support import doc_section
 from history_support import EXAMPLES, MIGRATIONS, YAML, copy_crm, line_of
 from psycopg import sql
 
@@ -299,9 +300,7 @@ def test_command_serves_initialize_and_tools_list_over_stdio(root: Path) -> None
 
 
 def readme_section() -> str:
-    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    start = text.index("## Coding agents (MCP)\n")
-    return text[start:text.index("\n## ", start + 1)]
+    return doc_section("Coding agents (MCP)")
 
 
 def test_readme_section_names_real_tools_arguments_and_command(box: Toolbox) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from docs_support import doc_section
 
 import pytest_schemaguard.pgtap.runner
 import pytest_schemaguard.providers.pgtap  # noqa: F401  (imported once, outside the inner runs)
@@ -25,7 +26,6 @@ EXAMPLE = Path(__file__).parent / "examples" / "pgtap_small"
 YAML = "schema_expectations.yml"
 TESTS = "supabase/tests/database"
 QUIET = ("-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:benchmark")
-README = Path(__file__).parent.parent / "README.md"
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +253,7 @@ def test_tap_plan_problems_and_bail_out() -> None:
 def test_readme_pgtap_section(pytester: pytest.Pytester, pgtap_dsn: str) -> None:
     """The section's example file is the corpus's, its command is the one the tests run, and its
     failure text is what the widened column prints."""
-    section = README.read_text(encoding="utf-8").split("## pgTAP tests", 1)[1].split("\n## ", 1)[0]
+    section = doc_section("pgTAP tests (`pgtap[...]` items)")
     blocks = re.findall(r"```([\w ]*)\n(.*?)```", section, re.DOTALL)
     sql = [b for kind, b in blocks if kind.split()[:1] == ["sql"]]  # `sql fragment`: the project's file
     assert sql == [(EXAMPLE / TESTS / "structure.test.sql").read_text(encoding="utf-8")]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from docs_support import doc_section
 from integrity_support import git, make_project, migrations_dir, write_migration
 
 from pytest_schemaguard.commands import discover_commands
@@ -161,10 +162,7 @@ def test_types_hook_fails_on_a_stale_file_and_passes_once_regenerated(repo: Path
 
 
 def readme_section(title: str) -> str:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    start = text.index(f"\n## {title}\n")
-    end = text.find("\n## ", start + 1)
-    return text[start:end if end != -1 else None]
+    return doc_section(title)
 
 
 def test_readme_config_is_a_valid_pre_commit_config_naming_shipped_hooks(tmp_path: Path) -> None:

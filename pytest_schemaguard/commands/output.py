@@ -1,7 +1,7 @@
 """Machine-readable output shared by the commands: versioned JSON documents and GitHub annotations.
 
 Every JSON document is one object with ``"schemaguard_format": 1`` and ``"command"``; its shape
-is the JSON Schema ``pytest_schemaguard/output_schemas/<command>.schema.json`` (the README shows
+is the JSON Schema ``pytest_schemaguard/output_schemas/<command>.schema.json`` (docs/commands.md shows
 an example of each). A change that would break a reader raises the format number.
 
 ``--format github`` prints GitHub Actions workflow commands (``::error file=…,line=…::message``)
@@ -32,7 +32,7 @@ GITHUB_LEVELS = {"error": "error", "warn": "warning", "info": "notice"}
 def add_format_option(parser: argparse.ArgumentParser, *, github: bool = False) -> None:
     choices = (TEXT, JSON, GITHUB) if github else (TEXT, JSON)
     parser.add_argument("--format", choices=choices, default=TEXT,
-                        help=f"output: {', '.join(choices)} (default text; json is documented in the README"
+                        help=f"output: {', '.join(choices)} (default text; json is documented in docs/commands.md"
                              + ("; github prints workflow annotations" if github else "") + ")")
 
 

@@ -8,7 +8,7 @@ lexical directory walk visits them. They are applied to a second scratch databas
 shim as the migrations, one transaction per file, and the two catalogs are diffed.
 
 What the declarative workflow itself cannot express (the CLI's documented caveats) may live in
-migrations only and is not reported: see ``CAVEATS`` and the README.
+migrations only and is not reported: see ``CAVEATS`` and docs/declarative.md.
 """
 
 from __future__ import annotations

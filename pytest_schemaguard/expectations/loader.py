@@ -192,8 +192,9 @@ def missing_file_error(path: Path) -> ExpectationsError:
     return ExpectationsError(
         str(path),
         None,
-        f"no expectations file: looked for {path.resolve()}. Create it by hand following the README "
-        "(start with `version: 1` and a `tables:` section naming what your migrations must build), "
+        f"no expectations file: looked for {path.resolve()}. Create it by hand "
+        "following docs/expectations.md (linked from the README; start with `version: 1` and a `tables:` section "
+        "naming what your migrations must build), "
         "or run `schemaguard init` to write a starting file from the database your migrations build; "
         "to use a file elsewhere, pass --schemaguard-file PATH to pytest or --file PATH to the schemaguard command.",
     )
@@ -240,7 +241,7 @@ def load_expectations(path: Path) -> Expectations:
             reader.fail_at(
                 None,
                 "is empty; an expectations file starts with `version: 1` followed by sections "
-                "such as `tables:` (see the README)",
+                "such as `tables:` (see docs/expectations.md)",
             )
         if not isinstance(root, MappingNode):
             reader.expected(root, "the top level", "a mapping of sections (version, tables, views, ...)")

@@ -1,6 +1,6 @@
 """The lint rules (id, default level, why it is risky, the safe rewrite) and the findings they produce.
 
-One table declares every rule, so the README, the ``ignore`` comment check and the output all
+One table declares every rule, so docs/lint.md, the ``ignore`` comment check and the output all
 read the same texts; rules themselves only say *where* and *what* (``Finding.message``).
 """
 
@@ -117,7 +117,7 @@ _RULES: tuple[Rule, ...] = (
          "review the statement by hand; please report it if PostgreSQL accepts it"),
     Rule("unknown_ignored_rule", WARN, "meta",
          "an `-- schemaguard: ignore` comment names a rule that does not exist, so it suppresses nothing",
-         "use one of the rule ids listed in the README (schemaguard lint --help lists them too)"),
+         "use one of the rule ids listed in docs/lint.md (schemaguard lint --help lists them too)"),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
