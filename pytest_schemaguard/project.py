@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, SchemaguardError
 from .expectations.model import ProjectSettings
 from .migrations import MigrationSet, discover_migrations
 from .timeouts import DEFAULT_STATEMENT_TIMEOUT
@@ -47,6 +47,19 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
         return path.read_text(encoding=encoding)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read: {exc}") from None
+
+
+def write_text_if_changed(path: Path, text: str, error: type[SchemaguardError] = ConfigError) -> bool:
+    """Write a file schemaguard generates (snapshot, types); False when it already had exactly
+    this content, so an unchanged file keeps its timestamp. A failure is ``error`` naming it."""
+    if path.is_file() and read_text(path) == text:
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{path}: cannot be written: {exc}") from None
+    return True
 
 
 def relative_path(path: Path, root: Path) -> str:

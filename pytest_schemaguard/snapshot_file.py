@@ -33,7 +33,7 @@ from .catalog import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
 from .catalog.model import Schema
 from .errors import SchemaguardError
 from .migrations import Migration
-from .project import Project, read_text, relative_path
+from .project import Project, read_text, relative_path, write_text_if_changed
 from .server import ConnectionInfo, ServerError, find_bindir, scrub
 
 if TYPE_CHECKING:
@@ -280,16 +280,7 @@ def current_snapshot(session: SchemaguardSession) -> str:
 
 def write_snapshot(session: SchemaguardSession) -> bool:
     """Write ``schema.sql``; False when it already had exactly this content."""
-    path = snapshot_path(session)
-    text = current_snapshot(session)
-    if path.is_file() and read_text(path) == text:
-        return False
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise SnapshotError(f"{path}: cannot be written: {exc}") from None
-    return True
+    return write_text_if_changed(snapshot_path(session), current_snapshot(session), SnapshotError)
 
 
 def stale_message(session: SchemaguardSession, text: str) -> str | None:

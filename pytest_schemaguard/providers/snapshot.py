@@ -24,23 +24,9 @@ def _check(session: SchemaguardSession) -> str | None:
         # the end of the run, and only if nothing failed.
         text = current_snapshot(session)
         name = str(session.project.settings.snapshot)
-        session.pending_writes.append(PendingWrite(name, partial(_write, snapshot_path(session), text)))
+        session.pending_writes.append(PendingWrite(name, partial(_write_snapshot, snapshot_path(session), text)))
         return None
     return check_snapshot(session)
-
-
-def _write(path: Path, text: str) -> bool:
-    from ..project import read_text
-    from ..snapshot_file import SnapshotError
-
-    if path.is_file() and read_text(path) == text:
-        return False
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise SnapshotError(f"{path}: cannot be written: {exc}") from None
-    return True
 
 
 def provide(session: SchemaguardSession) -> Iterator[ItemSpec]:
@@ -49,3 +35,10 @@ def provide(session: SchemaguardSession) -> Iterator[ItemSpec]:
         return
     yield ItemSpec(name="snapshot", check=_check, marker="schemaguard_drift",
                    path=project.root / project.settings.snapshot, line=project.settings.line)
+
+
+def _write_snapshot(path: Path, text: str) -> bool:
+    from ..project import write_text_if_changed
+    from ..snapshot_file import SnapshotError
+
+    return write_text_if_changed(path, text, SnapshotError)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
-from ..project import DEFAULT_API_SCHEMAS, api_schemas, read_text
+from ..project import DEFAULT_API_SCHEMAS, api_schemas, read_text, write_text_if_changed
 from .freshness import header, stale_reason
 from .python import render_python
 from .reader import read_typed_database
@@ -126,12 +126,5 @@ def check_file(session: SchemaguardSession, path: Path, lang: str, schemas: Sequ
 
 
 def write_file(path: Path, text: str) -> bool:
-    """Write the file; False when it already had exactly this content."""
-    if path.is_file() and read_text(path) == text:
-        return False
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be written: {exc}") from None
-    return True
+    """Write the types file; False when it already had exactly this content."""
+    return write_text_if_changed(path, text)
