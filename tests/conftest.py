@@ -29,6 +29,10 @@ preload()
 # cache tests turn it on with a cache directory of their own. Set at import, so in-process
 # (pytester) and child runs alike inherit it; never the user's ~/.cache either way.
 os.environ["SCHEMAGUARD_NO_CACHE"] = "1"
+# pytest prints whole failure messages in the short summary when it sees a CI variable; the runs
+# the tests make (pytester, child processes) must print the same in CI as on a developer's machine.
+for _ci_variable in ("CI", "BUILD_NUMBER"):
+    os.environ.pop(_ci_variable, None)
 os.environ["SCHEMAGUARD_CACHE_DIR"] = tempfile.mkdtemp(prefix="sg_test_cache_")
 
 
