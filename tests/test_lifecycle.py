@@ -225,6 +225,25 @@ def _interrupt(case: Interruption, tmp: Path, project: Path, admin_dsn: str) -> 
     return case
 
 
+FINAL_SUMMARY = re.compile(r"^=+ .* in [\d.]+s.* =+$", re.MULTILINE)
+
+
+def traceback_of_ours(output: str) -> bool:
+    """An INTERNALERROR or a traceback, except one case outside the plugin: a Ctrl-C that lands
+    after pytest printed its final summary (our clean-up is done by then; the KeyboardInterrupt
+    is raised inside pytest's own last clean-up, as it would be without the plugin). Leftovers
+    are still checked for every run."""
+    if "INTERNALERROR" in output:
+        return True
+    if "Traceback" not in output:
+        return False
+    summary = FINAL_SUMMARY.search(output)
+    if summary is None:
+        return True
+    before, after = output[:summary.end()], output[summary.end():]
+    return "Traceback" in before or "KeyboardInterrupt" not in after or "pytest_schemaguard" in after
+
+
 def test_interrupts_at_random_moments_leave_nothing(tmp_path: Path, admin_dsn: str) -> None:
     """SIGINT and SIGTERM, private and DSN mode, at every step of server start, build and close."""
     rng = random.Random(20261201)
@@ -242,7 +261,7 @@ def test_interrupts_at_random_moments_leave_nothing(tmp_path: Path, admin_dsn: s
     for index, case in enumerate(done):
         tmp = tmp_path / f"run{index}"
         what = f"{case.mode} {case.sig.name} at '{case.phase}' +{case.delay:.2f}s"
-        assert "INTERNALERROR" not in case.output and "Traceback" not in case.output, f"{what}:\n{case.output}"
+        assert not traceback_of_ours(case.output), f"{what}:\n{case.output}"
         left += [f"{what}: directory {d}" for d in server_dirs_in(tmp)]
         left += [f"{what}: process {p}" for p in processes_naming(tmp)]
         left += [f"{what}: database {d}" for d in databases_of(admin_dsn, [case.pid])]
