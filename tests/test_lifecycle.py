@@ -225,7 +225,9 @@ def _interrupt(case: Interruption, tmp: Path, project: Path, admin_dsn: str) -> 
     return case
 
 
-FINAL_SUMMARY = re.compile(r"^=+ .* in [\d.]+s.* =+$", re.MULTILINE)
+# pytest's last line: "7 passed in 0.68s" with -q, "==== 7 passed in 0.68s ====" without it.
+FINAL_SUMMARY = re.compile(r"^.*\b(?:passed|failed|errors?|skipped|deselected|no tests ran)\b.* in [\d.]+s\b.*$",
+                           re.MULTILINE)
 
 
 def traceback_of_ours(output: str) -> bool:
@@ -237,7 +239,7 @@ def traceback_of_ours(output: str) -> bool:
         return True
     if "Traceback" not in output:
         return False
-    summary = FINAL_SUMMARY.search(output)
+    summary = next(reversed(list(FINAL_SUMMARY.finditer(output))), None)
     if summary is None:
         return True
     before, after = output[:summary.end()], output[summary.end():]
