@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .config import add_options, get_settings
-from .database.signals import install_terminate_handler
+from .database.signals import install_terminate_handler, interrupts_held
 from .errors import SchemaguardError
 from .fixtures import (  # noqa: F401  (fixtures are found by name in this module)
     FIXTURE_NAMES,
@@ -71,7 +71,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
     def close() -> None:
         try:
-            session.close()  # runs on success, failure and Ctrl-C alike
+            # Runs on success, failure and Ctrl-C alike. The run is ending: a Ctrl-C or SIGTERM
+            # that arrives now must not cut the clean-up short (a database left behind); it is
+            # dropped, and a second one still interrupts at once.
+            with interrupts_held(reraise=False):
+                session.close()
         finally:
             restore_terminate()
 

@@ -276,6 +276,9 @@ def test_interrupts_at_random_moments_leave_nothing(tmp_path: Path, admin_dsn: s
 def test_a_killed_run_is_swept_by_the_next_run(tmp_path: Path, admin_dsn: str) -> None:
     """SIGKILL leaves a running server, its directory and a database: the next run removes them."""
     project = write_tiny_project(tmp_path / "project")
+    # A slow second file keeps each run inside its build when it is killed (a tiny project could
+    # otherwise finish, and drop its database, between "database made" and the kill).
+    (project / "supabase" / "migrations" / "20250102000000_slow.sql").write_text("select pg_sleep(5);\n")
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     private = start_pytest(project, tmpdir, *NO_HYPOTHESIS)
