@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -108,15 +108,30 @@ _TRIGGER_INSTEAD = 1 << 6
 _TRIGGER_EVENT_BITS = (("insert", 1 << 2), ("delete", 1 << 3), ("update", 1 << 4), ("truncate", 1 << 5))
 
 
+PARTIAL_ONLY = "-- only when re-reading some relations"
+
+
 @functools.cache
-def load_queries() -> Mapping[str, str]:
-    """The text of every catalog query by name, read from the package once per process."""
+def load_queries(*, partial: bool = False) -> Mapping[str, str]:
+    """The text of every catalog query by name, read from the package once per process.
+
+    A line ending in ``PARTIAL_ONLY`` narrows a query to some relations (``%(relids)s``); it is
+    kept for partial reads and dropped for whole ones, so each variant is one plain query the
+    planner can plan well (an ``$1 IS NULL OR ...`` filter would scan everything in both).
+    """
     folder = resources.files("pytest_schemaguard.catalog").joinpath("queries")
-    return {name: folder.joinpath(f"{name}.sql").read_text(encoding="utf-8") for name in QUERY_NAMES}
+    texts = {name: folder.joinpath(f"{name}.sql").read_text(encoding="utf-8") for name in QUERY_NAMES}
+    if partial:
+        return texts
+    return {name: "".join(line for line in text.splitlines(keepends=True) if not line.rstrip().endswith(PARTIAL_ONLY))
+            for name, text in texts.items()}
 
 
 def inspect_schema(
-    conn: psycopg.Connection[Any], *, exclude_schemas: Iterable[str] = DEFAULT_EXCLUDED_SCHEMAS
+    conn: psycopg.Connection[Any],
+    *,
+    exclude_schemas: Iterable[str] = DEFAULT_EXCLUDED_SCHEMAS,
+    relids: Collection[int] | None = None,
 ) -> Schema:
     """Snapshot the schema of the database ``conn`` is connected to.
 
@@ -125,8 +140,12 @@ def inspect_schema(
     as are objects that belong to an extension. Extensions themselves are listed whatever
     schema they live in. Nothing on the server is changed; see the module docstring for how
     transactions are handled.
+
+    ``relids`` limits the tables, views and materialized views read (with their columns,
+    constraints, indexes, triggers and policies) to those relation oids; everything else is read
+    whole. ``catalog.incremental`` uses it to re-read only what a migration touched.
     """
-    params = {"excluded": sorted(set(exclude_schemas))}
+    params = {"excluded": sorted(set(exclude_schemas)), "relids": None if relids is None else sorted(relids)}
     status = conn.info.transaction_status
     if status == TransactionStatus.INERROR:
         raise SchemaguardError(
@@ -146,13 +165,13 @@ def _read_schema(cur: psycopg.Cursor[DictRow], params: dict[str, Any]) -> Schema
     cur.execute("SELECT current_setting('search_path') AS saved")
     saved = _one(cur)["saved"]
     cur.execute("SELECT set_config('search_path', %s, true)", (READ_SEARCH_PATH,))
-    rows = {name: _fetch(cur, name, params) for name in QUERY_NAMES}
+    queries = load_queries(partial=params["relids"] is not None)
+    rows = {name: _fetch(cur, queries[name], params) for name in QUERY_NAMES}
     cur.execute("SELECT set_config('search_path', %s, true)", (saved,))
     return _build_schema(rows)
 
 
-def _fetch(cur: psycopg.Cursor[DictRow], name: str, params: dict[str, Any]) -> list[DictRow]:
-    query = load_queries()[name]
+def _fetch(cur: psycopg.Cursor[DictRow], query: str, params: dict[str, Any]) -> list[DictRow]:
     # Only queries that filter on schemas take the parameter: an unused parameter would be an
     # error ("could not determine data type of parameter $1"). The text comes from a package
     # file, not user input, though type checkers cannot know it is a LiteralString.

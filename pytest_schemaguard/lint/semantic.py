@@ -1,9 +1,10 @@
 """Semantic rules: what a migration really changed, from catalog snapshots before and after it.
 
 ``LintObserver`` is a build observer (see ``build.py``): around each migration being linted it
-reads the catalog (``inspect_schema``) plus the oid/attnum identity of every relation and
-column, so a rename is told from a drop-and-add exactly, not guessed from the SQL text. The
-rules then read ``diff_snapshots(before, after)``.
+reads the catalog (a ``CatalogTracker``: the first read whole, later ones only what the files
+in between touched) plus the oid/attnum identity of every relation and column, so a rename is
+told from a drop-and-add exactly, not guessed from the SQL text. The rules then read
+``diff_snapshots(before, after)``.
 """
 
 from __future__ import annotations
@@ -11,47 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import psycopg
 
 from ..build import StepOutcome
-from ..catalog import inspect_schema
-from ..catalog.model import Constraint, Schema, Table
+from ..catalog.incremental import CatalogState, CatalogTracker
+from ..catalog.model import Constraint, Table
 from ..diff import ONLY_IN_A, ONLY_IN_B, Change, diff_snapshots
 from ..migrations import Migration, Statement
 from ..project import DEFAULT_API_SCHEMAS, api_schemas
 from .locate import ROUTINES, Act, StatementActs, Wanted, catalog_arguments, same_arguments
 from .rules import Finding
 from .syntactic import Before, lint_statements
-
-
-@dataclass(frozen=True)
-class Relations:
-    """oid -> qualified name, and (oid, attnum) -> column name, of every table and view."""
-
-    names: dict[int, str]
-    columns: dict[tuple[int, int], str]
-
-    def oid_of(self, name: str) -> int | None:
-        return next((oid for oid, qualified in self.names.items() if qualified == name), None)
-
-
-def read_relations(conn: psycopg.Connection[Any]) -> Relations:
-    query = resources.files("pytest_schemaguard.lint").joinpath("queries/relations.sql").read_text()
-    names: dict[int, str] = {}
-    columns: dict[tuple[int, int], str] = {}
-    for oid, schema, name, attnums, attnames in conn.execute(query).fetchall():
-        names[oid] = f"{schema}.{name}"
-        columns.update({(oid, num): col for num, col in zip(attnums, attnames, strict=True)})
-    return Relations(names, columns)
-
-
-@dataclass(frozen=True)
-class CatalogState:
-    schema: Schema
-    relations: Relations
 
 
 @dataclass
@@ -80,6 +53,7 @@ class LintObserver:
     snapshots: int = 0  # catalog reads so far: one per linted file, plus one when the file before was not
     _before: CatalogState | None = None  # of the migration being applied
     _previous_after: CatalogState | None = None  # reused as the next migration's "before"
+    _tracker: CatalogTracker = field(default_factory=CatalogTracker)  # re-reads only what each file touched
 
     def wants(self, migration: Migration) -> bool:
         return self.targets is None or migration.name in self.targets
@@ -114,7 +88,7 @@ class LintObserver:
 
     def _read(self, conn: psycopg.Connection[Any]) -> CatalogState:
         self.snapshots += 1
-        return CatalogState(inspect_schema(conn), read_relations(conn))
+        return self._tracker.read(conn)
 
 
 def exposed_schemas(supabase_config: dict[str, Any], flavor: str) -> frozenset[str]:

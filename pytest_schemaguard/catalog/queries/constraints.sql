@@ -47,6 +47,7 @@ WHERE con.contype IN ('p', 'u', 'f', 'c', 'x')
   AND n.nspname !~ '^pg_'
   AND n.nspname <> 'information_schema'
   AND n.nspname <> ALL (%(excluded)s::text[])
+  AND c.oid = ANY (%(relids)s::oid[])  -- only when re-reading some relations
   AND NOT EXISTS (
       SELECT 1 FROM pg_depend d
       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
