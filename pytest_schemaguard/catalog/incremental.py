@@ -22,9 +22,10 @@ checks that after every migration of its corpora.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -32,6 +33,8 @@ from psycopg.rows import dict_row
 
 from pytest_schemaguard.catalog.model import Schema
 from pytest_schemaguard.catalog.reader import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
+
+_T = TypeVar("_T")
 
 _WRAP_GUARD = 2**31 - 2**24
 """Past this transaction id the 32-bit xmin of a row no longer orders with the 64-bit counter."""
@@ -143,7 +146,7 @@ class CatalogTracker:
         stale = {last.relations.names[oid] for oid in dirty | gone if oid in last.relations.names}
         old = last.schema
 
-        def merged(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+        def merged(before: Mapping[str, _T], after: Mapping[str, _T]) -> dict[str, _T]:
             kept = {name: obj for name, obj in before.items() if name not in stale}
             kept.update(after)
             return {name: kept[name] for name in sorted(kept)}
