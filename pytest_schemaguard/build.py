@@ -432,6 +432,8 @@ class BuildObserver(Protocol):
 
     def after_migration(self, conn: psycopg.Connection, migration: Migration, outcome: StepOutcome) -> None: ...
 
+    # Optional: ``build_finished()``, called once when the build ends, however it ends.
+
 
 def build_database(
     conn: psycopg.Connection,
@@ -471,6 +473,10 @@ def build_database(
     finally:
         if progress is not None:
             progress.finished()
+        for observer in observers:
+            done = getattr(observer, "build_finished", None)  # e.g. to close a connection of its own
+            if callable(done):
+                done()
     if not conn.broken:
         conn.execute("RESET ALL")
     result.seconds = time.perf_counter() - started

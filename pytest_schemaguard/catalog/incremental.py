@@ -22,6 +22,7 @@ checks that after every migration of its corpora.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -82,17 +83,47 @@ class CatalogTracker:
         self.exclude_schemas = exclude_schemas
         self._last: CatalogState | None = None
         self._marks: _Marks | None = None
+        self._reader: psycopg.Connection[Any] | None = None
+        self._reader_of: psycopg.Connection[Any] | None = None
         self.whole_reads = 0
         self.partial_reads = 0
 
     def read(self, conn: psycopg.Connection[Any]) -> CatalogState:
-        """The catalog now; all queries see one snapshot (a read-only transaction of our own when
-        the connection is idle, the caller's when one is open, as ``inspect_schema`` does)."""
-        if conn.info.transaction_status == TransactionStatus.IDLE:
-            with conn.transaction():
-                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                return self._read(conn)
-        return self._read(conn)
+        """The catalog now, as ``conn`` sees it; all queries see one snapshot.
+
+        When ``conn`` is idle (between migrations) the reads go over a connection of the
+        tracker's own to the same database, in a read-only transaction: its prepared statements
+        survive (psycopg drops a connection's prepared statements at every DROP or ALTER the
+        build runs) and it plans them once (``plan_cache_mode = force_generic_plan``), which
+        took a partial read from ~28 ms to ~8 ms. With a transaction open on ``conn`` (its
+        uncommitted changes are what is asked for) the reads go over ``conn``, inside it.
+        """
+        if conn.info.transaction_status != TransactionStatus.IDLE:
+            return self._read(conn)
+        reader = self._reader_for(conn)
+        with reader.transaction():
+            reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return self._read(reader)
+
+    def close(self) -> None:
+        """Close the tracker's own connection (the database cannot be dropped while it is open)."""
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()
+
+    def _reader_for(self, conn: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
+        if self._reader is not None and not self._reader.closed and self._reader_of is conn:
+            return self._reader
+        self.close()
+        try:
+            reader = psycopg.connect(conn.info.dsn, password=conn.info.password, autocommit=True,
+                                     application_name="schemaguard catalog reader")
+        except psycopg.Error:
+            return conn  # e.g. a connection limit: the build's own connection reads as well
+        reader.execute("SET plan_cache_mode = force_generic_plan")
+        self._reader, self._reader_of = reader, conn
+        weakref.finalize(self, reader.close)  # an observer dropped without build_finished()
+        return reader
 
     def _read(self, conn: psycopg.Connection[Any]) -> CatalogState:
         with conn.cursor(row_factory=dict_row) as cur:

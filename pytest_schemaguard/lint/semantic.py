@@ -86,6 +86,9 @@ class LintObserver:
             self._previous_after = after
         self.findings[migration.name] = findings
 
+    def build_finished(self) -> None:
+        self._tracker.close()
+
     def _read(self, conn: psycopg.Connection[Any]) -> CatalogState:
         self.snapshots += 1
         return self._tracker.read(conn)
