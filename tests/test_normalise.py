@@ -8,11 +8,14 @@ import psycopg
 import pytest
 from psycopg.pq import TransactionStatus
 
+from pytest_schemaguard.catalog import inspect_schema
+from pytest_schemaguard.checks import check_all
 from pytest_schemaguard.checks.normalise import (
     NormalisationError,
     Normaliser,
     fold_sql,
     loose_equal,
+    requests_for,
     split_exclusion_element,
 )
 from pytest_schemaguard.expectations.loader import split_signature
@@ -223,3 +226,40 @@ def test_pure_helpers() -> None:
     assert split_signature("public.f(numeric(10,2), text)") == ("public.f", ("numeric(10,2)", "text"))
     assert split_signature("public.f") == ("public.f", None)
     assert split_signature("f()") == ("f", ())
+
+
+def test_text_the_catalog_prints_verbatim_is_not_probed(conn: psycopg.Connection) -> None:
+    """A default, check or policy expression spelled exactly as the catalog prints it (what
+    ``init`` writes) is accepted without a probe; any other spelling is still compiled, and a
+    wrong one still fails."""
+    conn.execute(
+        "ALTER TABLE organizations ALTER COLUMN organization_type SET DEFAULT 'unknown';"
+        "ALTER TABLE organizations ADD CONSTRAINT positive CHECK (id > 0);"
+        "ALTER TABLE organizations ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY own ON organizations USING (auth.uid() = user_id);"
+    )
+    conn.commit()
+    schema = inspect_schema(conn)
+    found = schema.table("organizations")
+    verbatim = TableExpectation(
+        name="public.organizations", line=1,
+        columns=(ColumnExpectation("organization_type", 2, default=found.columns["organization_type"].default),),
+        checks=(CheckExpectation("positive", found.constraints["positive"].expression, 3),),
+        policies=(PolicyExpectation("own", 4, using=found.policies["own"].using),),
+    )
+    respelled = TableExpectation(
+        name="public.organizations", line=1,
+        columns=(ColumnExpectation("organization_type", 2, default="'unknown'"),),
+        checks=(CheckExpectation("positive", "id>0", 3),),
+        policies=(PolicyExpectation("own", 4, using="user_id = auth.uid()"),),  # the operands swapped: not equal
+    )
+    assert [r.kind for r in requests_for(Expectations(path=Path("x.yml"), tables=(verbatim,)), schema)] == []
+    assert sorted(r.kind for r in requests_for(Expectations(path=Path("x.yml"), tables=(respelled,)), schema)) == [
+        "check", "default", "using"]
+
+    n = Normaliser(conn)
+    [report] = check_all(Expectations(path=Path("x.yml"), tables=(verbatim,)), schema, n)
+    assert (list(report.mismatches), n.batches) == ([], 0)
+    [report] = check_all(Expectations(path=Path("x.yml"), tables=(respelled,)), schema, n)
+    assert [m.aspect for m in report.mismatches] == ["policy own"]  # 'unknown' and id>0 compile to what is there
+    assert n.batches == 1

@@ -43,7 +43,7 @@ def check_all(expectations: Expectations, schema: Schema, normaliser: Normaliser
     Every type and expression is normalised up front in one batch, so the checks themselves
     only do dictionary lookups.
     """
-    normaliser.prepare(expectations)
+    normaliser.prepare(expectations, schema)
     reports = [check_extension(e, schema) for e in expectations.extensions]
     reports += [check_table(t, schema, normaliser) for t in expectations.tables]
     reports += [check_view(v, schema, normaliser) for v in expectations.views]

@@ -11,7 +11,7 @@ from pytest_schemaguard.catalog.model import Constraint, Schema, Table, qualify
 from pytest_schemaguard.checks.compare import column_list, expression_difference, fold_choice, missing
 from pytest_schemaguard.checks.findings import Mismatch
 from pytest_schemaguard.checks.indexes import keys_match
-from pytest_schemaguard.checks.normalise import Normaliser, split_exclusion_element
+from pytest_schemaguard.checks.normalise import Normaliser, literally_found, split_exclusion_element
 from pytest_schemaguard.expectations.model import (
     CheckExpectation,
     ExclusionExpectation,
@@ -121,7 +121,7 @@ def _check_check(expected: CheckExpectation, table: Table, normaliser: Normalise
         return [
             Mismatch(aspect, missing(expected.name, [c.name for c in table.constraints_of("check")]), expected.line)
         ]
-    if expected.expression is None:
+    if expected.expression is None or literally_found(expected.expression, constraint.expression):
         return []
     normalised = normaliser.check_expression(table.qualified_name, expected.expression)
     difference = expression_difference(normalised, expected.expression, constraint.expression, normaliser)

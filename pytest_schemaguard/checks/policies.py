@@ -6,7 +6,7 @@ from __future__ import annotations
 from pytest_schemaguard.catalog.model import Policy, Table
 from pytest_schemaguard.checks.compare import expression_difference, missing
 from pytest_schemaguard.checks.findings import Mismatch
-from pytest_schemaguard.checks.normalise import Normaliser
+from pytest_schemaguard.checks.normalise import Normaliser, literally_found
 from pytest_schemaguard.expectations.model import PolicyExpectation, TableExpectation
 
 
@@ -56,7 +56,7 @@ def _permissive_difference(expected: PolicyExpectation, policy: Policy) -> str |
 
 
 def _using_difference(expected: PolicyExpectation, policy: Policy, table: Table, normaliser: Normaliser) -> str | None:
-    if expected.using is None:
+    if expected.using is None or literally_found(expected.using, policy.using):
         return None
     normalised = normaliser.policy_using(table.qualified_name, expected.using)
     return expression_difference(normalised, expected.using, policy.using, normaliser, "using ")
@@ -65,7 +65,7 @@ def _using_difference(expected: PolicyExpectation, policy: Policy, table: Table,
 def _with_check_difference(
     expected: PolicyExpectation, policy: Policy, table: Table, normaliser: Normaliser
 ) -> str | None:
-    if expected.with_check is None:
+    if expected.with_check is None or literally_found(expected.with_check, policy.with_check):
         return None
     normalised = normaliser.policy_with_check(table.qualified_name, expected.with_check)
     return expression_difference(normalised, expected.with_check, policy.with_check, normaliser, "with_check ")

@@ -7,7 +7,7 @@ from pytest_schemaguard.checks import constraints, exhaustive, features, indexes
 from pytest_schemaguard.checks.compare import comment_difference, expression_difference, missing
 from pytest_schemaguard.checks.findings import Mismatch, ObjectReport
 from pytest_schemaguard.checks.grants import check_grants
-from pytest_schemaguard.checks.normalise import NormalisationError, Normaliser
+from pytest_schemaguard.checks.normalise import NormalisationError, Normaliser, literally_found
 from pytest_schemaguard.expectations.model import ColumnExpectation, TableExpectation
 
 
@@ -105,6 +105,8 @@ def _default_difference(
         return None
     if column.default is None:
         return f"expected default {expected.default}, found no default"
+    if literally_found(expected.default, column.default):
+        return None
     normalised = normaliser.default(table.qualified_name, column.name, expected.default)
     return expression_difference(normalised, expected.default, column.default, normaliser, "default ")
 
@@ -127,6 +129,8 @@ def _generated_difference(
         return None
     if column.generated is None:
         return f"expected generated as {expected.generated}, found not generated"
+    if literally_found(expected.generated, column.generated):
+        return None
     normalised = normaliser.generated(table.qualified_name, column.name, expected.generated)
     return expression_difference(normalised, expected.generated, column.generated, normaliser, "generated as ")
 
