@@ -61,6 +61,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     session = SchemaguardSession(settings)
     config.stash[SESSION_KEY] = session
+    run_build_dir = getattr(config, "workerinput", {}).get(RUN_BUILD_DIR_KEY)
+    if run_build_dir:  # an xdist worker under --schemaguard-no-cache (see cache/share.py)
+        session.run_build_dir = Path(run_build_dir)
     from .progress import PytestProgress
 
     session.progress = PytestProgress(config)  # the session's own build only: the others run inside items
@@ -184,6 +187,7 @@ class RunOutcomes:
         self.failed: list[str] = []
         self.refusal: str | None = None
         self.worker_lines: list[str] = []  # xdist controller: the workers' summaries
+        self.run_build_dir: Path | None = None  # xdist controller: see cache/share.py
 
     behaviour_seconds: float = 0.0
 
@@ -219,6 +223,24 @@ class RunOutcomes:
         if verbose and timing and guard.build is not None:
             lines.append(timing)
         return lines
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """xdist controller, once per worker: under --schemaguard-no-cache the workers still build
+        once, through a directory that lives as long as this run (cache/share.py)."""
+        if not self.guard.settings.no_cache:
+            return  # the build cache already makes the workers build once
+        from .cache.share import make_run_dir
+
+        if self.run_build_dir is None:
+            self.run_build_dir = make_run_dir()
+        node.workerinput[RUN_BUILD_DIR_KEY] = str(self.run_build_dir)
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self.run_build_dir is not None:  # every worker is down by now
+            from .cache.share import remove_run_dir
+
+            remove_run_dir(self.run_build_dir)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -266,4 +288,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 OUTCOMES_PLUGIN = "schemaguard-outcomes"
+RUN_BUILD_DIR_KEY = "schemaguard_run_build_dir"  # xdist workerinput: see cache/share.py
 WORKER_SUMMARY = "schemaguard_summary"

@@ -85,6 +85,7 @@ class SchemaguardSession:
     build_failure_reported: bool = False  # the failing file's SQL error was shown on some item
     cache_status: str | None = None  # "cache hit (built 2h ago)", "cache miss: <what changed>", ...
     cache_hit: bool = False
+    run_build_dir: Path | None = None  # xdist worker under --schemaguard-no-cache: this run's shared build
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds, for the -v summary
     progress: BuildProgress | None = None  # where the session's build is, shown while it runs
     interrupted: str | None = None  # "interrupted while applying file:line (...)", after a Ctrl-C

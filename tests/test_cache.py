@@ -162,6 +162,19 @@ def test_xdist_workers_build_once(dirs: tuple[Path, Path, Path]) -> None:
     assert server_dirs_in(tmpdir) == []
 
 
+def test_xdist_workers_build_once_without_the_cache(dirs: tuple[Path, Path, Path]) -> None:
+    """--schemaguard-no-cache keeps nothing across runs, but the run's own workers share one build
+    (each building it again on the same cores made -n 2 slower than -n 0)."""
+    pytest.importorskip("xdist")
+    project, cache, tmpdir = dirs
+    code, output = run(project, cache, tmpdir, "-n", "2", "-p", "xdist", "--schemaguard-no-cache")
+    assert code == 0, output
+    assert len(re.findall(r"\[gw\d\] schemaguard: .*built once for this run's xdist workers", output)) == 1, output
+    assert len(re.findall(r"\[gw\d\] schemaguard: .*this run's build, made by another xdist worker", output)) == 1
+    assert not cache.exists()  # the user's cache is not touched
+    assert server_dirs_in(tmpdir) == []  # the run's shared directory and both servers are gone
+
+
 def test_not_used_with_a_dsn(pytester: pytest.Pytester, admin_dsn: str, tmp_path: Path,
                              monkeypatch: pytest.MonkeyPatch) -> None:
     cached_project(pytester.path)

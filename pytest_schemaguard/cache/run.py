@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def refusal(session: SchemaguardSession) -> str | None:
     """Why this session's build is not cached, or None when it is."""
-    if session.settings.no_cache:
+    if session.settings.no_cache and session.run_build_dir is None:
         return "--schemaguard-no-cache"
     if session.settings.dsn:
         return "not used with --schemaguard-dsn"
@@ -47,7 +47,8 @@ def build_with_cache(session: SchemaguardSession) -> BuildResult:
     if inputs is None:
         session.cache_status = f"cache not used: {reason}"
         return _build(session)
-    cache = BuildCache()
+    # xdist under --schemaguard-no-cache: a cache of one entry that lives as long as this run.
+    cache = BuildCache(session.run_build_dir, size=1) if session.run_build_dir is not None else BuildCache()
     with cache.locked(inputs.key):
         entry = cache.lookup(inputs.key)
         if entry is not None:
@@ -57,6 +58,8 @@ def build_with_cache(session: SchemaguardSession) -> BuildResult:
         latest = cache.entries()
         change = inputs.first_change(latest[0].inputs) if latest else "no earlier build in the cache"
         session.cache_status = f"cache miss: {change}"
+        if session.run_build_dir is not None:
+            session.cache_status = "built once for this run's xdist workers (--schemaguard-no-cache: not kept)"
         build = _build(session)
         if build.ok:
             _store(session, cache, inputs, build)
@@ -97,6 +100,8 @@ def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildR
         session.timings["cache copy"] = server.private.copy_seconds
         session.timings["server start"] -= server.private.copy_seconds
     session.cache_status = f"cache hit (built {ago(time.time() - entry.built)} ago)"
+    if session.run_build_dir is not None:
+        session.cache_status = "this run's build, made by another xdist worker (--schemaguard-no-cache: not kept)"
     session.cache_hit = True
     return build
 
