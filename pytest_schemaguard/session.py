@@ -302,7 +302,7 @@ class SchemaguardSession:
     def timing_line(self, extra: dict[str, float]) -> str | None:
         """Where the run's time went (``-v``), phase by phase, in the order they happen."""
         phases = {**self.timings, **extra}
-        order = ["server start", "cache copy", "build", "cache store", "snapshot", "checks", "behaviour"]
+        order = ["server start", "cache copy", "build", "cache store", "lint replay", "snapshot", "checks", "behaviour"]
         shown = [f"{name} {phases[name]:.2f}s" for name in order if name in phases]
         if not shown:
             return None
