@@ -85,6 +85,7 @@ class SchemaguardSession:
     build_failure_reported: bool = False  # the failing file's SQL error was shown on some item
     cache_status: str | None = None  # "cache hit (built 2h ago)", "cache miss: <what changed>", ...
     cache_hit: bool = False
+    cache_refill: tuple[Path, str] | None = None  # (cache root, key): make the entry's spare at the end
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds, for the -v summary
     progress: BuildProgress | None = None  # where the session's build is, shown while it runs
     interrupted: str | None = None  # "interrupted while applying file:line (...)", after a Ctrl-C
@@ -107,10 +108,12 @@ class SchemaguardSession:
 
     # ------------------------------------------------------------------ build
 
-    def ensure_server(self, *, datadir: Path | None = None) -> ServerSession:
+    def ensure_server(self, *, datadir: Path | None = None,
+                      take: Callable[[Path], bool] | None = None) -> ServerSession:
         """Start (or reach) the server and create the session's database, once; nothing is built.
 
-        ``datadir``: start from a copy of that cluster (a cached build) instead of an empty one."""
+        ``datadir``: start from a copy of that cluster (a cached build) instead of an empty one;
+        ``take``: puts a ready copy in place, if it can (see ``PrivateServer.start``)."""
         if self.server is not None:
             return self.server
         self.load()
@@ -122,7 +125,8 @@ class SchemaguardSession:
         server = self.opening = ServerSession(keep=self.settings.keep)
         try:
             preload = requested_preloads(self.project.migrations.migrations) if self.project else frozenset()
-            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, datadir=datadir, preload=preload)
+            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, datadir=datadir, take=take,
+                        preload=preload)
         except SchemaguardError as exc:
             self.server_error = exc
             raise
@@ -246,6 +250,11 @@ class SchemaguardSession:
         self.scratch.clear()
         if self.opening is not None:
             self.opening.close()  # the session's server, or whatever part of it an interrupt left
+        if self.cache_refill is not None:
+            from .cache import spare
+
+            spare.launch(*self.cache_refill)  # the copy the next hit takes; this run does not wait
+            self.cache_refill = None
 
     # ------------------------------------------------------------------ end of the run
 

@@ -14,7 +14,7 @@ from ..build import BuildResult, build_project
 from ..errors import ServerError
 from ..lint.semantic import LintObserver
 from ..server import find_bindir, server_account
-from . import outcomes
+from . import outcomes, spare
 from .inputs import Inputs, build_inputs
 from .store import BuildCache, Entry, ago
 
@@ -94,11 +94,12 @@ def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildR
         cache.remove(entry)  # unreadable: rebuilt and stored again
         return None
     try:
-        server = session.ensure_server(datadir=entry.data)
+        server = session.ensure_server(datadir=entry.data, take=lambda target: cache.take_spare(entry, target))
     except ServerError as exc:
         raise ServerError(f"{exc}\n(The server was started from the cached build {entry.path}; "
                           "`schemaguard cache clear` or --schemaguard-no-cache builds afresh.)") from None
     cache.use(entry)
+    _refill(session, cache, entry)
     if server.private is not None:  # the copy is part of starting the server: shown apart
         session.timings["cache copy"] = server.private.copy_seconds
         session.timings["server start"] -= server.private.copy_seconds
@@ -116,8 +117,9 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
     problem = None
     try:
         with server.private.stopped() as data:
-            cache.store(inputs, data, {"outcome": outcomes.dump(build), "project": str(session.project.root),
-                                       "lint": [o.dump() for o in _lint_observers(session)]})
+            entry = cache.store(inputs, data, {"outcome": outcomes.dump(build), "project": str(session.project.root),
+                                               "lint": [o.dump() for o in _lint_observers(session)]})
+        _refill(session, cache, entry)
     except OSError as exc:
         problem = str(exc)
     finally:
@@ -125,6 +127,12 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
     if problem:
         session.warnings.append(f"build cache: could not store this build in {cache.root}: {problem}")
     session.timings["cache store"] = time.perf_counter() - started
+
+
+def _refill(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> None:
+    """Have the entry's spare made when this session ends (see ``store``), if a spare can be used."""
+    if spare.possible(cache.root):
+        session.cache_refill = (cache.root, entry.key)
 
 
 def _restore_lint(session: SchemaguardSession, stored: object) -> None:
