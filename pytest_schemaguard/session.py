@@ -34,6 +34,7 @@ from .server import (
 from .standins import requested_preloads
 
 if TYPE_CHECKING:
+    from .cache.spare import Refill
     from .checks.normalise import Normaliser
 
 
@@ -85,7 +86,7 @@ class SchemaguardSession:
     build_failure_reported: bool = False  # the failing file's SQL error was shown on some item
     cache_status: str | None = None  # "cache hit (built 2h ago)", "cache miss: <what changed>", ...
     cache_hit: bool = False
-    cache_refill: tuple[Path, str] | None = None  # (cache root, key): make the entry's spare at the end
+    cache_refill: Refill | None = None  # the cache entry's next copy, being made while the run goes on
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds, for the -v summary
     progress: BuildProgress | None = None  # where the session's build is, shown while it runs
     interrupted: str | None = None  # "interrupted while applying file:line (...)", after a Ctrl-C
@@ -251,10 +252,8 @@ class SchemaguardSession:
         if self.opening is not None:
             self.opening.close()  # the session's server, or whatever part of it an interrupt left
         if self.cache_refill is not None:
-            from .cache import spare
-
-            spare.launch(*self.cache_refill)  # the copy the next hit takes; this run does not wait
-            self.cache_refill = None
+            refill, self.cache_refill = self.cache_refill, None
+            refill.finish()  # the copy the next hit takes, made while this run went on
 
     # ------------------------------------------------------------------ end of the run
 

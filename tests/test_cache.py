@@ -278,6 +278,49 @@ def test_other_build_observers_still_bypass_the_cache(tmp_path: Path) -> None:
     assert refusal(session) == "a build observer other than lint watches the migrations while they are applied"
 
 
+def wait_for_spare(cache: Path) -> Path:
+    """The spare the run's detached copy makes (it runs after the run has exited)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        spares = [p for p in cache.glob("*.spare-*") if p.is_dir()]
+        if spares and not list(cache.glob("*.sparetmp-*")):
+            return spares[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no spare in {sorted(p.name for p in cache.iterdir())}")
+
+
+SPARE_TEST = """\
+def test_data_directory(schemaguard_conn):
+    names = [r[0] for r in schemaguard_conn.execute("select pg_ls_dir('.')").fetchall()]
+    print("SPARE", "sg_test_spare_marker" in names)
+"""
+
+
+def test_a_hit_starts_the_server_on_the_spare_copy_made_after_the_previous_run(
+        dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    (project / "test_spare.py").write_text(SPARE_TEST)
+    code, first = run(project, cache, tmpdir)
+    assert code == 0, first
+    spare = wait_for_spare(cache)
+    (spare / "sg_test_spare_marker").write_text("")  # PostgreSQL ignores files it does not know
+    code, second = run(project, cache, tmpdir)
+    assert code == 0 and "cache hit" in second, second
+    assert "SPARE True" in second, second  # the server ran in the spare, moved into place
+    assert marker(second) == marker(first)
+    assert not spare.exists()
+    again = wait_for_spare(cache)  # made anew from the entry, for the next hit
+    assert not (again / "sg_test_spare_marker").exists()
+    (entry,) = BuildCache(cache).entries()
+    assert not (entry.data / "sg_test_spare_marker").exists()  # the entry itself is never started
+
+    code, third = run(project, cache, tmpdir)
+    assert code == 0 and "cache hit" in third and "SPARE False" in third, third
+    assert marker(third) == marker(first)
+    assert builds(cache) == 1
+    assert server_dirs_in(tmpdir) == []
+
+
 # --------------------------------------------------------------------------- the store itself
 
 
@@ -318,6 +361,29 @@ def test_eviction_keeps_the_most_recently_used_and_never_one_in_use(tmp_path: Pa
         cache.size = 1
         assert cache.evict() == [stored[2].key]
     assert [e.key for e in cache.entries()] == [stored[1].key]
+
+
+def test_spares_are_taken_once_never_from_an_older_build_and_go_with_their_entry(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache", size=3)
+    with cache.locked(inputs(1).key):
+        entry = cache.store(inputs(1), fake_data(tmp_path, "d"), {"outcome": {}})
+        assert cache.take_spare(entry, tmp_path / "t0") is False  # none yet: the caller copies
+        assert cache.make_spare(entry) is True
+        assert cache.make_spare(entry) is False  # one is enough
+        assert cache.take_spare(entry, tmp_path / "t1") is True
+        assert (tmp_path / "t1" / "PG_VERSION").read_text() == "15\n"
+        assert cache.take_spare(entry, tmp_path / "t2") is False  # taken: gone
+        cache.make_spare(entry)
+        (cache.root / f"{entry.key}.sparetmp-99").mkdir()  # a copy killed half way
+        # The entry is built again (same key, another build): the old one's spare is not this one's.
+        (entry.path / COMPLETE).unlink()
+        rebuilt = cache.store(inputs(1), fake_data(tmp_path, "e"), {"outcome": {}})
+    assert sorted(p.name for p in cache.root.iterdir() if p.is_dir()) == [rebuilt.key]
+    with cache.locked(rebuilt.key):
+        cache.make_spare(rebuilt)
+    removed, busy = cache.clear()
+    assert (removed, busy) == ([rebuilt.key], [])
+    assert [p for p in cache.root.iterdir() if p.is_dir()] == []
 
 
 def test_cache_list_and_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -130,9 +130,9 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
 
 
 def _refill(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> None:
-    """Have the entry's spare made when this session ends (see ``store``), if a spare can be used."""
-    if spare.possible(cache.root):
-        session.cache_refill = (cache.root, entry.key)
+    """Copy the entry for the next hit while this session goes on (see ``store``), if it can use it."""
+    if session.cache_refill is None and spare.possible(cache.root):
+        session.cache_refill = spare.Refill(cache, entry.key)
 
 
 def _restore_lint(session: SchemaguardSession, stored: object) -> None:

@@ -1,9 +1,10 @@
-"""Copy a cache entry to its spare in a detached process, after the run that used it.
+"""The entry's next copy, made on a thread while this run's items run (see ``store``).
 
-The run does not wait: the copy happens while the developer reads the results or edits, and the
-next hit on the entry moves the spare into place instead of copying (see ``store``). A run that
-comes before the copy is done waits for the key's lock, then takes the spare: never slower than
-copying itself. Anything that goes wrong only means the next hit copies, as it did before.
+A hit moves the entry's spare into its server directory instead of copying ~1,700 files, then
+starts this copy for the next run; the run waits for it only at its very end, after its server is
+stopped, so the copy overlaps with everything the run does. Nothing outlives the run: a copy cut
+short (Ctrl-C, a kill) is never used and is removed by the next store or ``cache clear``, and
+anything that goes wrong only means the next hit copies, as it would without a spare.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from .store import BuildCache
@@ -26,30 +27,50 @@ def possible(root: Path) -> bool:
         return False
 
 
-def launch(root: Path, key: str) -> None:
-    """Start the copy and return at once: its own session (a Ctrl-C in the terminal is not for it),
-    no inherited output (whoever waits for this run's output must not wait for the copy), this
-    package first on its path (the code that made the entry is the code that copies it)."""
-    package_parent = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
-    with contextlib.suppress(OSError):  # no spare: the next hit copies
-        _LAUNCHED.append(subprocess.Popen(
-            [sys.executable, "-m", "pytest_schemaguard.cache.spare", str(root), key],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, close_fds=True, env={**os.environ, "PYTHONPATH": path}))
+class Refill:
+    def __init__(self, cache: BuildCache, key: str) -> None:
+        self.cache = cache
+        self.key = key
+        self._state = threading.Lock()
+        self._copying = False
+        self._cancelled = False
+        self._process: subprocess.Popen[str] | None = None
+        # Daemon: one still waiting for the key's lock (another run holds it) never delays the exit.
+        self._thread = threading.Thread(target=self._run, name="schemaguard-cache-spare", daemon=True)
+        self._thread.start()
 
+    def _run(self) -> None:
+        # The key's lock is taken on its own file handle, so this waits for the run's own hit or
+        # store to release it, as it would for another run.
+        with contextlib.suppress(Exception), self.cache.locked(self.key):
+            with self._state:
+                if self._cancelled:
+                    return
+                self._copying = True
+            entry = self.cache.lookup(self.key)
+            if entry is not None:
+                self.cache.make_spare(entry, started=self._started)
 
-_LAUNCHED: list[subprocess.Popen[bytes]] = []  # referenced until exit: never reaped, never warned about
+    def _started(self, process: subprocess.Popen[str]) -> None:
+        with self._state:
+            self._process = process
+            if self._cancelled:
+                process.kill()
 
+    def finish(self) -> None:
+        """Wait for a copy under way (the next run takes it); one not begun is not begun."""
+        with self._state:
+            if not self._copying:
+                self._cancelled = True
+                return
+        try:
+            self._thread.join()
+        except BaseException:  # a second Ctrl-C: stop copying, the half copy is never used
+            self.cancel()
+            raise
 
-def make(root: Path, key: str) -> None:
-    cache = BuildCache(root, size=1)  # size only matters to eviction, which this never does
-    with cache.locked(key):
-        entry = cache.lookup(key)
-        if entry is not None:
-            with contextlib.suppress(OSError):
-                cache.make_spare(entry)
-
-
-if __name__ == "__main__":
-    make(Path(sys.argv[1]), sys.argv[2])
+    def cancel(self) -> None:
+        with self._state:
+            self._cancelled = True
+            if self._process is not None:
+                self._process.kill()

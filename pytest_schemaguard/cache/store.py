@@ -13,9 +13,9 @@ Layout of the cache root (``SCHEMAGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/sche
 
 A run never starts a server in an entry: it copies ``data`` to its own server directory first, so
 concurrent runs, kept servers and the sweep of killed runs never touch an entry. Creating the ~1,700
-files of a data directory is most of a warm run's start on some file systems (about 1 ms each), so
-after a run a detached process (``spare``) copies the entry once more, and the next hit moves that
-copy into its server directory (one rename, under the key's lock) instead of copying.
+files of a data directory takes a second or two on some file systems (about 1 ms each), so while a
+run's items run, a thread copies the entry once more (``spare``), and the next hit moves that copy
+into its server directory (one rename, under the key's lock) instead of copying.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,17 +64,22 @@ def cache_size() -> int:
     return int(raw)
 
 
-def copy_tree(source: Path, target: Path) -> None:
-    """Copy a data directory with its modes and, as root, its owner (the server's account)."""
+def copy_tree(source: Path, target: Path, *, started: Callable[[subprocess.Popen[str]], None] | None = None) -> None:
+    """Copy a data directory with its modes and, as root, its owner (the server's account).
+    ``started`` gets the copying process (to kill it when the copy is no longer wanted)."""
     # GNU cp clones instead of copying where the file system can (btrfs, xfs): near-instant there.
     clone = ["--reflink=auto"] if sys.platform.startswith("linux") else []
+    command = ["cp", "-a", *clone, str(source), str(target)]
     try:
-        result = subprocess.run(["cp", "-a", *clone, str(source), str(target)], capture_output=True, text=True)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError:
         shutil.copytree(source, target, symlinks=True)  # no cp: same content, modes kept
         return
-    if result.returncode != 0:
-        raise OSError(f"cp -a {source} {target} failed: {result.stderr.strip()}")
+    if started is not None:
+        started(process)
+    _, err = process.communicate()
+    if process.returncode != 0:
+        raise OSError(f"cp -a {source} {target} failed: {err.strip() or f'exit {process.returncode}'}")
 
 
 def ago(seconds: float) -> str:
@@ -220,7 +225,7 @@ class BuildCache:
             return False
         return True
 
-    def make_spare(self, entry: Entry) -> bool:
+    def make_spare(self, entry: Entry, *, started: Callable[[subprocess.Popen[str]], None] | None = None) -> bool:
         """Copy the entry's data to its spare, unless it has one (hold the key's lock)."""
         final = self.root / entry.spare_name
         if final.exists():
@@ -228,7 +233,7 @@ class BuildCache:
         tmp = self.root / f"{entry.key}.sparetmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)  # a killed maker's, whose pid we now have
         try:
-            copy_tree(entry.data, tmp)
+            copy_tree(entry.data, tmp, started=started)
             tmp.rename(final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
