@@ -278,15 +278,11 @@ def test_other_build_observers_still_bypass_the_cache(tmp_path: Path) -> None:
     assert refusal(session) == "a build observer other than lint watches the migrations while they are applied"
 
 
-def wait_for_spare(cache: Path) -> Path:
-    """The spare the run's detached copy makes (it runs after the run has exited)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        spares = [p for p in cache.glob("*.spare-*") if p.is_dir()]
-        if spares and not list(cache.glob("*.sparetmp-*")):
-            return spares[0]
-        time.sleep(0.05)
-    raise AssertionError(f"no spare in {sorted(p.name for p in cache.iterdir())}")
+def spare_of(cache: Path) -> Path:
+    """The entry's spare: the run that used the entry copied it before it ended."""
+    spares = [p for p in cache.glob("*.spare-*") if p.is_dir()]
+    assert len(spares) == 1 and not list(cache.glob("*.sparetmp-*")), sorted(p.name for p in cache.iterdir())
+    return spares[0]
 
 
 SPARE_TEST = """\
@@ -302,14 +298,14 @@ def test_a_hit_starts_the_server_on_the_spare_copy_made_after_the_previous_run(
     (project / "test_spare.py").write_text(SPARE_TEST)
     code, first = run(project, cache, tmpdir)
     assert code == 0, first
-    spare = wait_for_spare(cache)
+    spare = spare_of(cache)
     (spare / "sg_test_spare_marker").write_text("")  # PostgreSQL ignores files it does not know
     code, second = run(project, cache, tmpdir)
     assert code == 0 and "cache hit" in second, second
     assert "SPARE True" in second, second  # the server ran in the spare, moved into place
     assert marker(second) == marker(first)
     assert not spare.exists()
-    again = wait_for_spare(cache)  # made anew from the entry, for the next hit
+    again = spare_of(cache)  # made anew from the entry, for the next hit
     assert not (again / "sg_test_spare_marker").exists()
     (entry,) = BuildCache(cache).entries()
     assert not (entry.data / "sg_test_spare_marker").exists()  # the entry itself is never started
@@ -384,6 +380,24 @@ def test_spares_are_taken_once_never_from_an_older_build_and_go_with_their_entry
     removed, busy = cache.clear()
     assert (removed, busy) == ([rebuilt.key], [])
     assert [p for p in cache.root.iterdir() if p.is_dir()] == []
+
+
+def test_a_spare_copy_not_begun_when_the_run_ends_is_never_made(tmp_path: Path) -> None:
+    from pytest_schemaguard.cache.spare import Refill
+
+    cache = BuildCache(tmp_path / "cache", size=3)
+    with cache.locked(inputs(1).key):
+        entry = cache.store(inputs(1), fake_data(tmp_path, "d"), {"outcome": {}})
+        refill = Refill(cache, entry.key)  # waits for the key's lock, which another run holds
+        refill.finish()  # returns at once: the run does not wait for another run
+    refill._thread.join(timeout=60)
+    assert not refill._thread.is_alive()
+    assert not (cache.root / entry.spare_name).exists()
+
+    refill = Refill(cache, entry.key)
+    refill._thread.join(timeout=60)  # begun: finish waits for it
+    refill.finish()
+    assert (cache.root / entry.spare_name / "PG_VERSION").is_file()
 
 
 def test_cache_list_and_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
