@@ -75,9 +75,15 @@ def copy_tree(source: Path, target: Path, *, started: Callable[[subprocess.Popen
     except OSError:
         shutil.copytree(source, target, symlinks=True)  # no cp: same content, modes kept
         return
-    if started is not None:
-        started(process)
-    _, err = process.communicate()
+    with process:  # an interrupt (Ctrl-C, SIGTERM) kills the copy: the caller removes what it wrote
+        try:
+            if started is not None:
+                started(process)
+            _, err = process.communicate()
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
     if process.returncode != 0:
         raise OSError(f"cp -a {source} {target} failed: {err.strip() or f'exit {process.returncode}'}")
 
