@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,9 +321,10 @@ class PrivateServer:
     def host(self) -> str:
         return "127.0.0.1"
 
-    def start(self, *, datadir: Path | None = None) -> PrivateServer:
+    def start(self, *, datadir: Path | None = None, take: Callable[[Path], bool] | None = None) -> PrivateServer:
         """Start a new cluster, or with ``datadir`` a copy of that (stopped) cluster's directory:
-        the original is never started, so it stays as it is (the build cache's entries)."""
+        the original is never started, so it stays as it is (the build cache's entries).
+        ``take(target)`` may put a ready copy there instead (the cache's spare), else says False."""
         # The directory exists, is marked with its owner and is ours to remove in one step that
         # no interrupt can split; everything after it (initdb, pg_ctl start) is undone by stop().
         with interrupts_held():
@@ -354,7 +355,8 @@ class PrivateServer:
             )
             if datadir is not None:
                 started = time.perf_counter()
-                copy_tree(datadir, self.basedir / "data")  # as root, cp -a keeps the account's ownership
+                if take is None or not take(self.basedir / "data"):
+                    copy_tree(datadir, self.basedir / "data")  # as root, cp -a keeps the account's ownership
                 self.executor._directory_initialised = True  # no initdb: the copy is the cluster
                 self.copy_seconds = time.perf_counter() - started
             self.executor.start()
@@ -575,7 +577,7 @@ class ServerSession:
     swept: list[str] = field(default_factory=list)  # leftovers of killed runs removed on the way
 
     def open(self, *, dsn: str | None, pg_bin: str | None, datadir: Path | None = None,
-             preload: frozenset[str] = frozenset()) -> ServerSession:
+             take: Callable[[Path], bool] | None = None, preload: frozenset[str] = frozenset()) -> ServerSession:
         """``datadir``: start a private server from a copy of this cluster (a cached build), whose
         ``schemaguard`` database is then the session's; otherwise that database is created empty.
         ``preload``: libraries the project's extensions need loaded at start (pg_cron)."""
@@ -587,7 +589,7 @@ class ServerSession:
         else:
             self.swept = sweep_leftovers(None)
             self.private = PrivateServer(find_bindir(pg_bin), preload=preload)
-            self.private.start(datadir=None if dsn else datadir)
+            self.private.start(datadir=None if dsn else datadir, take=take)
             admin = self.private.admin_info()
             name = SESSION_DBNAME
         self.admin_info = admin

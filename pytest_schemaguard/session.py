@@ -34,6 +34,7 @@ from .server import (
 from .standins import requested_preloads
 
 if TYPE_CHECKING:
+    from .cache.spare import Refill
     from .checks.normalise import Normaliser
 
 
@@ -86,6 +87,7 @@ class SchemaguardSession:
     cache_status: str | None = None  # "cache hit (built 2h ago)", "cache miss: <what changed>", ...
     cache_hit: bool = False
     run_build_dir: Path | None = None  # xdist worker under --schemaguard-no-cache: this run's shared build
+    cache_refill: Refill | None = None  # the cache entry's next copy, being made while the run goes on
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds, for the -v summary
     progress: BuildProgress | None = None  # where the session's build is, shown while it runs
     interrupted: str | None = None  # "interrupted while applying file:line (...)", after a Ctrl-C
@@ -108,10 +110,12 @@ class SchemaguardSession:
 
     # ------------------------------------------------------------------ build
 
-    def ensure_server(self, *, datadir: Path | None = None) -> ServerSession:
+    def ensure_server(self, *, datadir: Path | None = None,
+                      take: Callable[[Path], bool] | None = None) -> ServerSession:
         """Start (or reach) the server and create the session's database, once; nothing is built.
 
-        ``datadir``: start from a copy of that cluster (a cached build) instead of an empty one."""
+        ``datadir``: start from a copy of that cluster (a cached build) instead of an empty one;
+        ``take``: puts a ready copy in place, if it can (see ``PrivateServer.start``)."""
         if self.server is not None:
             return self.server
         self.load()
@@ -123,7 +127,8 @@ class SchemaguardSession:
         server = self.opening = ServerSession(keep=self.settings.keep)
         try:
             preload = requested_preloads(self.project.migrations.migrations) if self.project else frozenset()
-            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, datadir=datadir, preload=preload)
+            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, datadir=datadir, take=take,
+                        preload=preload)
         except SchemaguardError as exc:
             self.server_error = exc
             raise
@@ -247,6 +252,9 @@ class SchemaguardSession:
         self.scratch.clear()
         if self.opening is not None:
             self.opening.close()  # the session's server, or whatever part of it an interrupt left
+        if self.cache_refill is not None:
+            refill, self.cache_refill = self.cache_refill, None
+            refill.finish()  # the copy the next hit takes, made while this run went on
 
     # ------------------------------------------------------------------ end of the run
 
@@ -303,7 +311,7 @@ class SchemaguardSession:
     def timing_line(self, extra: dict[str, float]) -> str | None:
         """Where the run's time went (``-v``), phase by phase, in the order they happen."""
         phases = {**self.timings, **extra}
-        order = ["server start", "cache copy", "build", "cache store", "snapshot", "checks", "behaviour"]
+        order = ["server start", "cache copy", "build", "cache store", "lint replay", "snapshot", "checks", "behaviour"]
         shown = [f"{name} {phases[name]:.2f}s" for name in order if name in phases]
         if not shown:
             return None

@@ -8,6 +8,7 @@ the database itself: the migration stores a random value, and a user test prints
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -186,15 +187,146 @@ def test_not_used_with_a_dsn(pytester: pytest.Pytester, admin_dsn: str, tmp_path
     assert not (tmp_path / "cache").exists()
 
 
-def test_lint_of_new_files_bypasses_the_cache(dirs: tuple[Path, Path, Path]) -> None:
-    project, cache, tmpdir = dirs
-    yml = project / "schema_expectations.yml"  # no lock, no base: every file is linted (as warnings)
-    yml.write_text(yml.read_text().replace("  lock: supabase/migrations/schemaguard.lock\n", ""))
+LINTED = {
+    "20250102000000_tags.sql": """\
+create table public.tags (
+  id bigint primary key,
+  note_id bigint references public.notes (id)
+);
+""",
+    "20250103000000_drop.sql": """\
+set lock_timeout = '5s';
+
+update public.notes set body = '';
+-- schemaguard: ignore dropped_table
+drop table public.build_marker_copy;
+
+alter table public.tags
+  drop column note_id;
+""",
+}
+
+
+def lint_lines(output: str) -> list[str]:
+    """What lint said: the summary's warnings and every failing item's report."""
+    return [line for line in output.splitlines()
+            if re.match(r"(lint )?\d{14}_\w+\.sql:\d+: |FAILED .*migration\[|lint: ", line)]
+
+
+def linted_project(project: Path) -> None:
+    """Three files, no lock file: the whole history is linted (as warnings), so lint watches the build."""
+    yml = project / "schema_expectations.yml"
+    yml.write_text(yml.read_text().replace("  lock: supabase/migrations/schemaguard.lock\n", "")
+                   + "rules:\n  rls_enabled_on_exposed_tables: \"off\"\n")
     (project / "supabase" / "migrations" / "schemaguard.lock").unlink()
-    code, output = run(project, cache, tmpdir)
-    assert code == 0, output
-    assert "cache not used: lint analyses migrations while they are applied" in output
-    assert builds(cache) == 0
+    with (project / MIGRATION).open("a") as f:
+        f.write("create table public.build_marker_copy (value text);\n")
+    for name, text in LINTED.items():
+        (project / "supabase" / "migrations" / name).write_text(text)
+    (project / "supabase" / "config.toml").write_text('[api]\nschemas = ["public"]\n')
+
+
+def test_a_lint_watched_build_is_cached_with_its_findings(dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    linted_project(project)
+    code, first = run(project, cache, tmpdir, "-vv")  # -q is given: -vv is -v (the time line)
+    assert code == 0, first
+    assert "cache miss: no earlier build in the cache" in first
+    findings = lint_lines(first)
+    # Semantic findings (only a watched build has them), at their statement's line; the ignore comment holds.
+    assert "lint 20250103000000_drop.sql:7: error [dropped_column] column public.tags.note_id dropped" in findings
+    assert any(line.startswith("lint 20250102000000_tags.sql:1: error [exposed_table_without_rls]")
+               for line in findings), first
+    assert any(line.startswith("lint 20250103000000_drop.sql:3: warn [update_without_where]")
+               for line in findings), first
+    assert not any("dropped_table" in line for line in findings), first
+    assert "schemaguard: time: " in first and "lint replay" not in first  # the build itself was watched
+
+    code, second = run(project, cache, tmpdir, "-vv")
+    assert code == 0, second
+    assert "3 of 3 migration(s) applied, cache hit" in second, second
+    assert builds(cache) == 1
+    assert marker(second) == marker(first)
+    assert lint_lines(second) == findings  # the same findings, from the entry: nothing was replayed
+    assert "schemaguard: time: " in second and "lint replay" not in second
+
+    # What lint judges by is part of the key: the exposed schemas...
+    (project / "supabase" / "config.toml").write_text('[api]\nschemas = ["graphql_public"]\n')
+    code, exposed = run(project, cache, tmpdir)
+    assert code == 0, exposed
+    assert "cache miss: lint 1: exposed schemas changed" in exposed, exposed
+    assert builds(cache) == 2
+    assert not any("exposed_table_without_rls" in line for line in lint_lines(exposed)), exposed
+
+    # ... and which files are linted: with a lock file only the new one, whose error fails its item.
+    yml = project / "schema_expectations.yml"
+    yml.write_text(yml.read_text().replace("  migrations: supabase/migrations\n",
+                                           "  migrations: supabase/migrations\n"
+                                           "  lock: supabase/migrations/schemaguard.lock\n"))
+    locked = [m for m in discover_migrations(project / "supabase" / "migrations").migrations
+              if m.name != "20250103000000_drop.sql"]
+    (project / "supabase" / "migrations" / "schemaguard.lock").write_text(render_lock(locked))
+    code, strict = run(project, cache, tmpdir)
+    assert code == 1, strict
+    assert "cache miss: lint 1: linted files changed" in strict, strict
+    assert builds(cache) == 3
+    failing = lint_lines(strict)
+    assert "20250103000000_drop.sql:7: error [dropped_column] column public.tags.note_id dropped" in failing, strict
+    code, again = run(project, cache, tmpdir)
+    assert code == 1 and "cache hit" in again, again
+    assert builds(cache) == 3
+    assert lint_lines(again) == failing
+
+
+def test_other_build_observers_still_bypass_the_cache(tmp_path: Path) -> None:
+    from pytest_schemaguard.agents.proposed import CatalogAround
+    from pytest_schemaguard.cache.run import refusal
+    from pytest_schemaguard.lint.semantic import LintObserver
+    from pytest_schemaguard.session import SchemaguardSession
+
+    session = SchemaguardSession(dataclasses.replace(command_settings(tmp_path / "x.yml"), no_cache=False))
+    session.observers.append(LintObserver(None, frozenset()))
+    assert refusal(session) is None
+    session.observers.append(CatalogAround("x.sql"))
+    assert refusal(session) == "a build observer other than lint watches the migrations while they are applied"
+
+
+def spare_of(cache: Path) -> Path:
+    """The entry's spare: the run that used the entry copied it before it ended."""
+    spares = [p for p in cache.glob("*.spare-*") if p.is_dir()]
+    assert len(spares) == 1 and not list(cache.glob("*.sparetmp-*")), sorted(p.name for p in cache.iterdir())
+    return spares[0]
+
+
+SPARE_TEST = """\
+def test_data_directory(schemaguard_conn):
+    names = [r[0] for r in schemaguard_conn.execute("select pg_ls_dir('.')").fetchall()]
+    print("SPARE", "sg_test_spare_marker" in names)
+"""
+
+
+def test_a_hit_starts_the_server_on_the_spare_copy_made_by_the_previous_run(
+        dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    (project / "test_spare.py").write_text(SPARE_TEST)
+    code, first = run(project, cache, tmpdir)
+    assert code == 0, first
+    spare = spare_of(cache)
+    (spare / "sg_test_spare_marker").write_text("")  # PostgreSQL ignores files it does not know
+    code, second = run(project, cache, tmpdir)
+    assert code == 0 and "cache hit" in second, second
+    assert "SPARE True" in second, second  # the server ran in the spare, moved into place
+    assert marker(second) == marker(first)
+    again = spare_of(cache)  # made anew from the entry (not the used one), for the next hit
+    assert not (again / "sg_test_spare_marker").exists()
+    (entry,) = BuildCache(cache).entries()
+    assert not (entry.data / "sg_test_spare_marker").exists()  # the entry itself is never started
+
+    code, third = run(project, cache, tmpdir)
+    assert code == 0 and "cache hit" in third and "SPARE False" in third, third
+    assert marker(third) == marker(first)
+    assert builds(cache) == 1
+    assert server_dirs_in(tmpdir) == []
 
 
 # --------------------------------------------------------------------------- the store itself
@@ -237,6 +369,47 @@ def test_eviction_keeps_the_most_recently_used_and_never_one_in_use(tmp_path: Pa
         cache.size = 1
         assert cache.evict() == [stored[2].key]
     assert [e.key for e in cache.entries()] == [stored[1].key]
+
+
+def test_spares_are_taken_once_never_from_an_older_build_and_go_with_their_entry(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache", size=3)
+    with cache.locked(inputs(1).key):
+        entry = cache.store(inputs(1), fake_data(tmp_path, "d"), {"outcome": {}})
+        assert cache.take_spare(entry, tmp_path / "t0") is False  # none yet: the caller copies
+        assert cache.make_spare(entry) is True
+        assert cache.make_spare(entry) is False  # one is enough
+        assert cache.take_spare(entry, tmp_path / "t1") is True
+        assert (tmp_path / "t1" / "PG_VERSION").read_text() == "15\n"
+        assert cache.take_spare(entry, tmp_path / "t2") is False  # taken: gone
+        cache.make_spare(entry)
+        (cache.root / f"{entry.key}.sparetmp-99").mkdir()  # a copy killed half way
+        # The entry is built again (same key, another build): the old one's spare is not this one's.
+        (entry.path / COMPLETE).unlink()
+        rebuilt = cache.store(inputs(1), fake_data(tmp_path, "e"), {"outcome": {}})
+    assert sorted(p.name for p in cache.root.iterdir() if p.is_dir()) == [rebuilt.key]
+    with cache.locked(rebuilt.key):
+        cache.make_spare(rebuilt)
+    removed, busy = cache.clear()
+    assert (removed, busy) == ([rebuilt.key], [])
+    assert [p for p in cache.root.iterdir() if p.is_dir()] == []
+
+
+def test_a_spare_copy_not_begun_when_the_run_ends_is_never_made(tmp_path: Path) -> None:
+    from pytest_schemaguard.cache.spare import Refill
+
+    cache = BuildCache(tmp_path / "cache", size=3)
+    with cache.locked(inputs(1).key):
+        entry = cache.store(inputs(1), fake_data(tmp_path, "d"), {"outcome": {}})
+        refill = Refill(cache, entry.key)  # waits for the key's lock, which another run holds
+        refill.finish()  # returns at once: the run does not wait for another run
+    refill._thread.join(timeout=60)
+    assert not refill._thread.is_alive()
+    assert not (cache.root / entry.spare_name).exists()
+
+    refill = Refill(cache, entry.key)
+    refill._thread.join(timeout=60)  # begun: finish waits for it
+    refill.finish()
+    assert (cache.root / entry.spare_name / "PG_VERSION").is_file()
 
 
 def test_cache_list_and_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

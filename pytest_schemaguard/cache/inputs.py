@@ -10,6 +10,7 @@ import functools
 import hashlib
 import os
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,12 +19,18 @@ from typing import TYPE_CHECKING
 from .. import __version__
 
 if TYPE_CHECKING:
+    from importlib.abc import Traversable  # importlib.resources.abc from 3.11 on
+
+    from ..lint.semantic import LintObserver
     from ..project import Project
 
 # The modules whose code decides what a build does: an edit to one of them (a development
 # checkout, a patched install) must not reuse a database an older version built.
 BUILD_MODULES = ("build.py", "batch.py", "build_checks.py", "bridges.py", "script.py", "standins.py", "migrations.py",
                  "project.py", "server.py", "timeouts.py")
+# What lint's findings also depend on, when a lint observer watches the build: its rules, the
+# catalog reading and the diff they judge (the package version alone misses a development edit).
+LINT_MODULES = ("lint", "catalog", "diff.py")
 FORMAT = "1"  # of an entry on disk; bump when the stored layout changes
 
 
@@ -91,9 +98,33 @@ def _package_files() -> list[tuple[str, bytes]]:
     return files + [(name, package.joinpath(name).read_bytes()) for name in BUILD_MODULES]
 
 
-def build_inputs(project: Project, *, bindir: Path, account: str | None) -> Inputs | None:
-    """The inputs of ``project``'s build on the server in ``bindir``; None when a file cannot be
-    read (the build itself then reports it, as it does without the cache)."""
+def _tree(entry: Traversable, prefix: str) -> list[tuple[str, bytes]]:
+    if entry.is_file():
+        return [(prefix, entry.read_bytes())] if entry.name.endswith((".py", ".sql")) else []
+    if entry.name == "__pycache__":
+        return []
+    children = sorted(entry.iterdir(), key=lambda c: c.name)
+    return [f for child in children for f in _tree(child, f"{prefix}/{child.name}")]
+
+
+def lint_inputs(observers: Sequence[LintObserver]) -> list[Input]:
+    """What the findings of lint observers watching the build depend on beyond the build's own inputs:
+    which files each lints, the schemas it treats as exposed, and lint's code."""
+    if not observers:
+        return []
+    package = resources.files("pytest_schemaguard")
+    items = [Input(f"lint {i + 1}: linted files", _text(*(["every file"] if o.targets is None else sorted(o.targets))))
+             for i, o in enumerate(observers)]
+    items += [Input(f"lint {i + 1}: exposed schemas", _text(*sorted(o.exposed))) for i, o in enumerate(observers)]
+    files = [f for name in LINT_MODULES for f in _tree(package.joinpath(name), name)]
+    return items + [Input(f"pytest_schemaguard/{name}", _sha(data)) for name, data in files]
+
+
+def build_inputs(project: Project, *, bindir: Path, account: str | None,
+                 lint: Sequence[LintObserver] = ()) -> Inputs | None:
+    """The inputs of ``project``'s build on the server in ``bindir`` (watched by the ``lint``
+    observers); None when a file cannot be read (the build itself then reports it, as it does
+    without the cache)."""
     root = project.root
     try:
         items = [
@@ -105,6 +136,7 @@ def build_inputs(project: Project, *, bindir: Path, account: str | None) -> Inpu
             *(Input(f"pytest_schemaguard/{name}", _sha(data)) for name, data in _package_files()),
             *(Input(_label(m.path, root), _sha(m.path.read_bytes())) for m in project.migrations.migrations),
             *(Input(f"seed {_label(s, root)}", _sha(s.read_bytes())) for s in project.seeds),
+            *lint_inputs(lint),
         ]
     except OSError:
         return None

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from ..build import BuildResult, build_project
 from ..errors import ServerError
+from ..lint.semantic import LintObserver
 from ..server import find_bindir, server_account
-from . import outcomes
+from . import outcomes, spare
 from .inputs import Inputs, build_inputs
 from .store import BuildCache, Entry, ago
 
@@ -27,13 +28,17 @@ def refusal(session: SchemaguardSession) -> str | None:
         return "--schemaguard-no-cache"
     if session.settings.dsn:
         return "not used with --schemaguard-dsn"
-    if session.observers:
-        # Lint snapshots the catalog around each new migration as it is applied; a cached build
-        # applies nothing. (A whole history linted as warnings counts: no lock file, no base.)
-        return "lint analyses migrations while they are applied (new files, or no lock file and no base)"
+    if any(type(o) is not LintObserver for o in session.observers):
+        # A cached build applies nothing, so an observer would see nothing. Lint's is the exception:
+        # what it judged is stored with the entry and restored on a hit (see ``_restore_lint``).
+        return "a build observer other than lint watches the migrations while they are applied"
     if session.server is not None:
         return "the server was started before the build"
     return None
+
+
+def _lint_observers(session: SchemaguardSession) -> list[LintObserver]:
+    return [o for o in session.observers if isinstance(o, LintObserver)]
 
 
 def build_with_cache(session: SchemaguardSession) -> BuildResult:
@@ -42,7 +47,7 @@ def build_with_cache(session: SchemaguardSession) -> BuildResult:
     inputs = None
     if reason is None:
         inputs = build_inputs(session.project, bindir=find_bindir(session.settings.pg_bin),
-                              account=server_account())
+                              account=server_account(), lint=_lint_observers(session))
         reason = "a project file cannot be read" if inputs is None else None
     if inputs is None:
         session.cache_status = f"cache not used: {reason}"
@@ -87,15 +92,17 @@ def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildR
     paths = {m.name: m.path for m in project.migrations.migrations} | {s.name: s for s in project.seeds}
     try:
         build = outcomes.load(entry.meta["outcome"], paths)
+        _restore_lint(session, entry.meta.get("lint", []))
     except (KeyError, TypeError, ValueError):
         cache.remove(entry)  # unreadable: rebuilt and stored again
         return None
     try:
-        server = session.ensure_server(datadir=entry.data)
+        server = session.ensure_server(datadir=entry.data, take=lambda target: cache.take_spare(entry, target))
     except ServerError as exc:
         raise ServerError(f"{exc}\n(The server was started from the cached build {entry.path}; "
                           "`schemaguard cache clear` or --schemaguard-no-cache builds afresh.)") from None
     cache.use(entry)
+    _refill(session, cache, entry)
     if server.private is not None:  # the copy is part of starting the server: shown apart
         session.timings["cache copy"] = server.private.copy_seconds
         session.timings["server start"] -= server.private.copy_seconds
@@ -115,7 +122,9 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
     problem = None
     try:
         with server.private.stopped() as data:
-            cache.store(inputs, data, {"outcome": outcomes.dump(build), "project": str(session.project.root)})
+            entry = cache.store(inputs, data, {"outcome": outcomes.dump(build), "project": str(session.project.root),
+                                               "lint": [o.dump() for o in _lint_observers(session)]})
+        _refill(session, cache, entry)
     except OSError as exc:
         problem = str(exc)
     finally:
@@ -123,3 +132,24 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
     if problem:
         session.warnings.append(f"build cache: could not store this build in {cache.root}: {problem}")
     session.timings["cache store"] = time.perf_counter() - started
+
+
+def _refill(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> None:
+    """Copy the entry for the next hit while this session goes on (see ``store``), if it can use it."""
+    if session.run_build_dir is not None:
+        return  # this run's own directory is removed at its end: no later run takes a spare
+    if session.cache_refill is None and spare.possible(cache.root):
+        session.cache_refill = spare.Refill(cache, entry.key)
+
+
+def _restore_lint(session: SchemaguardSession, stored: object) -> None:
+    """Each lint observer as it was after watching the cached build (the key holds its targets and
+    exposed schemas, so the stored state is the one this run's build would have produced)."""
+    observers = _lint_observers(session)
+    if not isinstance(stored, list) or len(stored) != len(observers):
+        raise ValueError("the entry's lint results do not match this run's lint")
+    states = [LintObserver(o.targets, o.exposed) for o in observers]
+    for state, data in zip(states, stored, strict=True):
+        state.restore(data)  # all read before any observer changes: a bad entry leaves them as they were
+    for observer, state in zip(observers, states, strict=True):
+        observer.restore(state.dump())

@@ -93,6 +93,29 @@ class LintObserver:
         self.snapshots += 1
         return self._tracker.read(conn)
 
+    # The build cache keeps what the lint items read of a watched build, so a warm run (which
+    # applies nothing) reports the same findings without replaying the migrations.
+
+    def dump(self) -> dict[str, Any]:
+        """The judged state after a build that succeeded (a failed one is never cached)."""
+        return {"findings": {file: [[f.rule, f.file, f.line, f.statement, f.message] for f in found]
+                             for file, found in self.findings.items()},
+                "analysed": sorted(self.analysed), "applied": list(self.applied), "ran": self.ran,
+                "snapshots": self.snapshots}
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """As if this observer had watched the stored build; raises KeyError/TypeError/ValueError on
+        a malformed ``data`` (the entry is then rebuilt)."""
+        findings = {str(file): [Finding(str(r), str(f), int(line), str(s), str(m)) for r, f, line, s, m in found]
+                    for file, found in data["findings"].items()}
+        analysed = {str(file) for file in data["analysed"]}
+        applied = [str(file) for file in data["applied"]]
+        ran, snapshots = bool(data["ran"]), int(data["snapshots"])
+        self.findings, self.analysed, self.applied, self.ran, self.snapshots = (findings, analysed, applied, ran,
+                                                                                 snapshots)
+        self.failed = None
+        self._before = self._previous_after = None
+
 
 def exposed_schemas(supabase_config: dict[str, Any], flavor: str) -> frozenset[str]:
     """Schemas the Data API serves: ``[api] schemas`` of supabase/config.toml (checked when the

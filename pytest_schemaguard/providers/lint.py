@@ -7,6 +7,8 @@ does not fail forever. Warn/info findings always go to the terminal summary's wa
 
 from __future__ import annotations
 
+import time
+
 from ..errors import SchemaguardError
 from ..lint.rules import ERROR
 from ..lint.run import LintResult, lint_file, project_observer, render_file, replay, summary
@@ -40,7 +42,9 @@ def session_observer(session: SchemaguardSession, targets: set[str] | None) -> L
     if observer is None or not observer.ran:
         if observer is not None:
             session.observers.remove(observer)
+        started = time.perf_counter()
         observer = replay(session, targets)
+        session.timings["lint replay"] = time.perf_counter() - started  # -v shows what the build did not watch
         session.observers.append(observer)  # the build is over: kept only as this session's cache
     return observer
 
