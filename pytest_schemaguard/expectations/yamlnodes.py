@@ -23,7 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ExpectationsError
-from .compose import compose_text
+from .compose import SHOWN_CHARACTERS, compose_text, shorten
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,15 +38,7 @@ STR_TAG = "tag:yaml.org,2002:str"
 BOOLEAN_HINT = "YAML reads unquoted yes/no/on/off/true/false as booleans; quote it if you meant text"
 
 
-# A value as long as a paragraph is shown shortened: a pasted 40 kB string would otherwise fill the terminal.
-SHOWN_CHARACTERS = 120
 MAX_PROBLEMS_SHOWN = 50
-
-
-def shorten(text: str, limit: int = SHOWN_CHARACTERS) -> str:
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
 
 
 class Reported(Exception):
@@ -131,38 +123,7 @@ def compose_file(path: Path, shown: str) -> tuple[Node | None, list[Expectations
         ) from None
     except OSError as exc:  # e.g. no read permission
         raise ExpectationsError(shown, None, f"cannot be read: {exc.strerror or exc}") from None
-    root, problems = compose_text(text, shown)
-    if root is not None:
-        _find_duplicate_keys(root, shown, set(), problems)
-    return root, problems
-
-
-def _find_duplicate_keys(node: Node, shown: str, visited: set[int], problems: list[ExpectationsError]) -> None:
-    """YAML silently keeps the last of two equal keys, which would hide a declaration: refuse it."""
-    if id(node) in visited:  # aliases share nodes; each is checked once
-        return
-    visited.add(id(node))
-    if isinstance(node, MappingNode):
-        first_line: dict[tuple[str, str], int] = {}
-        for key, value in node.value:
-            if isinstance(key, ScalarNode):
-                ident = (key.tag, key.value)
-                if ident in first_line:
-                    problems.append(
-                        ExpectationsError(
-                            shown,
-                            line_of(key),
-                            f"duplicate key '{shorten(key.value)}' (first written at line {first_line[ident]}); "
-                            "YAML would silently keep only the last one, so merge them",
-                        )
-                    )
-                else:
-                    first_line[ident] = line_of(key)
-            _find_duplicate_keys(key, shown, visited, problems)
-            _find_duplicate_keys(value, shown, visited, problems)
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            _find_duplicate_keys(item, shown, visited, problems)
+    return compose_text(text, shown)
 
 
 def unknown_key_message(key: str, owner: str, allowed: Collection[str]) -> str:
