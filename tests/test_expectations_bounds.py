@@ -334,9 +334,9 @@ SAME_ANSWER = {
     .replace("t_7:\n    rls", "t_7:\n    rlss")
     .replace("      t_9_owner_idx: {using: btree", "      t_9_owner_idx: {usign: btree")
     .replace("t_12:\n    rls: enabled\n", "t_12:\n    rls: enabled\n    rls: forced\n")
-    .replace("t_20:\n    rls: enabled\n    columns:\n", "t_20:\n    rls: enabled\n    columns:\n      x: {nullable: maybe}\n"),
+    .replace("t_20:\n    rls: enabled\n    columns:\n", "t_20:\n    rls: on\n    columns:\n      x: {nullable: 1}\n"),
     "four_typos": lambda: FOUR_TYPOS,
-    "aliases": lambda: "tables:\n  a: &s {rls: enabled, grants: {anon: []}}\n  b: *s\n  c: {columns: &c {id: bigint}}\n",
+    "aliases": lambda: "tables:\n  a: &s {rls: enabled, grants: {anon: []}}\n  b: *s\n  c: {columns: &c {id: int}}\n",
     "nul_and_duplicates": lambda: 'project:\n  migrations: "sup\\0abase"\n  migrations: x\ntables:\n  "t\\0": {}\n',
     "bool_tag_word": lambda: "project:\n  stubs: !!bool maybe\n",
     "deep": lambda: "version: 1\nbehaviour:\n  - " + "[" * 70 + "]" * 70 + "\n",

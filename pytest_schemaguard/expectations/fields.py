@@ -30,7 +30,7 @@ class Where:
     A plain class, not a frozen dataclass: one is made per key read (~60,000 in a large file),
     and a frozen dataclass's __init__ costs three object.__setattr__ calls."""
 
-    __slots__ = ("key", "owner", "line")
+    __slots__ = ("key", "line", "owner")
 
     def __init__(self, key: str, owner: str, line: int) -> None:
         self.key = key

@@ -24,7 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ExpectationsError
-from .compose import SHOWN_CHARACTERS, compose_text, shorten
+from .compose import compose_text, shorten
 
 T = TypeVar("T")
 R = TypeVar("R")
