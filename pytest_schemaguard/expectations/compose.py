@@ -86,7 +86,7 @@ class _Composer:
         return ExpectationsError(self.shown, event.start_mark.line + 1, message)
 
     def resolve(self, kind: type[Node], value: str | None, implicit: Any) -> str:
-        key = (value, implicit) if kind is ScalarNode else (None, kind.id, implicit)
+        key = (value, implicit) if kind is ScalarNode else (None, kind.__name__, implicit)
         tag = self.tags.get(key)
         if tag is None:
             tag = self.tags[key] = self.resolver(kind, value, implicit)
@@ -169,7 +169,8 @@ class _Composer:
         get_event, tags, search_all = self.get_event, self.tags, self.search_all
         event = get_event()
         while event.__class__ is not SequenceEndEvent:
-            if inline and event.__class__ is ScalarEvent and event.anchor is None:
+            is_scalar = event.__class__ is ScalarEvent  # (not narrowed: the event is duck-typed)
+            if inline and is_scalar and event.anchor is None:
                 value = event.value
                 tag = event.tag
                 if tag is None or tag == "!":
@@ -205,7 +206,8 @@ class _Composer:
         key: Node | None = None
         event = get_event()
         while event.__class__ is not MappingEndEvent:
-            if inline and event.__class__ is ScalarEvent and event.anchor is None:
+            is_scalar = event.__class__ is ScalarEvent  # (not narrowed: the event is duck-typed)
+            if inline and is_scalar and event.anchor is None:
                 value = event.value
                 tag = event.tag
                 if tag is None or tag == "!":
