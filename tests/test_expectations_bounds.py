@@ -290,3 +290,106 @@ def test_one_failure_message_is_capped() -> None:
     assert len(text) < 50_000
     assert "… (49,029 more characters)" in text
     assert text.endswith("  … and 99,801 more mismatches")
+
+
+# -- libyaml and the pure-Python parser agree --------------------------------------------------
+
+
+def _generated(tables: int) -> str:
+    """A file shaped like the benchmark's (flow and block mappings, lists, quoted SQL)."""
+    lines = ["version: 1", "project:", "  migrations: supabase/migrations", "tables:"]
+    for n in range(tables):
+        lines += [
+            f"  t_{n}:",
+            "    rls: enabled",
+            "    columns:",
+            "      id: {type: bigint, nullable: false, identity: always}",
+            "      owner_id: {type: uuid, nullable: true}",
+            "      amount: {type: \"numeric(12,2)\", nullable: false, default: \"0\"}",
+            "    primary_key: [id]",
+            "    foreign_keys:",
+            "      - {columns: [owner_id], references: auth.users(id), on_delete: cascade}",
+            "    indexes:",
+            f"      t_{n}_owner_idx: {{using: btree, columns: [owner_id]}}",
+            "    policies:",
+            f"      t_{n}_select:",
+            "        command: select",
+            "        roles: [authenticated]",
+            "        using: \"owner_id = (select auth.uid())\"",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _spec_example() -> str:
+    from test_expectations_loader import SPEC_EXAMPLE
+
+    return SPEC_EXAMPLE
+
+
+SAME_ANSWER = {
+    "spec_example": _spec_example,
+    "generated": lambda: _generated(40),
+    "generated_with_typos": lambda: _generated(40)
+    .replace("t_3:\n    rls: enabled", "t_3:\n    rls: enabeld")
+    .replace("t_7:\n    rls", "t_7:\n    rlss")
+    .replace("      t_9_owner_idx: {using: btree", "      t_9_owner_idx: {usign: btree")
+    .replace("t_12:\n    rls: enabled\n", "t_12:\n    rls: enabled\n    rls: forced\n")
+    .replace("t_20:\n    rls: enabled\n    columns:\n", "t_20:\n    rls: on\n    columns:\n      x: {nullable: 1}\n"),
+    "four_typos": lambda: FOUR_TYPOS,
+    "aliases": lambda: "tables:\n  a: &s {rls: enabled, grants: {anon: []}}\n  b: *s\n  c: {columns: &c {id: int}}\n",
+    "nul_and_duplicates": lambda: 'project:\n  migrations: "sup\\0abase"\n  migrations: x\ntables:\n  "t\\0": {}\n',
+    "bool_tag_word": lambda: "project:\n  stubs: !!bool maybe\n",
+    "deep": lambda: "version: 1\nbehaviour:\n  - " + "[" * 70 + "]" * 70 + "\n",
+    "laughs": lambda: "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [" + ", ".join([f"*{p}"] * 10) + "]\n" for p, n in zip("abcde", "bcdef", strict=True)
+    ),
+    "recursive_alias": lambda: "tables:\n  t: &t\n    x: *t\n",
+    "two_documents": lambda: "version: 1\n---\nversion: 1\n",
+    "empty": lambda: "# nothing\n",
+}
+
+
+def _answer(path: Path) -> object:
+    try:
+        return load_expectations(path)
+    except ExpectationsError as exc:
+        return str(exc), [(p.line, p.detail) for p in exc.problems]
+
+
+@pytest.mark.skipif(not getattr(yaml, "__with_libyaml__", False), reason="libyaml is not installed")
+@pytest.mark.parametrize("case", list(SAME_ANSWER))
+def test_libyaml_and_pure_python_give_the_same_model_or_the_same_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """The composer is fed by either parser: whichever is installed, a file means the same."""
+    path = tmp_path / FILE
+    path.write_text(SAME_ANSWER[case](), encoding="utf-8")
+    with_libyaml = _answer(path)
+    monkeypatch.setattr(compose, "EventSource", yaml.SafeLoader)
+    assert _answer(path) == with_libyaml
+    if case.startswith(("spec", "generated", "aliases")) and case != "generated_with_typos":
+        assert not isinstance(with_libyaml, tuple), with_libyaml  # a model: equal models, not only equal errors
+
+
+@pytest.mark.skipif(not getattr(yaml, "__with_libyaml__", False), reason="libyaml is not installed")
+@pytest.mark.parametrize(
+    "text",
+    ["tables:\n  t: {rls: enabled\n", "tables:\n\tt: {}\n", "tables:\n  t: [a\n  b: c\n", "project:\n  lock: \x07x\n"],
+)
+def test_syntax_errors_are_at_the_same_line_with_either_parser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """The parsers word their messages differently; the line and the kind of error are the same."""
+    path = tmp_path / FILE
+    path.write_text(text, encoding="utf-8")
+    first = error(tmp_path, text)
+    monkeypatch.setattr(compose, "EventSource", yaml.SafeLoader)
+    second = error(tmp_path, text)
+    assert first.line == second.line
+    assert "YAML syntax error" in str(first) and "YAML syntax error" in str(second)
+
+
+def test_a_word_its_tag_does_not_allow_is_a_located_error(tmp_path: Path) -> None:
+    """`!!bool maybe` made SafeConstructor raise a KeyError, which escaped as a traceback."""
+    message = str(error(tmp_path, "version: 1\nbehaviour:\n  - rls_isolation: {on: !!bool maybe}\n"))
+    assert f"{FILE}:3: cannot read this value: 'maybe' is not a value its tag allows" in message

@@ -11,15 +11,20 @@ and are composed here, with:
   (each alias adds the expanded size of its target), so walking the tree stays linear in the
   file; an alias inside the value it names (a recursive structure) is refused;
 - no NUL character or lone surrogate in any scalar: neither can reach PostgreSQL or a file path,
-  and a surrogate cannot even be printed.
+  and a surrogate cannot even be printed;
+- no key written twice in one mapping (YAML would silently keep the last one).
 
 Every refusal is an :class:`ExpectationsError` at the offending line.
+
+A 38,000-line file is ~220,000 events, so the composer is written for the common case: one
+``get_event`` per event, a plain scalar (no anchor) built inline in its collection's loop, tags
+resolved once per distinct word, and the duplicate keys found while each mapping is built rather
+than by a second walk over the tree.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -27,9 +32,9 @@ from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
     MappingEndEvent,
+    MappingStartEvent,
     ScalarEvent,
     SequenceEndEvent,
-    SequenceStartEvent,
     StreamEndEvent,
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -42,36 +47,66 @@ MAX_ALIAS_EXPANSION = 250_000  # about the values of a 38,000-line file: aliases
 # libyaml when present; the pure-Python loader otherwise. Both produce the same events and marks.
 EventSource: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# A value as long as a paragraph is shown shortened: a pasted 40 kB string would otherwise fill the terminal.
+SHOWN_CHARACTERS = 120
+
+STR_TAG = "tag:yaml.org,2002:str"
+
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 
 
-# The C and the Python loaders offer the same event API (check/peek/get_event, resolve) and their
-# events and marks the same attributes, but the stubs type them apart: events are duck-typed here.
+# The C and the Python loaders offer the same event API (get_event, resolve) and their events and
+# marks the same attributes, but the stubs type them apart: events are duck-typed here.
 Events = Any
 Event = Any
 
 
-@dataclass
 class _Composer:
-    """Builds nodes from one document's events; returns each node with its expanded size."""
+    """Builds nodes from one document's events; each node comes with its expanded size (the
+    values it stands for, counting what its aliases stand for), which bounds the aliases."""
 
-    events: Events
-    shown: str
-    problems: list[ExpectationsError] = field(default_factory=list)
-    anchors: dict[str, tuple[Node, int]] = field(default_factory=dict)
-    open_anchors: set[str] = field(default_factory=set)
-    expansion: int = 0
-    # Resolving a plain scalar's tag runs regexes (~10 µs); files repeat the same few words
-    # (`bigint`, `nullable`, `false`) thousands of times, so each is resolved once.
-    tags: dict[tuple[str, tuple[bool, bool]], str] = field(default_factory=dict)
+    def __init__(self, events: Events, shown: str, text: str) -> None:
+        self.get_event = events.get_event
+        self.resolver = events.resolve
+        self.shown = shown
+        self.problems: list[ExpectationsError] = []  # NUL and surrogates, in file order
+        self.duplicates: list[ExpectationsError] = []  # duplicate keys, in file order
+        self.anchors: dict[str, tuple[Node, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.expansion = 0
+        # Resolving a plain scalar's tag runs regexes (~10 µs); files repeat the same few words
+        # (`bigint`, `nullable`, `false`) thousands of times, so each is resolved once.
+        self.tags: dict[tuple[Any, ...], str] = {}
+        # Only an escape (`"\0"`, `"\ud800"`) of a double-quoted scalar can make a NUL or a surrogate
+        # that the text itself does not hold; so when the text holds none, only those are searched.
+        # (An ASCII text holds no surrogate, and `in` is a memchr: a regex over 1.5 MB takes 17 ms.)
+        self.search_all = "\x00" in text or (not text.isascii() and _FORBIDDEN.search(text) is not None)
 
     def fail(self, event: Event, message: str) -> ExpectationsError:
         return ExpectationsError(self.shown, event.start_mark.line + 1, message)
 
-    def node(self, depth: int) -> tuple[Node, int]:
-        if self.events.check_event(AliasEvent):
-            return self.alias(self.events.get_event())
-        event = self.events.peek_event()
+    def resolve(self, kind: type[Node], value: str | None, implicit: Any) -> str:
+        key = (value, implicit) if kind is ScalarNode else (None, kind.__name__, implicit)
+        tag = self.tags.get(key)
+        if tag is None:
+            tag = self.tags[key] = self.resolver(kind, value, implicit)
+        return tag
+
+    def forbidden(self, event: Event, found: re.Match[str]) -> None:
+        what = "a NUL character (\\0)" if found.group() == "\x00" else "a lone surrogate (\\ud800-\\udfff)"
+        self.problems.append(
+            self.fail(
+                event,
+                f"this value contains {what} at character {found.start() + 1}; PostgreSQL text and file "
+                "paths cannot hold it — remove it",
+            )
+        )
+
+    def node(self, event: Event, depth: int) -> tuple[Node, int]:
+        """The node ``event`` starts, at nesting level ``depth``."""
+        kind = event.__class__
+        if kind is AliasEvent:
+            return self.alias(event)
         if depth > MAX_DEPTH:
             raise self.fail(
                 event,
@@ -83,12 +118,7 @@ class _Composer:
             if anchor in self.anchors or anchor in self.open_anchors:
                 raise self.fail(event, f"anchor &{anchor} is defined twice; give each anchor its own name")
             self.open_anchors.add(anchor)
-        if self.events.check_event(ScalarEvent):
-            result = self.scalar(self.events.get_event())
-        elif self.events.check_event(SequenceStartEvent):
-            result = self.sequence(self.events.get_event(), depth)
-        else:
-            result = self.mapping(self.events.get_event(), depth)
+        result = self.scalar(event) if kind is ScalarEvent else self.collection(event, depth)
         if anchor is not None:
             self.open_anchors.discard(anchor)
             self.anchors[anchor] = result
@@ -113,59 +143,127 @@ class _Composer:
 
     def scalar(self, event: Event) -> tuple[Node, int]:
         tag = event.tag
+        value = event.value
         if tag is None or tag == "!":
-            key = (event.value, event.implicit)
-            tag = self.tags.get(key)
-            if tag is None:
-                tag = self.tags[key] = self.events.resolve(ScalarNode, event.value, event.implicit)
-        found = _FORBIDDEN.search(event.value)
-        if found:
-            what = "a NUL character (\\0)" if found.group() == "\x00" else "a lone surrogate (\\ud800-\\udfff)"
-            self.problems.append(
-                self.fail(
-                    event,
-                    f"this value contains {what} at character {found.start() + 1}; PostgreSQL text and file "
-                    "paths cannot hold it — remove it",
-                )
-            )
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
-        return node, 1
+            tag = self.resolve(ScalarNode, value, event.implicit)
+        if self.search_all or event.style == '"':
+            found = _FORBIDDEN.search(value)
+            if found:
+                self.forbidden(event, found)
+        return ScalarNode(tag, value, event.start_mark, event.end_mark, event.style), 1
 
-    def sequence(self, start: Event, depth: int) -> tuple[Node, int]:
+    # The two loops below build their plain scalars (no anchor) themselves, as `scalar` does:
+    # a call per value is a tenth of the composing time.
+
+    def collection(self, start: Event, depth: int) -> tuple[Node, int]:
+        if start.__class__ is MappingStartEvent:
+            return self.mapping(start, depth)
         tag = start.tag
         if tag is None or tag == "!":
-            tag = self.events.resolve(SequenceNode, None, start.implicit)
-        node = SequenceNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
+            tag = self.resolve(SequenceNode, None, start.implicit)
+        items: list[Node] = []
+        node = SequenceNode(tag, items, start.start_mark, None, flow_style=start.flow_style)
         size = 1
-        while not self.events.check_event(SequenceEndEvent):
-            item, item_size = self.node(depth + 1)
-            node.value.append(item)
-            size += item_size
-        node.end_mark = self.events.get_event().end_mark
+        child_depth = depth + 1
+        inline = child_depth <= MAX_DEPTH  # deeper, every child is refused (by self.node)
+        get_event, tags, search_all = self.get_event, self.tags, self.search_all
+        event = get_event()
+        while event.__class__ is not SequenceEndEvent:
+            is_scalar = event.__class__ is ScalarEvent  # (not narrowed: the event is duck-typed)
+            if inline and is_scalar and event.anchor is None:
+                value = event.value
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = tags.get((value, event.implicit)) or self.resolve(ScalarNode, value, event.implicit)
+                style = event.style
+                if search_all or style == '"':
+                    found = _FORBIDDEN.search(value)
+                    if found:
+                        self.forbidden(event, found)
+                items.append(ScalarNode(tag, value, event.start_mark, event.end_mark, style))
+                size += 1
+            else:
+                item, item_size = self.node(event, child_depth)
+                items.append(item)
+                size += item_size
+            event = get_event()
+        node.end_mark = event.end_mark
         return node, size
 
     def mapping(self, start: Event, depth: int) -> tuple[Node, int]:
+        """Also refuses a key written twice: YAML would silently keep the last one."""
         tag = start.tag
         if tag is None or tag == "!":
-            tag = self.events.resolve(MappingNode, None, start.implicit)
-        node = MappingNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
+            tag = self.resolve(MappingNode, None, start.implicit)
+        pairs: list[tuple[Node, Node]] = []
+        node = MappingNode(tag, pairs, start.start_mark, None, flow_style=start.flow_style)
         size = 1
-        while not self.events.check_event(MappingEndEvent):
-            key, key_size = self.node(depth + 1)
-            value, value_size = self.node(depth + 1)
-            node.value.append((key, value))
-            size += key_size + value_size
-        node.end_mark = self.events.get_event().end_mark
+        child_depth = depth + 1
+        inline = child_depth <= MAX_DEPTH  # deeper, every child is refused (by self.node)
+        get_event, tags, search_all = self.get_event, self.tags, self.search_all
+        # Keys as (tag, value), but a text key as its bare value: a str never equals a tuple.
+        first_keys: dict[object, Node] = {}
+        key: Node | None = None
+        event = get_event()
+        while event.__class__ is not MappingEndEvent:
+            is_scalar = event.__class__ is ScalarEvent  # (not narrowed: the event is duck-typed)
+            if inline and is_scalar and event.anchor is None:
+                value = event.value
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = tags.get((value, event.implicit)) or self.resolve(ScalarNode, value, event.implicit)
+                style = event.style
+                if search_all or style == '"':
+                    found = _FORBIDDEN.search(value)
+                    if found:
+                        self.forbidden(event, found)
+                item: Node = ScalarNode(tag, value, event.start_mark, event.end_mark, style)
+                size += 1
+            else:
+                item, item_size = self.node(event, child_depth)
+                size += item_size
+            if key is not None:
+                pairs.append((key, item))
+                key = None
+            else:
+                key = item
+                if isinstance(item, ScalarNode):
+                    ident = item.value if item.tag == STR_TAG else (item.tag, item.value)
+                    first = first_keys.get(ident)
+                    if first is None:
+                        first_keys[ident] = item
+                    else:
+                        self.duplicate(first, item)
+            event = get_event()
+        node.end_mark = event.end_mark
         return node, size
+
+    def duplicate(self, first: Node, key: Node) -> None:
+        self.duplicates.append(
+            ExpectationsError(
+                self.shown,
+                key.start_mark.line + 1,
+                f"duplicate key '{shorten(key.value)}' (first written at line {first.start_mark.line + 1}); "
+                "YAML would silently keep only the last one, so merge them",
+            )
+        )
+
+
+def shorten(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
 
 
 def compose_text(text: str, shown: str) -> tuple[Node | None, list[ExpectationsError]]:
-    """The single document's root node (``None`` if there is none) and the problems found in its
-    scalars; a structural problem (syntax, bounds, a second document) raises at once."""
+    """The single document's root node (``None`` if there is none) and the problems found in it that
+    do not stop reading (a NUL in a value, then the duplicate keys); a structural problem (syntax,
+    bounds, a second document) raises at once."""
     data: str | bytes = text.encode("utf-8") if EventSource is not yaml.SafeLoader else text
-    events = EventSource(data)
+    events = None
     try:
-        return _compose(events, shown)
+        events = EventSource(data)  # the pure-Python reader checks the characters here
+        return _compose(events, shown, text)
     except yaml.MarkedYAMLError as exc:
         raise syntax_error(shown, exc, text) from None
     except yaml.reader.ReaderError as exc:  # e.g. a control character: a position, not a mark
@@ -173,25 +271,27 @@ def compose_text(text: str, shown: str) -> tuple[Node | None, list[ExpectationsE
         line = data.count(newline, 0, exc.position) + 1  # type: ignore[arg-type]
         raise ExpectationsError(shown, line, f"YAML syntax error at line {line}: {exc.reason}") from None
     finally:
-        events.dispose()
+        if events is not None:
+            events.dispose()
 
 
-def _compose(events: Events, shown: str) -> tuple[Node | None, list[ExpectationsError]]:
-    composer = _Composer(events, shown)
-    events.get_event()  # stream start
+def _compose(events: Events, shown: str, text: str) -> tuple[Node | None, list[ExpectationsError]]:
+    composer = _Composer(events, shown, text)
+    get_event = events.get_event
+    get_event()  # stream start
+    event = get_event()
     root = None
-    if events.check_event(DocumentStartEvent):
-        events.get_event()
-        root, _ = composer.node(1)
-        events.get_event()  # document end
-    if not events.check_event(StreamEndEvent):
-        second = events.get_event()
+    if event.__class__ is DocumentStartEvent:
+        root, _ = composer.node(get_event(), 1)
+        get_event()  # document end
+        event = get_event()
+    if event.__class__ is not StreamEndEvent:
         raise composer.fail(
-            second,
+            event,
             "a second YAML document starts here (after `---`); an expectations file is one document, "
             "so merge them or remove the `---`",
         )
-    return root, composer.problems
+    return root, composer.problems + composer.duplicates
 
 
 def syntax_error(shown: str, exc: yaml.MarkedYAMLError, text: str) -> ExpectationsError:

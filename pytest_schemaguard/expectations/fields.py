@@ -15,22 +15,30 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ExpectationsError
 from .model import GrantExpectation, RuleOptOut
-from .yamlnodes import Entry, Reader, Reported, is_null, is_text, line_of
+from .yamlnodes import BOOL_TAG, BOOL_VALUES, NULL_TAG, STR_TAG, Entry, Reader, Reported, is_null, is_text, line_of
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
 class Where:
-    """The key being read and the object holding it, for messages and for the key's line."""
+    """The key being read and the object holding it, for messages and for the key's line.
 
-    key: str
-    owner: str  # e.g. "table public.organizations"
-    line: int  # line of the key
+    A plain class, not a frozen dataclass: one is made per key read (~60,000 in a large file),
+    and a frozen dataclass's __init__ costs three object.__setattr__ calls."""
+
+    __slots__ = ("key", "line", "owner")
+
+    def __init__(self, key: str, owner: str, line: int) -> None:
+        self.key = key
+        self.owner = owner  # e.g. "table public.organizations"
+        self.line = line  # line of the key
+
+    def __repr__(self) -> str:
+        return f"Where(key={self.key!r}, owner={self.owner!r}, line={self.line!r})"
 
     @property
     def label(self) -> str:
@@ -62,28 +70,47 @@ def read_fields(
     Every key is read even when another fails; if any did, the problems are on the reader and
     :class:`Reported` is raised, as the object cannot be built.
     """
-    if not is_null(node) and not isinstance(node, MappingNode):
+    if not isinstance(node, MappingNode) and not is_null(node):
         reader.expected(node, owner, expected)
-    before = len(reader.problems)
+    problems = reader.problems
+    before = len(problems)
     entries = reader.fields(node, owner, owner, table.keys())
-    if len(reader.problems) == before:  # a misspelt key already explains a missing one
-        for key, spec in table.items():
-            if spec.required and key not in entries:
+    if len(problems) == before:  # a misspelt key already explains a missing one
+        for key in _required(table):
+            if key not in entries:
                 message = f"{owner} is missing the required key '{key}'"
                 reader.report(ExpectationsError(reader.shown, line_of(node), message))
-
-    def read(entry: Entry) -> dict[str, Any]:
-        spec = table[entry.key]
-        where = Where(entry.key, owner, entry.line)
-        value = None if spec.nullable and is_null(entry.node) else spec.read(reader, entry.node, where)
-        return {entry.key: value, **({spec.line_attr: entry.line} if spec.line_attr else {})}
-
     values: dict[str, Any] = {}
-    for read_value in reader.collect(entries.values(), read):
-        values.update(read_value)
-    if len(reader.problems) > before:
+    for key, entry in entries.items():
+        spec = table[key]
+        try:
+            value_node = entry.node
+            if spec.nullable and value_node.tag == NULL_TAG and isinstance(value_node, ScalarNode):
+                value = None
+            else:
+                value = spec.read(reader, value_node, Where(key, owner, entry.line))
+        except ExpectationsError as exc:
+            problems.append(exc)
+            continue
+        except Reported:
+            continue
+        values[key] = value
+        if spec.line_attr:
+            values[spec.line_attr] = entry.line
+    if len(problems) > before:
         raise Reported
     return values
+
+
+_REQUIRED: dict[int, tuple[Mapping[str, Field], tuple[str, ...]]] = {}
+
+
+def _required(table: Mapping[str, Field]) -> tuple[str, ...]:
+    """The required keys of a key table (the tables are module constants: kept, so ids stay theirs)."""
+    known = _REQUIRED.get(id(table))
+    if known is None or known[0] is not table:
+        known = _REQUIRED[id(table)] = (table, tuple(key for key, spec in table.items() if spec.required))
+    return known[1]
 
 
 # -- enumerated values -------------------------------------------------------------------------
@@ -163,26 +190,45 @@ def read_qualified(reader: Reader, node: Node, where: Where) -> str:
 # -- generic value readers ---------------------------------------------------------------------
 
 
+# Labels are built only for a message: a large file reads ~100,000 values, nearly all fine.
+
+
 def read_text(reader: Reader, node: Node, where: Where) -> str:
+    if node.tag == STR_TAG and isinstance(node, ScalarNode):
+        return str(node.value)
     return reader.text(node, where.label)
 
 
 def read_lower_text(reader: Reader, node: Node, where: Where) -> str:
-    return reader.text(node, where.label).strip().lower()
+    return read_text(reader, node, where).strip().lower()
 
 
 def read_sql(reader: Reader, node: Node, where: Where) -> str:
     """SQL as written; non-string scalars (``default: 0``, ``with_check: true``) keep their text."""
+    if node.tag == STR_TAG and isinstance(node, ScalarNode):
+        return str(node.value)
     return reader.raw_text(node, where.label)
 
 
 def read_bool(reader: Reader, node: Node, where: Where) -> bool:
+    if node.tag == BOOL_TAG and isinstance(node, ScalarNode):
+        value = BOOL_VALUES.get(node.value.lower())
+        if value is not None:
+            return value
     return reader.boolean(node, where.label)
 
 
 def read_names(reader: Reader, node: Node, where: Where) -> tuple[str, ...]:
-    items = reader.items(node, where.label, "a list of names")
-    return tuple(reader.text(item, f"{where.label}, item {n}") for n, item in enumerate(items, 1))
+    if not isinstance(node, SequenceNode):
+        reader.items(node, where.label, "a list of names")  # fails unless null, which is ()
+        return ()
+    names = []
+    for n, item in enumerate(node.value, 1):
+        if item.tag == STR_TAG and isinstance(item, ScalarNode):
+            names.append(str(item.value))
+        else:
+            names.append(reader.text(item, f"{where.label}, item {n}"))
+    return tuple(names)
 
 
 def read_arg_types(reader: Reader, node: Node, where: Where) -> tuple[str, ...]:
@@ -190,7 +236,15 @@ def read_arg_types(reader: Reader, node: Node, where: Where) -> tuple[str, ...]:
 
 
 def one_of(allowed: Mapping[str, str]) -> ValueReader:
+    # The spellings that Reader.choice's normalising (lower case, single spaces) leaves as they are:
+    # a value written exactly so needs no normalising.
+    exact = {spelling: value for spelling, value in allowed.items() if spelling == " ".join(spelling.lower().split())}
+
     def read(reader: Reader, node: Node, where: Where) -> str:
+        if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
+            canonical = exact.get(node.value)
+            if canonical is not None:
+                return canonical
         return reader.choice(node, where.label, allowed)
 
     return read

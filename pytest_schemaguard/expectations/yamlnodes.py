@@ -15,6 +15,7 @@ loader raises them all at the end, in file order (:func:`combined_error`).
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple, NoReturn, TypeVar
@@ -23,7 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ExpectationsError
-from .compose import compose_text
+from .compose import compose_text, shorten
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,20 +34,13 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 STR_TAG = "tag:yaml.org,2002:str"
+BOOL_VALUES: dict[str, bool] = yaml.constructor.SafeConstructor.bool_values
 
 # YAML 1.1 (PyYAML) reads these unquoted words as booleans, a classic trap for `rls: on`.
 BOOLEAN_HINT = "YAML reads unquoted yes/no/on/off/true/false as booleans; quote it if you meant text"
 
 
-# A value as long as a paragraph is shown shortened: a pasted 40 kB string would otherwise fill the terminal.
-SHOWN_CHARACTERS = 120
 MAX_PROBLEMS_SHOWN = 50
-
-
-def shorten(text: str, limit: int = SHOWN_CHARACTERS) -> str:
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
 
 
 class Reported(Exception):
@@ -118,6 +112,9 @@ def construct(node: Node, shown: str) -> object:
         # e.g. `!!int abc`, a timestamp on day 32, a 5,000-digit number (past Python's limit)
         problem = "the number has too many digits" if "digits" in str(exc) else shorten(str(exc))
         raise ExpectationsError(shown, line_of(node), f"cannot read this value: {problem}") from None
+    except KeyError as exc:  # `!!bool maybe`: the constructor looks the word up
+        problem = f"{shorten(str(exc))} is not a value its tag allows"
+        raise ExpectationsError(shown, line_of(node), f"cannot read this value: {problem}") from None
 
 
 def compose_file(path: Path, shown: str) -> tuple[Node | None, list[ExpectationsError]]:
@@ -131,38 +128,7 @@ def compose_file(path: Path, shown: str) -> tuple[Node | None, list[Expectations
         ) from None
     except OSError as exc:  # e.g. no read permission
         raise ExpectationsError(shown, None, f"cannot be read: {exc.strerror or exc}") from None
-    root, problems = compose_text(text, shown)
-    if root is not None:
-        _find_duplicate_keys(root, shown, set(), problems)
-    return root, problems
-
-
-def _find_duplicate_keys(node: Node, shown: str, visited: set[int], problems: list[ExpectationsError]) -> None:
-    """YAML silently keeps the last of two equal keys, which would hide a declaration: refuse it."""
-    if id(node) in visited:  # aliases share nodes; each is checked once
-        return
-    visited.add(id(node))
-    if isinstance(node, MappingNode):
-        first_line: dict[tuple[str, str], int] = {}
-        for key, value in node.value:
-            if isinstance(key, ScalarNode):
-                ident = (key.tag, key.value)
-                if ident in first_line:
-                    problems.append(
-                        ExpectationsError(
-                            shown,
-                            line_of(key),
-                            f"duplicate key '{shorten(key.value)}' (first written at line {first_line[ident]}); "
-                            "YAML would silently keep only the last one, so merge them",
-                        )
-                    )
-                else:
-                    first_line[ident] = line_of(key)
-            _find_duplicate_keys(key, shown, visited, problems)
-            _find_duplicate_keys(value, shown, visited, problems)
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            _find_duplicate_keys(item, shown, visited, problems)
+    return compose_text(text, shown)
 
 
 def unknown_key_message(key: str, owner: str, allowed: Collection[str]) -> str:
@@ -174,15 +140,17 @@ def unknown_key_message(key: str, owner: str, allowed: Collection[str]) -> str:
 
 
 class Entry(NamedTuple):
-    """One ``key: value`` pair of a mapping, with the key as text (a tuple: files have 100,000s)."""
+    """One ``key: value`` pair of a mapping, with the key as text and its line (a tuple: files have
+    100,000s, and most lines are stored on the model)."""
 
     key: str
     key_node: Node
     node: Node
+    line: int
 
-    @property
-    def line(self) -> int:
-        return line_of(self.key_node)
+
+# Entry(...) runs a Python-level __new__; this is the same tuple built in C.
+_new_entry: Callable[[tuple[str, Node, Node, int]], Entry] = functools.partial(tuple.__new__, Entry)
 
 
 class Reader:
@@ -237,27 +205,29 @@ class Reader:
     def entries(self, node: Node, label: str, expected: str = "a mapping") -> list[Entry]:
         """The pairs of a mapping (null counts as empty); keys must be plain scalars (others are
         reported and skipped)."""
-        if is_null(node):
-            return []
         if not isinstance(node, MappingNode):
+            if is_null(node):
+                return []
             self.expected(node, label, expected)
-        def entry(pair: tuple[Node, Node]) -> Entry:
-            key_node, value = pair
-            if not isinstance(key_node, ScalarNode) or is_null(key_node) or not key_node.value:
-                self.fail(key_node, f"{label}: keys must be plain names, found {describe(key_node)}")
-            return Entry(key_node.value, key_node, value)
-
-        return self.gather(node.value, entry)
+        entries = []
+        for key_node, value in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag != NULL_TAG and key_node.value:
+                entries.append(_new_entry((key_node.value, key_node, value, key_node.start_mark.line + 1)))
+            else:
+                message = f"{label}: keys must be plain names, found {describe(key_node)}"
+                self.problems.append(ExpectationsError(self.shown, line_of(key_node), message))
+        return entries
 
     def fields(self, node: Node, label: str, owner: str, allowed: Collection[str]) -> dict[str, Entry]:
         """The pairs of a settings mapping; a key not in ``allowed`` is reported and skipped."""
-
-        def known(entry: Entry) -> Entry:
-            if entry.key not in allowed:
-                self.fail(entry.key_node, unknown_key_message(entry.key, owner, allowed))
-            return entry
-
-        return {e.key: e for e in self.gather(self.entries(node, label), known)}
+        known = {}
+        for entry in self.entries(node, label):
+            if entry.key in allowed:
+                known[entry.key] = entry
+            else:
+                message = unknown_key_message(entry.key, owner, allowed)
+                self.problems.append(ExpectationsError(self.shown, line_of(entry.key_node), message))
+        return known
 
     def items(self, node: Node, label: str, expected: str = "a list") -> list[Node]:
         """The items of a sequence (null counts as empty)."""
@@ -284,7 +254,9 @@ class Reader:
     def boolean(self, node: Node, label: str) -> bool:
         if not (isinstance(node, ScalarNode) and node.tag == BOOL_TAG):
             self.expected(node, label, "a boolean (true or false)")
-        return bool(construct(node, self.shown))
+        # What SafeConstructor.construct_yaml_bool does, without a constructor per value.
+        value = BOOL_VALUES.get(node.value.lower())
+        return value if value is not None else bool(construct(node, self.shown))
 
     def integer(self, node: Node, label: str) -> int:
         if not (isinstance(node, ScalarNode) and node.tag == INT_TAG):
