@@ -479,8 +479,9 @@ def build_database(
 
 def _apply_all(builder: Builder, result: BuildResult, migrations: Sequence[Migration], seeds: Sequence[Path],
                observers: Sequence[BuildObserver], progress: BuildProgress | None) -> None:
-    """Every migration then every seed, until one fails. A file lint watches is run statement by
-    statement (lint maps its findings to statements); any other may go in one round trip."""
+    """Every migration then every seed, until one fails. Observers see the catalog between files,
+    never inside one (lint locates its findings in the file's text), so a watched file may go in
+    one round trip like any other."""
     conn = builder.conn
     total = len(migrations) + len(seeds)
     for index, migration in enumerate(migrations, start=1):
@@ -489,8 +490,7 @@ def _apply_all(builder: Builder, result: BuildResult, migrations: Sequence[Migra
         for observer in observers:
             observer.before_migration(conn, migration)
         outcome = builder.apply(migration.name, migration.path, migration.statements,
-                                transaction=not migration.no_transaction,
-                                text=None if any(_watches(o, migration) for o in observers) else migration.text)
+                                transaction=not migration.no_transaction, text=migration.text)
         for observer in observers:
             observer.after_migration(conn, migration, outcome)
         if progress is not None:
@@ -510,13 +510,6 @@ def _apply_all(builder: Builder, result: BuildResult, migrations: Sequence[Migra
         result.warnings.extend(outcome.warnings)
         if not outcome.ok:
             return
-
-
-def _watches(observer: BuildObserver, migration: Migration) -> bool:
-    """Lint names the statement behind each finding, so the files it analyses run one statement
-    at a time, as they always did; an observer that cannot say which files it wants gets them all."""
-    wants = getattr(observer, "wants", None)
-    return bool(wants(migration)) if callable(wants) else True
 
 
 def build_project(
