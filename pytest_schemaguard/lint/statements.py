@@ -16,12 +16,22 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.dialects.postgres import Postgres
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import Token, TokenType
+from ..lazy import LazyAttribute, LazyModule
+
+if TYPE_CHECKING:
+    import sqlglot
+    from sqlglot import errors as sqlglot_errors
+    from sqlglot import exp
+    from sqlglot.dialects.postgres import Postgres
+    from sqlglot.tokens import Token, TokenType
+else:
+    sqlglot = LazyModule("sqlglot")
+    sqlglot_errors = LazyModule("sqlglot.errors")
+    exp = LazyModule("sqlglot.expressions")
+    Postgres = LazyAttribute("sqlglot.dialects.postgres", "Postgres")
+    TokenType = LazyAttribute("sqlglot.tokens", "TokenType")
 
 # sqlglot logs "contains unsupported syntax. Falling back to parsing as a 'Command'" for every
 # statement it only half understands; that is expected here and handled below.
@@ -35,7 +45,6 @@ VOLATILE_FUNCTIONS = frozenset({
 SERIAL_TYPES = frozenset({"SERIAL", "BIGSERIAL", "SMALLSERIAL", "SERIAL4", "SERIAL8", "SERIAL2"})
 LOCK_TIMEOUT = re.compile(r"^\s*(set\s+(session\s+|local\s+)?lock_timeout\b|select\s+(pg_catalog\.)?set_config\s*"
                           r"\(\s*'lock_timeout')", re.IGNORECASE)
-NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
 
 
 @dataclass
@@ -156,7 +165,7 @@ def analysed_ahead(texts: Iterable[str]) -> Iterator[None]:
 def _analyse(text: str) -> Facts:
     try:
         tokens = _tokenize(text)
-    except SqlglotError:
+    except sqlglot_errors.SqlglotError:
         return Facts()
     words = [_word(t) for t in tokens]
     kind = _leading_kind(words)
@@ -233,7 +242,7 @@ def _from_tree(text: str, kind: str) -> Facts | None:
     try:
         tree = sqlglot.parse_one(text, dialect="postgres")
         facts = TREE_READERS[kind](tree)
-    except (SqlglotError, RecursionError):
+    except (sqlglot_errors.SqlglotError, RecursionError):
         return None  # the tokens path reads it
     if facts is not None:
         facts.parsed_by = "sqlglot"
