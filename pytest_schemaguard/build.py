@@ -2,9 +2,12 @@
 
 One connection in autocommit; one explicit transaction per migration file (as Supabase applies them) with ``RESET ALL``
 between files so one file's ``SET`` cannot leak into the next; files marked
-``-- schemaguard: no-transaction`` run statement by statement in autocommit. Statements run one
-at a time so a failure names the exact statement and its line, each under the project's
-``statement_timeout``; ``COPY ... FROM stdin`` rows go through ``cursor.copy()``. Before a file
+``-- schemaguard: no-transaction`` run statement by statement in autocommit. A file that needs
+nothing handled statement by statement (no bridge, no wrapper, no meta-command) goes in one
+message, or with ``COPY ... FROM stdin`` blocks in one message per run of statements between
+them, their rows through ``cursor.copy()``; a failure is named from the server's error position
+(else the file is rolled back and run again one statement at a time), so it still names the exact
+statement and its line. Each statement runs under the project's ``statement_timeout``. Before a file
 runs, ``build_checks`` refuses what it must not do (transaction control that would end ours, NUL,
 psql meta-commands, cluster-wide statements on a shared server), so nothing of it is half applied;
 a statement that ends our session is a failure at its line, not a crash.
