@@ -13,10 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from sqlglot.dialects.postgres import Postgres
-from sqlglot.errors import TokenError
-from sqlglot.tokens import Token, TokenType
+from .lazy import LazyAttribute, LazyModule
+
+if TYPE_CHECKING:
+    from sqlglot import errors as sqlglot_errors
+    from sqlglot.dialects.postgres import Postgres
+    from sqlglot.tokens import Token, TokenType
+else:
+    sqlglot_errors = LazyModule("sqlglot.errors")
+    Postgres = LazyAttribute("sqlglot.dialects.postgres", "Postgres")
+    TokenType = LazyAttribute("sqlglot.tokens", "TokenType")
 
 CREATE_EXTENSION = re.compile(
     r"^\s*create\s+extension\s+(?:if\s+not\s+exists\s+)?(?P<name>\"[^\"]+\"|[\w-]+)", re.IGNORECASE
@@ -56,7 +64,6 @@ VECTOR_INDEX = re.compile(
 )
 MAINTAIN_SKIPPED = "MAINTAIN privilege needs PostgreSQL 17; skipped"
 MAINTAIN_DROPPED = "MAINTAIN privilege needs PostgreSQL 17; removed from the privilege list, the rest ran"
-NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
 
 
 @dataclass(frozen=True)
@@ -186,7 +193,7 @@ def _extension_schema(text: str, facts: ServerFacts) -> Plan | None:
 def _tokens(text: str) -> list[Token]:
     try:
         return list(Postgres().tokenize(text))
-    except TokenError:
+    except sqlglot_errors.TokenError:
         return []  # PostgreSQL reports the syntax error
 
 

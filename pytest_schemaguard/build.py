@@ -2,9 +2,12 @@
 
 One connection in autocommit; one explicit transaction per migration file (as Supabase applies them) with ``RESET ALL``
 between files so one file's ``SET`` cannot leak into the next; files marked
-``-- schemaguard: no-transaction`` run statement by statement in autocommit. Statements run one
-at a time so a failure names the exact statement and its line, each under the project's
-``statement_timeout``; ``COPY ... FROM stdin`` rows go through ``cursor.copy()``. Before a file
+``-- schemaguard: no-transaction`` run statement by statement in autocommit. A file that needs
+nothing handled statement by statement (no bridge, no wrapper, no meta-command) goes in one
+message, or with ``COPY ... FROM stdin`` blocks in one message per run of statements between
+them, their rows through ``cursor.copy()``; a failure is named from the server's error position
+(else the file is rolled back and run again one statement at a time), so it still names the exact
+statement and its line. Each statement runs under the project's ``statement_timeout``. Before a file
 runs, ``build_checks`` refuses what it must not do (transaction control that would end ours, NUL,
 psql meta-commands, cluster-wide statements on a shared server), so nothing of it is half applied;
 a statement that ends our session is a failure at its line, not a crash.
@@ -226,43 +229,67 @@ class Builder:
         return f"interrupted while applying {file}:{statement.line} ({_first_line_of(statement.text)})"
 
     def _batchable(self, statements: Sequence[Statement]) -> bool:
-        """Whether every statement runs exactly as written: no COPY, no psql meta-command, no
-        transaction control of the file's own, nothing a bridge would skip or change."""
-        return all(s.copy_data is None and not s.meta and s.transaction_command is None
-                   and s.text[:4].lower() != "copy" and not needs_bridge(s.text, self._facts)
+        """Whether every statement runs exactly as written: no psql meta-command, no transaction
+        control of the file's own, no COPY but ``COPY ... FROM stdin`` with its rows, nothing a
+        bridge would skip or change."""
+        return all(not s.meta and s.transaction_command is None
+                   and (s.copy_data is not None or s.text[:4].lower() != "copy")
+                   and not needs_bridge(s.text, self._facts)
                    for s in statements)
 
     def _run_batch(self, file: str, text: str, statements: Sequence[Statement],
                    warnings: list[str]) -> tuple[StatementFailure | None, int] | None:
-        """The file in one round trip, in one transaction; None when it failed somewhere only a
-        statement-by-statement run can tell (the batch was rolled back, so that run is safe)."""
+        """The file in one transaction and as few round trips as it allows: each run of statements
+        between two ``COPY ... FROM stdin`` in one (the whole file when it has none), each COPY with
+        its rows in one; None when it failed somewhere only a statement-by-statement run can tell
+        (all of it was rolled back, so that run is safe)."""
+        located: tuple[StatementFailure | None, int] | None = None  # None: nothing ran (yet)
         try:
             with self.conn.transaction():
-                try:
-                    outcome = run_batch(self.conn, text)
-                except BatchInterrupted as exc:
-                    self.running = (file, statements[min(exc.done, len(statements) - 1)])
-                    raise
-                if outcome.error is not None and not self.conn.broken:
+                located = self._run_pieces(file, text, statements)
+                if located != (None, len(statements)) and not self.conn.broken:
                     raise psycopg.Rollback()
         except UnicodeEncodeError:
             return None  # the statement-by-statement run names the character and its statement
         except psycopg.OperationalError:
             if not self.conn.broken:
                 raise
-        if outcome.error is None:
-            if self.shared_server:
-                for statement in statements:
-                    warnings.extend(_shared_warnings(file, statement))
-            return None, len(statements)
-        return self._locate(file, statements, outcome.error, outcome.done)
+        if located == (None, len(statements)) and self.shared_server:
+            for statement in statements:
+                warnings.extend(_shared_warnings(file, statement))
+        return located
+
+    def _run_pieces(self, file: str, text: str,
+                    statements: Sequence[Statement]) -> tuple[StatementFailure | None, int] | None:
+        """(None, count) when every piece ran; else what ``_locate`` says about the failing one."""
+        for piece in _pieces(statements):
+            if piece[0].copy_data is not None:
+                self.running = (file, piece[0])
+                try:
+                    self._execute(piece[0].text, piece[0])
+                except psycopg.Error as exc:
+                    return self._failure(file, piece[0], exc), 0
+                continue
+            # A file without COPY goes as written, comments and all; a run between two COPYs from
+            # its first statement to the end of its last.
+            whole = len(piece) == len(statements)
+            start = 0 if whole else piece[0].offset
+            try:
+                outcome = run_batch(self.conn, text if whole else text[start:piece[-1].offset + len(piece[-1].text)])
+            except BatchInterrupted as exc:
+                self.running = (file, piece[min(exc.done, len(piece) - 1)])
+                raise
+            if outcome.error is not None:
+                return self._locate(file, piece, outcome.error, outcome.done, base=start)
+        return None, len(statements)
 
     def _locate(self, file: str, statements: Sequence[Statement], exc: psycopg.Error,
-                done: int) -> tuple[StatementFailure | None, int] | None:
-        """The failing statement: from the server's position in the whole file when it gave one;
-        from the count of finished statements when the error can only come from running one (the
-        session ended, a timeout: running it again would only wait again); else None."""
-        position = int(exc.diag.statement_position) if exc.diag.statement_position else None
+                done: int, *, base: int = 0) -> tuple[StatementFailure | None, int] | None:
+        """The failing statement: from the server's position in the text sent (which starts at
+        offset ``base`` of the file) when it gave one; from the count of finished statements when
+        the error can only come from running one (the session ended, a timeout: running it again
+        would only wait again); else None."""
+        position = base + int(exc.diag.statement_position) if exc.diag.statement_position else None
         if position is not None:
             statement = next((s for s in reversed(statements) if s.offset < position), statements[0])
             return self._failure(file, statement, exc, position=position - statement.offset), 0
@@ -399,6 +426,17 @@ def _failure(file: str, statement: Statement, exc: psycopg.Error,
     )
 
 
+def _pieces(statements: Sequence[Statement]) -> list[list[Statement]]:
+    """Runs of statements without COPY rows, and each ``COPY ... FROM stdin`` alone, in file order."""
+    pieces: list[list[Statement]] = []
+    for statement in statements:
+        if statement.copy_data is not None or not pieces or pieces[-1][0].copy_data is not None:
+            pieces.append([statement])
+        else:
+            pieces[-1].append(statement)
+    return pieces
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
@@ -485,8 +523,9 @@ def build_database(
 
 def _apply_all(builder: Builder, result: BuildResult, migrations: Sequence[Migration], seeds: Sequence[Path],
                observers: Sequence[BuildObserver], progress: BuildProgress | None) -> None:
-    """Every migration then every seed, until one fails. A file lint watches is run statement by
-    statement (lint maps its findings to statements); any other may go in one round trip."""
+    """Every migration then every seed, until one fails. Observers see the catalog between files,
+    never inside one (lint locates its findings in the file's text), so a watched file may go in
+    one round trip like any other."""
     conn = builder.conn
     total = len(migrations) + len(seeds)
     for index, migration in enumerate(migrations, start=1):
@@ -495,8 +534,7 @@ def _apply_all(builder: Builder, result: BuildResult, migrations: Sequence[Migra
         for observer in observers:
             observer.before_migration(conn, migration)
         outcome = builder.apply(migration.name, migration.path, migration.statements,
-                                transaction=not migration.no_transaction,
-                                text=None if any(_watches(o, migration) for o in observers) else migration.text)
+                                transaction=not migration.no_transaction, text=migration.text)
         for observer in observers:
             observer.after_migration(conn, migration, outcome)
         if progress is not None:
@@ -516,13 +554,6 @@ def _apply_all(builder: Builder, result: BuildResult, migrations: Sequence[Migra
         result.warnings.extend(outcome.warnings)
         if not outcome.ok:
             return
-
-
-def _watches(observer: BuildObserver, migration: Migration) -> bool:
-    """Lint names the statement behind each finding, so the files it analyses run one statement
-    at a time, as they always did; an observer that cannot say which files it wants gets them all."""
-    wants = getattr(observer, "wants", None)
-    return bool(wants(migration)) if callable(wants) else True
 
 
 def build_project(

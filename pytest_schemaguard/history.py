@@ -20,16 +20,22 @@ from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
-from sqlglot.dialects.postgres import Postgres
-from sqlglot.errors import TokenError
-from sqlglot.tokens import TokenType
 
 from .errors import SchemaguardError
+from .lazy import LazyAttribute, LazyModule
 from .migrations import Migration, discover_migrations, split_statements
 from .project import Project
 
 if TYPE_CHECKING:
+    from sqlglot import errors as sqlglot_errors
+    from sqlglot.dialects.postgres import Postgres
+    from sqlglot.tokens import TokenType
+
     from .live import LiveDatabase
+else:
+    sqlglot_errors = LazyModule("sqlglot.errors")
+    Postgres = LazyAttribute("sqlglot.dialects.postgres", "Postgres")
+    TokenType = LazyAttribute("sqlglot.tokens", "TokenType")
 
 DEFAULT_WINDOW_HOURS = 48.0
 FAILING_STATES = ("missing", "future", "out of order", "edited")
@@ -153,7 +159,7 @@ def normalise_statement(text: str) -> str:
     """Token texts joined by one space: whitespace and comments do not count, everything else does."""
     try:
         tokens = Postgres().tokenize(text)
-    except TokenError:
+    except sqlglot_errors.TokenError:
         return " ".join(text.split())
     parts = []
     for token in tokens:

@@ -17,14 +17,19 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-IDENT_START = r"A-Za-z_\x80-\U0010ffff"
-IDENT_CHAR = re.compile(r"[\w$\x80-\U0010ffff]")
+# Identifier characters as PostgreSQL's lexer has them: ASCII letters, digits, _ and $, and every
+# non-ASCII character. Written as negated ASCII sets: a class holding the range \x80-\U0010ffff
+# costs re ~20 ms to compile (~100 ms for this module's patterns, paid by every run's import).
+NOT_IDENT_START = r"\x00-\x40\x5b-\x5e\x60\x7b-\x7f"  # [A-Za-z_\x80-\U0010ffff]
+NOT_TAG_CHAR = r"\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f"  # [\w\x80-\U0010ffff]
+IDENT_CHAR = re.compile(r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]")  # [\w$\x80-\U0010ffff]
 # Everything that can change how the following text is read; plain text between matches is skipped.
 SPECIAL = re.compile(
-    r"--|/\*|[eE]'|'|\"|\$(?:[" + IDENT_START + r"][\w\x80-\U0010ffff]*)?\$|;|\\|\(|\)"
+    r"--|/\*|[eE]'|'|\"|\$(?:[^" + NOT_IDENT_START + r"][^" + NOT_TAG_CHAR + r"]*)?\$|;|\\|\(|\)"
 )
-# Inside CREATE FUNCTION/PROCEDURE, words count too (psql tracks BEGIN/CASE/END there).
-SPECIAL_WITH_WORDS = re.compile(SPECIAL.pattern + r"|\b(?:begin|case|end)\b", re.IGNORECASE)
+# Inside CREATE FUNCTION/PROCEDURE, words count too (psql tracks BEGIN/CASE/END there). The flag is
+# scoped to the words: IGNORECASE over the whole pattern costs re ~50 ms more to compile.
+SPECIAL_WITH_WORDS = re.compile(SPECIAL.pattern + r"|(?i:\b(?:begin|case|end)\b)")
 PLAIN_STRING_END = re.compile(r"[^']*(?:''[^']*)*'")
 ESCAPE_STRING_END = re.compile(r"(?:[^'\\]|\\.|'')*'", re.DOTALL)
 IDENTIFIER_END = re.compile(r'[^"]*(?:""[^"]*)*"')

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -163,13 +163,27 @@ class SchemaguardSession:
                 prepare(self)  # e.g. lint watches each migration of this very build
             from .cache.run import build_with_cache
 
-            self.build = build_with_cache(self)  # starts the server (from a cached cluster on a hit)
+            with self._lint_ahead():
+                self.build = build_with_cache(self)  # starts the server (from a cached cluster on a hit)
         except SchemaguardError as exc:
             self.build_error = exc
             raise
         self.build_warnings = [*self.build.warnings, *self._version_warnings()]
         self.warnings.extend(self.build_warnings)
         return self.build
+
+    def _lint_ahead(self) -> AbstractContextManager[None]:
+        """Lint's statement analysis of the files it watches, done while the server starts and
+        applies them (see ``analysed_ahead``); nothing when no lint observer watches this build."""
+        from .lint.semantic import LintObserver
+        from .lint.statements import analysed_ahead
+
+        watching = [o for o in self.observers if isinstance(o, LintObserver)]
+        if not watching or self.project is None:
+            return nullcontext()
+        return analysed_ahead(s.text for m in self.project.migrations.migrations
+                              if any(o.wants(m) for o in watching)
+                              for s in m.statements if not s.is_transaction_control())
 
     def _version_warnings(self) -> list[str]:
         assert self.project is not None and self.build is not None

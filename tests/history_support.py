@@ -30,6 +30,10 @@ def preload() -> None:
     for module in pkgutil.walk_packages(pytest_schemaguard.__path__, "pytest_schemaguard."):
         with contextlib.suppress(Exception):
             importlib.import_module(module.name)
+    from pytest_schemaguard.lazy import SQLGLOT_MODULES
+
+    for name in SQLGLOT_MODULES:  # what the plugin imports on first use, not when it loads
+        importlib.import_module(name)
 
 
 def copy_crm(target: Path, *project_lines: str) -> Path:

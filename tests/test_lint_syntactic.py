@@ -257,3 +257,22 @@ def test_a_statement_the_analysis_fails_on_is_an_info_finding_not_a_crash(monkey
     assert (finding.rule, finding.line, finding.level) == ("statement_not_analysed", 3, "info")
     assert finding.message == ("lint could not analyse this statement (IndexError: list index out of range); "
                                "no syntactic rule checked it")
+
+
+def test_statements_analysed_ahead_give_the_same_findings_each_handed_out_once() -> None:
+    """The build analyses lint's statements on a background thread while the server works: the
+    findings are those of the plain analysis, a statement written twice is analysed for each,
+    and nothing analysed ahead is handed out after the block (a later build analyses afresh)."""
+    from pytest_schemaguard.lint import statements
+
+    sql = "".join(risky for _, risky, _ in CASES) + "create index t_a_idx on t (a);\n" * 2
+    plain = findings(sql)
+    texts = [s.text for s in split_statements(sql)]
+    with statements.analysed_ahead(texts):
+        ahead = statements._ahead
+        assert ahead is not None
+        first = statements.analyse(texts[0])
+        assert findings(sql) == plain
+        assert statements.analyse(texts[0]) == first and statements.analyse(texts[0]) is not first
+    assert statements._ahead is None and ahead.cancelled and not ahead.ready
+    assert findings(sql) == plain

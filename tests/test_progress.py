@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from history_support import MIGRATIONS, YAML, copy_crm, line_of, run_cli, run_pytest
-from test_build import build, failure
+from test_build import build, failure, tables
 from test_run_flow import leftovers, subprocess_env, tmpdir_for_servers  # noqa: F401  (a fixture)
 
 from pytest_schemaguard.progress import StreamProgress, reporting
@@ -175,6 +175,36 @@ def test_a_plain_file_goes_to_the_server_as_one_message(scratch_conn, tmp_path):
     result = build(scratch_conn, tmp_path, text)
     assert result.ok and result.migrations[0].statements == 2
     assert scratch_conn.execute("select q from q").fetchone() == (text,)
+
+
+COPY_FILE = ("create table a (id int, b text);\n-- rows\nCOPY a (id, b) FROM stdin;\n1\tone\n2\ttwo\n\\.\n"
+             "create table q as select current_query() as q;\n\n  select 1;\n")
+
+
+def test_a_file_with_copy_goes_as_runs_between_the_copies(scratch_conn, tmp_path):
+    """pg_dump baselines: the statements between two COPY blocks go in one message, each COPY
+    with its rows in another, all in the file's one transaction."""
+    result = build(scratch_conn, tmp_path, COPY_FILE)
+    assert result.ok and result.migrations[0].statements == 4
+    assert scratch_conn.execute("select q from q").fetchone() == ("create table q as select current_query() as q;\n\n"
+                                                                   "  select 1",)
+    assert scratch_conn.execute("select id, b from a order by id").fetchall() == [(1, "one"), (2, "two")]
+
+
+@pytest.mark.parametrize(("tail", "line", "error_line", "message"), [
+    ("select 1;\ncreate view v as\n  select nope from a;\n", 11, 12, 'column "nope" does not exist'),
+    ("do $$ begin raise exception 'boom'; end $$;\n", 10, None, "boom"),  # no position: the file runs again
+])
+def test_a_failure_after_a_copy_is_located_in_the_file(scratch_conn, tmp_path, tail, line, error_line, message):
+    found = failure(build(scratch_conn, tmp_path, COPY_FILE + tail))
+    assert (found.line, found.error_line, found.message) == (line, error_line, message)
+    assert tables(scratch_conn) == set()  # the whole file was rolled back
+
+
+def test_a_bad_row_between_batches_is_located_at_its_line(scratch_conn, tmp_path):
+    found = failure(build(scratch_conn, tmp_path, COPY_FILE.replace("2\ttwo", "x\ttwo")))
+    assert (found.line, found.error_line, found.sqlstate) == (3, 5, "22P02")
+    assert tables(scratch_conn) == set()
 
 
 def test_a_file_with_a_bridge_or_a_wrapper_runs_statement_by_statement(scratch_conn, tmp_path):

@@ -277,3 +277,18 @@ def test_importing_the_plugin_imports_nothing_heavy():
             " 'pytest_schemaguard.expectations.model') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_sqlglot_is_imported_only_when_sql_is_read():
+    """Collection imports the session, the items and every provider, not sqlglot (~0.3 s): the
+    first statement lint or a bridge reads imports it, in a cold build on the thread that runs
+    while initdb does."""
+    code = ("import sys\n"
+            "import pytest_schemaguard.session, pytest_schemaguard.items\n"
+            "from pytest_schemaguard.providers import discover_preparers\n"
+            "discover_preparers()\n"
+            "print('sqlglot' in sys.modules)\n"
+            "from pytest_schemaguard.lint.statements import analyse\n"
+            "print(analyse('create index i on t (a)').kind, 'sqlglot' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split("\n")[:2] == ["False", "create_index True"]

@@ -14,11 +14,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from sqlglot.tokens import Token, TokenType
-
+from ..lazy import LazyAttribute
 from ..migrations import Statement
 from .statements import _tokenize
+
+if TYPE_CHECKING:
+    from sqlglot.tokens import Token, TokenType
+else:
+    TokenType = LazyAttribute("sqlglot.tokens", "TokenType")
 
 
 @dataclass(frozen=True)

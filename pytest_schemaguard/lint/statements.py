@@ -12,13 +12,26 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.dialects.postgres import Postgres
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import Token, TokenType
+from ..lazy import LazyAttribute, LazyModule
+
+if TYPE_CHECKING:
+    import sqlglot
+    from sqlglot import errors as sqlglot_errors
+    from sqlglot import exp
+    from sqlglot.dialects.postgres import Postgres
+    from sqlglot.tokens import Token, TokenType
+else:
+    sqlglot = LazyModule("sqlglot")
+    sqlglot_errors = LazyModule("sqlglot.errors")
+    exp = LazyModule("sqlglot.expressions")
+    Postgres = LazyAttribute("sqlglot.dialects.postgres", "Postgres")
+    TokenType = LazyAttribute("sqlglot.tokens", "TokenType")
 
 # sqlglot logs "contains unsupported syntax. Falling back to parsing as a 'Command'" for every
 # statement it only half understands; that is expected here and handled below.
@@ -32,7 +45,6 @@ VOLATILE_FUNCTIONS = frozenset({
 SERIAL_TYPES = frozenset({"SERIAL", "BIGSERIAL", "SMALLSERIAL", "SERIAL4", "SERIAL8", "SERIAL2"})
 LOCK_TIMEOUT = re.compile(r"^\s*(set\s+(session\s+|local\s+)?lock_timeout\b|select\s+(pg_catalog\.)?set_config\s*"
                           r"\(\s*'lock_timeout')", re.IGNORECASE)
-NAME_TOKENS = (TokenType.VAR, TokenType.IDENTIFIER)
 
 
 @dataclass
@@ -61,6 +73,15 @@ MAX_TREE_DEPTH = 30
 def analyse(text: str) -> Facts:
     """The facts of one statement; never raises. Unknown statements are kind ``other``; one the
     analysis itself failed on is kind ``unanalysed`` (reported, so no rule is skipped silently)."""
+    ahead = _ahead
+    if ahead is not None:
+        facts = ahead.take(text)
+        if facts is not None:
+            return facts
+    return _analysed(text)
+
+
+def _analysed(text: str) -> Facts:
     try:
         return _analyse(text)
     except Exception as exc:  # lint must never crash on SQL PostgreSQL may well accept
@@ -68,10 +89,83 @@ def analyse(text: str) -> Facts:
         return Facts(kind="unanalysed", reason=f"{type(exc).__name__}{': ' + detail if detail else ''}")
 
 
+class _Ahead:
+    """Statements analysed on a background thread, each handed out once; a statement is analysed
+    by whichever thread claims it first, so none is analysed twice."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.texts = list(dict.fromkeys(texts))  # in the order the build will ask for them
+        self.lock = threading.Lock()
+        self.claimed: set[str] = set()
+        self.running: dict[str, threading.Event] = {}
+        self.ready: dict[str, Facts] = {}
+        self.cancelled = False
+
+    def run(self) -> None:
+        for text in self.texts:
+            with self.lock:
+                if self.cancelled:
+                    return
+                if text in self.claimed:
+                    continue
+                self.claimed.add(text)
+                done = self.running[text] = threading.Event()
+            facts = _analysed(text)
+            with self.lock:
+                del self.running[text]
+                if not self.cancelled:
+                    self.ready[text] = facts
+            done.set()
+
+    def take(self, text: str) -> Facts | None:
+        """The facts analysed ahead (waiting when they are being analysed right now), or None: the
+        caller analyses the statement itself, and it is not analysed here any more."""
+        with self.lock:
+            facts = self.ready.pop(text, None)
+            if facts is not None:
+                return facts
+            done = self.running.get(text)
+            if done is None:
+                self.claimed.add(text)
+                return None
+        done.wait()
+        with self.lock:
+            return self.ready.pop(text, None)
+
+    def cancel(self) -> None:
+        with self.lock:
+            self.cancelled = True
+            self.ready.clear()
+
+
+_ahead: _Ahead | None = None
+
+
+@contextmanager
+def analysed_ahead(texts: Iterable[str]) -> Iterator[None]:
+    """While the block runs, ``analyse`` the given statements on a background thread, for the
+    block to take as it needs them. A cold build spends seconds waiting (initdb, the server
+    applying files) with the interpreter idle; sqlglot's parsing fills that time instead of
+    following it. ``analyse`` is a pure function of the text, so the facts are the same whichever
+    thread computed them. The thread stops after its current statement when the block ends."""
+    global _ahead
+    ahead = _Ahead(texts)
+    if not ahead.texts or _ahead is not None:
+        yield
+        return
+    _ahead = ahead
+    threading.Thread(target=ahead.run, name="schemaguard-lint-ahead", daemon=True).start()
+    try:
+        yield
+    finally:
+        _ahead = None
+        ahead.cancel()
+
+
 def _analyse(text: str) -> Facts:
     try:
         tokens = _tokenize(text)
-    except SqlglotError:
+    except sqlglot_errors.SqlglotError:
         return Facts()
     words = [_word(t) for t in tokens]
     kind = _leading_kind(words)
@@ -148,7 +242,7 @@ def _from_tree(text: str, kind: str) -> Facts | None:
     try:
         tree = sqlglot.parse_one(text, dialect="postgres")
         facts = TREE_READERS[kind](tree)
-    except (SqlglotError, RecursionError):
+    except (sqlglot_errors.SqlglotError, RecursionError):
         return None  # the tokens path reads it
     if facts is not None:
         facts.parsed_by = "sqlglot"
