@@ -507,6 +507,8 @@ def build_database(
             exc.args = (where,)
             if progress is not None:
                 progress.interrupted(where)
+            if type(exc) is not KeyboardInterrupt:  # pytest prints the class: ours (batch.py) is internal
+                raise KeyboardInterrupt(where) from None
         raise
     finally:
         if progress is not None:
