@@ -38,6 +38,9 @@ from pytest_schemaguard.catalog.reader import DEFAULT_EXCLUDED_SCHEMAS, inspect_
 
 _T = TypeVar("_T")
 
+_FIRST_NORMAL_OID = 16384
+"""Objects below are the server's own (pg_catalog): nothing records a dependency on them."""
+
 _WRAP_GUARD = 2**31 - 2**24
 """Past this transaction id the 32-bit xmin of a row no longer orders with the 64-bit counter."""
 
@@ -72,7 +75,7 @@ class _Marks:
     roles: dict[str, str]
     own: int | None  # the reading transaction's id, when it has one
     labels: dict[str, str]  # enum label by pg_enum oid
-    overloads: dict[str, list[int]]  # function name -> oids, where more than one is visible
+    overloads: dict[str, list[int]]  # "f:"/"o:" + function/operator name -> oids, where several resolve
 
 
 @functools.cache
@@ -170,8 +173,13 @@ class CatalogTracker:
             return False
         if previous.own is not None:  # later changes in that transaction keep its xmin: invisible
             return False
-        if any(now.labels.get(oid) != label for oid, label in previous.labels.items()):
-            return False  # an enum label renamed prints anew in every expression comparing with it
+        if any(now.labels.get(oid, label) != label for oid, label in previous.labels.items()):
+            return False  # a label renamed (not dropped with its type) prints anew where compared with
+        # Calls to the server's own functions and operators depend on nothing pg_depend records
+        # (they are pinned); user operators are rare enough to read everything when they change.
+        if any(name.startswith("o:") or min(previous.overloads.get(name, []) + now.overloads.get(name, []))
+               < _FIRST_NORMAL_OID for name in _changed_overloads(previous, now)):
+            return False
         # A schema created is harmless; one renamed or dropped changes how its objects print.
         return all(now.namespaces.get(oid) == name for oid, name in previous.namespaces.items())
 
@@ -179,8 +187,7 @@ class CatalogTracker:
         changed = {oid for oid, print_ in now.fingerprints.items() if previous.fingerprints.get(oid) != print_}
         renamed = [oid for oid in changed if oid in previous.shapes and previous.shapes[oid] != now.shapes[oid]]
         with conn.cursor() as cur:
-            overloads = sorted(name for name in previous.overloads.keys() | now.overloads.keys()
-                               if previous.overloads.get(name) != now.overloads.get(name))
+            overloads = sorted(name.removeprefix("f:") for name in _changed_overloads(previous, now))
             cur.execute(_query("dependents"),  # type: ignore[arg-type]
                         {"relids": renamed, "since": previous.since, "overloads": overloads})
             reached = {row[0] for row in cur.fetchall()}
@@ -202,3 +209,9 @@ class CatalogTracker:
             materialized_views=merged(old.materialized_views, fresh.materialized_views),
         )
 
+
+
+def _changed_overloads(previous: _Marks, now: _Marks) -> set[str]:
+    """Names whose set of same-named functions or operators where the reader resolves changed."""
+    return {name for name in previous.overloads.keys() | now.overloads.keys()
+            if previous.overloads.get(name) != now.overloads.get(name)}

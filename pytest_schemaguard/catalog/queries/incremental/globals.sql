@@ -9,18 +9,25 @@
 -- own is this transaction's id when it has one: a later change in the same transaction writes
 -- rows with that same xmin, which no fingerprint tells from the rows it replaces.
 --
--- overloads: function names that resolve to more than one function where the reader prints
--- (search_path = public, after pg_catalog), with those functions. Whether a call prints
--- qualified ("public.f(1)") depends on what else has its name there: a function created,
--- dropped or renamed into such a name changes how calls to the others print.
+-- overloads: function ('f:' name) and operator ('o:' name) names that resolve to more than one
+-- object where the reader prints (search_path = public, after pg_catalog), with their oids.
+-- Whether a call prints qualified ("public.f(1)", "OPERATOR(pg_catalog.<>)") depends on what
+-- else has its name there: one created, dropped or renamed into such a name changes how calls
+-- to the others print. Only names public uses can change (pg_catalog is the server's).
 SELECT txid_snapshot_xmin(txid_current_snapshot()) AS since,
        txid_current_if_assigned() AS own,
        (SELECT coalesce(jsonb_object_agg(oid::text, nspname), '{}'::jsonb) FROM pg_namespace) AS namespaces,
        (SELECT coalesce(jsonb_object_agg(oid::text, rolname), '{}'::jsonb) FROM pg_roles) AS roles,
        (SELECT coalesce(jsonb_object_agg(oid::text, enumlabel), '{}'::jsonb) FROM pg_enum) AS labels,
-       (SELECT coalesce(jsonb_object_agg(proname, oids), '{}'::jsonb)
-        FROM (SELECT p.proname, array_agg(p.oid::bigint ORDER BY p.oid) AS oids
-              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-              WHERE n.nspname IN ('pg_catalog', 'public')
-              GROUP BY p.proname
-              HAVING count(*) > 1 AND bool_or(n.nspname = 'public')) homonyms) AS overloads;
+       (SELECT coalesce(jsonb_object_agg(name, oids), '{}'::jsonb)
+        FROM (SELECT 'f:' || p.proname AS name, array_agg(p.oid::bigint ORDER BY p.oid) AS oids
+              FROM pg_proc p
+              WHERE p.proname IN (SELECT proname FROM pg_proc WHERE pronamespace = to_regnamespace('public'))
+                AND p.pronamespace IN ('pg_catalog'::regnamespace, to_regnamespace('public'))
+              GROUP BY p.proname HAVING count(*) > 1
+              UNION ALL
+              SELECT 'o:' || op.oprname, array_agg(op.oid::bigint ORDER BY op.oid)
+              FROM pg_operator op
+              WHERE op.oprname IN (SELECT oprname FROM pg_operator WHERE oprnamespace = to_regnamespace('public'))
+                AND op.oprnamespace IN ('pg_catalog'::regnamespace, to_regnamespace('public'))
+              GROUP BY op.oprname HAVING count(*) > 1) homonyms) AS overloads;
