@@ -13,7 +13,9 @@
 -- object where the reader prints (search_path = public, after pg_catalog), with their oids.
 -- Whether a call prints qualified ("public.f(1)", "OPERATOR(pg_catalog.<>)") depends on what
 -- else has its name there: one created, dropped or renamed into such a name changes how calls
--- to the others print. Only names public uses can change (pg_catalog is the server's).
+-- to the others print. Only names public uses can change (pg_catalog is the server's); public's
+-- own are all past the initdb range (oid >= 16384), which an index finds without reading pg_proc
+-- whole (a seq scan of it cost 2 ms a read).
 SELECT txid_snapshot_xmin(txid_current_snapshot()) AS since,
        txid_current_if_assigned() AS own,
        (SELECT coalesce(jsonb_object_agg(oid::text, nspname), '{}'::jsonb) FROM pg_namespace) AS namespaces,
@@ -22,12 +24,14 @@ SELECT txid_snapshot_xmin(txid_current_snapshot()) AS since,
        (SELECT coalesce(jsonb_object_agg(name, oids), '{}'::jsonb)
         FROM (SELECT 'f:' || p.proname AS name, array_agg(p.oid::bigint ORDER BY p.oid) AS oids
               FROM pg_proc p
-              WHERE p.proname IN (SELECT proname FROM pg_proc WHERE pronamespace = to_regnamespace('public'))
+              WHERE p.proname = ANY (ARRAY(SELECT proname FROM pg_proc
+                                           WHERE oid >= 16384 AND pronamespace = to_regnamespace('public')))
                 AND p.pronamespace IN ('pg_catalog'::regnamespace, to_regnamespace('public'))
               GROUP BY p.proname HAVING count(*) > 1
               UNION ALL
               SELECT 'o:' || op.oprname, array_agg(op.oid::bigint ORDER BY op.oid)
               FROM pg_operator op
-              WHERE op.oprname IN (SELECT oprname FROM pg_operator WHERE oprnamespace = to_regnamespace('public'))
+              WHERE op.oprname = ANY (ARRAY(SELECT oprname FROM pg_operator
+                                            WHERE oid >= 16384 AND oprnamespace = to_regnamespace('public')))
                 AND op.oprnamespace IN ('pg_catalog'::regnamespace, to_regnamespace('public'))
               GROUP BY op.oprname HAVING count(*) > 1) homonyms) AS overloads;
