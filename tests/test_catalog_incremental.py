@@ -144,6 +144,9 @@ TORTURE = [
     " create operator public.<> (leftarg = public.hue, rightarg = public.hue, function = public.ne);",
     "drop operator public.<> (public.hue, public.hue); drop function public.array_length(int[], int);",
     "drop view public.ve; drop type public.hue cascade;",  # a type dropped with its labels: still partial
+    "create foreign data wrapper dummy; create server srv foreign data wrapper dummy;"
+    " create foreign table public.ft (a int) server srv; create view public.vft as select a from public.ft;",
+    "alter foreign table public.ft rename column a to aa;",  # only ft's pg_attribute row: vft prints aa
 ]
 
 

@@ -208,13 +208,15 @@ def _drop_column(w: World) -> str | None:
 
 
 def _rename_column(w: World) -> str | None:
-    found = w.pick(w.relations("rpvmc"))
+    found = w.pick(w.relations("rpvmcf"))
     if found is None:
         return None
     col = w.column(found[0])
     if col is None:
         return None
     kind = w.rows(f"SELECT relkind FROM pg_class WHERE oid = '{found[0]}'::regclass")[0][0]
+    if kind == "f":
+        return f"ALTER FOREIGN TABLE {found[0]} RENAME COLUMN {col[0]} TO {w.one(*COLUMN_NAMES, 'x', 'y')}"
     if kind == "c":
         return f"ALTER TYPE {found[0]} RENAME ATTRIBUTE {col[0]} TO {w.one(*COLUMN_NAMES, 'x', 'y')}"
     return f"ALTER TABLE {found[0]} RENAME COLUMN {col[0]} TO {w.one(*COLUMN_NAMES, 'x', 'y')}"
@@ -299,14 +301,17 @@ def _index(w: World) -> str | None:
         volatile = w.rows(f"SELECT provolatile FROM pg_proc WHERE oid = '{fn}()'::regprocedure")[0][0]
         if volatile == "i":
             return f"CREATE INDEX {name} ON {found[0]} (({col[0]} IS NULL), ({fn}()))"
-    if kind == "partial" and (fn := w.function()):
-        return f"CREATE INDEX {name} ON {found[0]} ({col[0]}) WHERE {col[0]} IS NOT NULL"
+    if kind == "partial":
+        enum = w.column(found[0], tuple(t for t in [w.user_type("e")] if t))
+        label = w.label(enum[1]) if enum else None
+        where = f"{enum[0]} <> {label}" if enum and label else f"{col[0]} IS NOT NULL"
+        return f"CREATE INDEX {name} ON {found[0]} ({col[0]}) WHERE {where}"
     return f"CREATE {w.one('', 'UNIQUE')} INDEX {name} ON {found[0]} ({col[0]})"
 
 
 def _view(w: World) -> str | None:
     kind = w.one("view", "view", "matview", "replace", "rename column", "option", "refresh")
-    source = w.pick(w.relations("rpvm"))
+    source = w.pick(w.relations("rpvmf"))
     if source is None:
         return None
     if kind == "rename column":
@@ -555,6 +560,13 @@ def _composite(w: World) -> str | None:
     return f"ALTER TYPE {composite} ALTER ATTRIBUTE {col[0]} TYPE {w.one('bigint', 'text')} CASCADE"
 
 
+def _foreign_table(w: World) -> str | None:
+    """A foreign table (no wrapper handler needed to create one): views over it print its columns."""
+    server = "" if w.rows("SELECT 1 FROM pg_foreign_server WHERE srvname = 'srv'") else \
+        "CREATE FOREIGN DATA WRAPPER prop_dummy; CREATE SERVER srv FOREIGN DATA WRAPPER prop_dummy; "
+    return f"{server}CREATE FOREIGN TABLE {w.fresh(w.schema(), 'ft')} (id integer, a text) SERVER srv"
+
+
 def _homonym(w: World) -> str | None:
     """A public function or operator with the name of one pg_catalog has: calls may resolve to it."""
     kind = w.one("function", "operator", "drop")
@@ -577,6 +589,7 @@ OPERATIONS: list[Callable[[World], str | list[str] | None]] = [
     _add_column, _drop_column, _rename_column, _rename_column, _alter_column, _constraint, _index, _view, _view,
     _policy, _trigger, _function, _function, _user_type, _user_type, _user_type, _comment, _grant, _owner,
     _sequence, _odd, _odd, _extension, _composite, _homonym, _schema_rename,
+    _foreign_table,
 ]
 
 BASE = """
@@ -635,7 +648,8 @@ def _drop_roles(conn: psycopg.Connection) -> None:
 @given(data=st.data())
 def test_random_ddl_reads_the_same_incrementally(prop_conn: psycopg.Connection, data: st.DataObject) -> None:
     conn = prop_conn
-    conn.execute("DROP EXTENSION IF EXISTS citext CASCADE; DROP SCHEMA IF EXISTS s1, s2, s1_x, s2_x, public CASCADE; "
+    conn.execute("DROP EXTENSION IF EXISTS citext CASCADE; DROP FOREIGN DATA WRAPPER IF EXISTS prop_dummy CASCADE; "
+                 "DROP SCHEMA IF EXISTS s1, s2, s1_x, s2_x, public CASCADE; "
                  "CREATE SCHEMA public; CREATE SCHEMA s1; CREATE SCHEMA s2; "
                  "CREATE EXTENSION IF NOT EXISTS plpgsql")  # its member tables took it along
     conn.execute(BASE)
