@@ -642,7 +642,7 @@ def _drop_roles(conn: psycopg.Connection) -> None:
             conn.execute(f"DROP ROLE {role}")  # type: ignore[arg-type]
 
 
-@settings(max_examples=10, deadline=None, database=None, derandomize=True,
+@settings(max_examples=8, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(data=st.data())
