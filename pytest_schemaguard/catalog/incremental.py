@@ -8,14 +8,15 @@ differently now:
 
 - those whose own catalog rows changed (a per-relation fingerprint of row versions: any update,
   insert or delete of a row that belongs to the relation changes it; ``fingerprints.sql``);
-- those that depend, at any depth, on an object changed since the last read (a view on a renamed
-  column, a foreign key to a renamed table, a column of a renamed type, a trigger on a replaced
-  function; ``dependents.sql``).
+- those that depend on an object changed since the last read (a view on a renamed column, a
+  foreign key to a renamed table, a column of a renamed type, a trigger on a replaced function,
+  a default calling a function that gained an overload; ``dependents.sql``).
 
 Everything that is not per relation (schemas list, enums, functions, extensions, memberships)
-is read whole each time: those queries are cheap. When a schema or a role changed (renames print
-everywhere without touching rows) or the transaction counter is near its wrap, the tracker
-reads everything, as it does the first time. The result equals a whole read; the test suite
+is read whole each time: those queries are cheap. When a schema or a role changed or an enum
+label was renamed (renames print everywhere without touching rows), the last read was inside a
+transaction that may still write (its rows keep one xmin), or the transaction counter is near
+its wrap, the tracker reads everything, as it does the first time. The result equals a whole read; the test suite
 checks that after every migration of its corpora.
 """
 
@@ -36,6 +37,9 @@ from pytest_schemaguard.catalog.model import Schema
 from pytest_schemaguard.catalog.reader import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
 
 _T = TypeVar("_T")
+
+_FIRST_NORMAL_OID = 16384
+"""Objects below are the server's own (pg_catalog): nothing records a dependency on them."""
 
 _WRAP_GUARD = 2**31 - 2**24
 """Past this transaction id the 32-bit xmin of a row no longer orders with the 64-bit counter."""
@@ -69,6 +73,9 @@ class _Marks:
     shapes: dict[int, tuple[str, tuple[str, ...]]]  # how each relation is referred to: name, column names
     namespaces: dict[str, str]
     roles: dict[str, str]
+    own: int | None  # the reading transaction's id, when it has one
+    labels: dict[str, str]  # enum label by pg_enum oid
+    overloads: dict[str, list[int]]  # "f:"/"o:" + function/operator name -> oids, where several resolve
 
 
 @functools.cache
@@ -143,7 +150,9 @@ class CatalogTracker:
             fingerprints[oid] = row["fingerprint"]
             shapes[oid] = (names[oid], tuple(row["attnames"]))
         relations = Relations(names, columns)
-        marks = _Marks(int(marks_row["since"]), fingerprints, shapes, marks_row["namespaces"], marks_row["roles"])
+        own = marks_row["own"]
+        marks = _Marks(int(marks_row["since"]), fingerprints, shapes, marks_row["namespaces"], marks_row["roles"],
+                       None if own is None else int(own), marks_row["labels"], marks_row["overloads"])
         last, previous = self._last, self._marks
         if last is None or previous is None or not self._comparable(previous, marks):
             schema = inspect_schema(conn, exclude_schemas=self.exclude_schemas)
@@ -162,6 +171,15 @@ class CatalogTracker:
             return False
         if previous.roles != now.roles:
             return False
+        if previous.own is not None:  # later changes in that transaction keep its xmin: invisible
+            return False
+        if any(now.labels.get(oid, label) != label for oid, label in previous.labels.items()):
+            return False  # a label renamed (not dropped with its type) prints anew where compared with
+        # Calls to the server's own functions and operators depend on nothing pg_depend records
+        # (they are pinned); user operators are rare enough to read everything when they change.
+        if any(name.startswith("o:") or min(previous.overloads.get(name, []) + now.overloads.get(name, []))
+               < _FIRST_NORMAL_OID for name in _changed_overloads(previous, now)):
+            return False
         # A schema created is harmless; one renamed or dropped changes how its objects print.
         return all(now.namespaces.get(oid) == name for oid, name in previous.namespaces.items())
 
@@ -169,7 +187,9 @@ class CatalogTracker:
         changed = {oid for oid, print_ in now.fingerprints.items() if previous.fingerprints.get(oid) != print_}
         renamed = [oid for oid in changed if oid in previous.shapes and previous.shapes[oid] != now.shapes[oid]]
         with conn.cursor() as cur:
-            cur.execute(_query("dependents"), {"relids": renamed, "since": previous.since})  # type: ignore[arg-type]
+            overloads = sorted(name.removeprefix("f:") for name in _changed_overloads(previous, now))
+            cur.execute(_query("dependents"),  # type: ignore[arg-type]
+                        {"relids": renamed, "since": previous.since, "overloads": overloads})
             reached = {row[0] for row in cur.fetchall()}
         dirty = (changed | reached) & set(now.fingerprints)
         gone = set(previous.fingerprints) - set(now.fingerprints)
@@ -189,3 +209,9 @@ class CatalogTracker:
             materialized_views=merged(old.materialized_views, fresh.materialized_views),
         )
 
+
+
+def _changed_overloads(previous: _Marks, now: _Marks) -> set[str]:
+    """Names whose set of same-named functions or operators where the reader resolves changed."""
+    return {name for name in previous.overloads.keys() | now.overloads.keys()
+            if previous.overloads.get(name) != now.overloads.get(name)}

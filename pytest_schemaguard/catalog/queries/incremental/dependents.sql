@@ -11,16 +11,28 @@
 -- without changing how anything else prints them. One level is enough: what prints a name is
 -- what depends on the named object; a dependent whose own name changes is renamed itself, and
 -- so on the first list at the next read.
+--
+-- Also on the lists: composite types and foreign tables (not tables here, so not compared by
+-- shape) with an attribute renamed: only its pg_attribute row changes, and a view selecting
+-- (col).field or ft.column prints the name, and the functions named
+-- %(overloads)s (names whose overloads changed: see globals.sql) where the reader resolves names.
 WITH changed(classid, objid) AS (
     SELECT 'pg_class'::regclass::oid, unnest(%(relids)s::oid[])
     UNION ALL SELECT 'pg_class'::regclass::oid, oid FROM pg_class
         WHERE relkind NOT IN ('r', 'p', 'v', 'm', 'i', 'I', 't') AND xmin::text::bigint >= %(since)s
+    UNION ALL SELECT 'pg_class'::regclass::oid, c.oid FROM pg_class c
+        WHERE c.relkind IN ('c', 'f') AND EXISTS (SELECT 1 FROM pg_attribute a
+                                          WHERE a.attrelid = c.oid AND a.xmin::text::bigint >= %(since)s)
+    UNION ALL SELECT 'pg_proc'::regclass::oid, p.oid FROM pg_proc p
+        WHERE p.proname = ANY (%(overloads)s::text[])
+          AND p.pronamespace IN ('pg_catalog'::regnamespace, to_regnamespace('public'))
     UNION ALL SELECT 'pg_type'::regclass::oid, oid FROM pg_type WHERE xmin::text::bigint >= %(since)s
     UNION ALL SELECT 'pg_proc'::regclass::oid, oid FROM pg_proc WHERE xmin::text::bigint >= %(since)s
     UNION ALL SELECT 'pg_collation'::regclass::oid, oid FROM pg_collation WHERE xmin::text::bigint >= %(since)s
     UNION ALL SELECT 'pg_operator'::regclass::oid, oid FROM pg_operator WHERE xmin::text::bigint >= %(since)s
     UNION ALL SELECT 'pg_opclass'::regclass::oid, oid FROM pg_opclass WHERE xmin::text::bigint >= %(since)s
     UNION ALL SELECT 'pg_ts_config'::regclass::oid, oid FROM pg_ts_config WHERE xmin::text::bigint >= %(since)s
+    UNION ALL SELECT 'pg_ts_dict'::regclass::oid, oid FROM pg_ts_dict WHERE xmin::text::bigint >= %(since)s
     UNION ALL SELECT 'pg_foreign_server'::regclass::oid, oid FROM pg_foreign_server
         WHERE xmin::text::bigint >= %(since)s
 )

@@ -4,9 +4,14 @@
 -- those rows and their newest xmin. Every insert or update writes a row version with a newer
 -- xmin than any before it, and every delete lowers a count, so two reads of a database that
 -- nothing else writes tell exactly which relations changed in between. Indexes count with
--- their own pg_class row (a renamed index changes only that row).
+-- their own pg_class row (a renamed index changes only that row). Membership in an extension
+-- (ALTER EXTENSION ... ADD/DROP TABLE: a pg_depend row only) counts too: members are not read.
 WITH rels AS MATERIALIZED (
-    SELECT c.oid, n.nspname, c.relname, c.xmin::text AS version
+    SELECT c.oid, n.nspname, c.relname,
+           c.xmin::text || CASE WHEN EXISTS (
+               SELECT 1 FROM pg_depend d
+               WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+           ) THEN 'e' ELSE '' END AS version
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'v', 'm')
