@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .config import add_options, get_settings
-from .database.signals import install_terminate_handler, interrupts_held
+from .database.signals import WindDown, install_terminate_handler, interrupts_held
 from .errors import SchemaguardError
 from .fixtures import (  # noqa: F401  (fixtures are found by name in this module)
     FIXTURE_NAMES,
@@ -62,7 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
     session = SchemaguardSession(settings)
     config.stash[SESSION_KEY] = session
     run_build_dir = getattr(config, "workerinput", {}).get(RUN_BUILD_DIR_KEY)
-    if run_build_dir:  # an xdist worker under --schemaguard-no-cache (see cache/share.py)
+    if run_build_dir:  # an xdist worker: the run's workers share one build (see cache/share.py)
         session.run_build_dir = Path(run_build_dir)
     from .progress import PytestProgress
 
@@ -71,6 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # then the default comes back, so a late SIGTERM ends the process quietly instead of raising
     # inside pytest's own clean-up. Registered last (trylast) so it is the first clean-up to run.
     restore_terminate = install_terminate_handler()
+    wind_down = WindDown()  # started when the items are done (RunOutcomes.pytest_runtestloop)
 
     def close() -> None:
         try:
@@ -80,10 +81,11 @@ def pytest_configure(config: pytest.Config) -> None:
             with interrupts_held(reraise=False):
                 session.close()
         finally:
+            wind_down.finish()
             restore_terminate()
 
     config.add_cleanup(close)
-    config.pluginmanager.register(RunOutcomes(session), OUTCOMES_PLUGIN)
+    config.pluginmanager.register(RunOutcomes(session, wind_down), OUTCOMES_PLUGIN)
     _add_expectations_to_args(config, settings.file)
 
 
@@ -182,8 +184,9 @@ def pytest_runtest_makereport(
 class RunOutcomes:
     """Registered for enabled runs: what failed, so ``--schemaguard-update`` can refuse to write."""
 
-    def __init__(self, guard: SchemaguardSession) -> None:
+    def __init__(self, guard: SchemaguardSession, wind_down: WindDown | None = None) -> None:
         self.guard = guard
+        self.wind_down = wind_down
         self.failed: list[str] = []
         self.refusal: str | None = None
         self.worker_lines: list[str] = []  # xdist controller: the workers' summaries
@@ -204,6 +207,15 @@ class RunOutcomes:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         self._note(report)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        """Once the items are done, a Ctrl-C or SIGTERM waits for the clean-up (see WindDown)."""
+        try:
+            return (yield)
+        finally:
+            if self.wind_down is not None:
+                self.wind_down.start()
 
     @pytest.hookimpl(trylast=True)  # after session-scoped fixtures were torn down (and reported)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -226,10 +238,8 @@ class RunOutcomes:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
-        """xdist controller, once per worker: under --schemaguard-no-cache the workers still build
-        once, through a directory that lives as long as this run (cache/share.py)."""
-        if not self.guard.settings.no_cache:
-            return  # the build cache already makes the workers build once
+        """xdist controller, once per worker: the workers build once and use one server, through
+        a directory that lives as long as this run (cache/share.py)."""
         from .cache.share import make_run_dir
 
         if self.run_build_dir is None:

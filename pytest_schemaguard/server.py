@@ -575,6 +575,8 @@ class ServerSession:
     databases: list[ThrowawayDatabase] = field(default_factory=list)
     admin_info: ConnectionInfo | None = None
     swept: list[str] = field(default_factory=list)  # leftovers of killed runs removed on the way
+    # Another xdist worker's private server (see cache/share.py): its database is not ours to drop.
+    attached_to: str | None = None
 
     def open(self, *, dsn: str | None, pg_bin: str | None, datadir: Path | None = None,
              take: Callable[[Path], bool] | None = None, preload: frozenset[str] = frozenset()) -> ServerSession:
@@ -600,6 +602,14 @@ class ServerSession:
         self.databases[0].keep = self.keep
         return self
 
+    def attach(self, info: ConnectionInfo, *, owner: str) -> ServerSession:
+        """Use the database another xdist worker built and serves (``owner`` names it); ``close``
+        leaves it alone: that worker stops its server once every attached worker is done."""
+        self.attached_to = owner
+        self.admin_info = _database_info(info, "postgres")
+        self.databases.append(ThrowawayDatabase(info=info, admin=self.admin_info, keep=True))
+        return self
+
     @property
     def admin(self) -> ConnectionInfo:
         """Where further throwaway databases can be created."""
@@ -618,6 +628,8 @@ class ServerSession:
         return self.database.info
 
     def close(self) -> None:
+        if self.attached_to is not None:
+            return
         if self.private is None:
             for database in self.databases:
                 database.drop()  # under --schemaguard-keep: kept, and marked kept for the sweep

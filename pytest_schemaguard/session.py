@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import psycopg
 
@@ -86,7 +86,9 @@ class SchemaguardSession:
     build_failure_reported: bool = False  # the failing file's SQL error was shown on some item
     cache_status: str | None = None  # "cache hit (built 2h ago)", "cache miss: <what changed>", ...
     cache_hit: bool = False
-    run_build_dir: Path | None = None  # xdist worker under --schemaguard-no-cache: this run's shared build
+    run_build_dir: Path | None = None  # xdist worker: where this run's one build is shared (cache/share.py)
+    publishing: bool = False  # xdist: other workers may attach to this session's server
+    attached_hold: IO[str] | None = None  # xdist: this session uses another worker's server until closed
     cache_refill: Refill | None = None  # the cache entry's next copy, being made while the run goes on
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds, for the -v summary
     progress: BuildProgress | None = None  # where the session's build is, shown while it runs
@@ -137,6 +139,21 @@ class SchemaguardSession:
         self.server_seconds = self.timings["server start"] = time.perf_counter() - started
         self.connect()
         return self.server
+
+    def attach_server(self, info: ConnectionInfo, *, owner: str, hold: IO[str]) -> ServerSession:
+        """Use the database another xdist worker of this run built (see cache/share.py); ``hold``
+        keeps that worker's server up until this session closes."""
+        started = time.perf_counter()
+        server = ServerSession().attach(info, owner=owner)
+        try:
+            self.conn = psycopg.connect(info.conninfo(), autocommit=True)
+        except BaseException:
+            hold.close()
+            raise
+        self.attached_hold = hold
+        self.server = self.opening = server
+        self.server_seconds = self.timings["server start"] = time.perf_counter() - started
+        return server
 
     def connect(self) -> None:
         assert self.server is not None
@@ -264,8 +281,18 @@ class SchemaguardSession:
         for database in self.scratch:
             database.drop()
         self.scratch.clear()
-        if self.opening is not None:
-            self.opening.close()  # the session's server, or whatever part of it an interrupt left
+        try:
+            if self.publishing and self.run_build_dir is not None:
+                from .cache.share import wait_until_detached
+
+                # Other workers may still use this server; a second Ctrl-C stops waiting, not stopping.
+                wait_until_detached(self.run_build_dir)
+        finally:
+            if self.opening is not None:
+                self.opening.close()  # the session's server, or whatever part of it an interrupt left
+        if self.attached_hold is not None:
+            hold, self.attached_hold = self.attached_hold, None
+            hold.close()  # the publishing worker may stop its server now
         if self.cache_refill is not None:
             refill, self.cache_refill = self.cache_refill, None
             refill.finish()  # the copy the next hit takes, made while this run went on
@@ -313,6 +340,8 @@ class SchemaguardSession:
         if self.cache_hit:
             status = self.cache_status or "cache hit"
         where = "private server" if self.server.private else "server from --schemaguard-dsn"
+        if self.server.attached_to:
+            where = f"private server of xdist worker {self.server.attached_to}"
         lines = [f"schemaguard: {self.project.flavor} | {applied} of {total} migration(s) applied, {status} | "
                  f"{where} {self.server.info.display()} (started in {self.server_seconds:.2f}s)"]
         if self.cache_status and not self.cache_hit:

@@ -171,9 +171,49 @@ def test_xdist_workers_build_once_without_the_cache(dirs: tuple[Path, Path, Path
     code, output = run(project, cache, tmpdir, "-n", "2", "-p", "xdist", "--schemaguard-no-cache")
     assert code == 0, output
     assert len(re.findall(r"\[gw\d\] schemaguard: .*built once for this run's xdist workers", output)) == 1, output
-    assert len(re.findall(r"\[gw\d\] schemaguard: .*this run's build, made by another xdist worker", output)) == 1
+    attached = r"\[gw\d\] schemaguard: .*this run's build, made by another xdist worker .*attached to its server"
+    assert len(re.findall(attached, output)) == 1, output
     assert not cache.exists()  # the user's cache is not touched
     assert server_dirs_in(tmpdir) == []  # the run's shared directory and both servers are gone
+
+
+WHERE_TEST = """\
+import os
+from pathlib import Path
+
+def test_where(schemaguard_conn, schemaguard_db):
+    rows = schemaguard_conn.execute("select value from public.build_marker").fetchall()
+    assert len(rows) == 1, rows
+    value = rows[0][0]
+    # a row written (and rolled back) by one worker is never seen by the other
+    schemaguard_conn.execute("insert into public.build_marker values ('seen by one worker only')")
+    Path(os.environ["WHERE_OUT"], os.environ["PYTEST_XDIST_WORKER"]).write_text(f"{schemaguard_db.port} {value}")
+"""
+
+
+@pytest.mark.parametrize("no_cache", [False, True], ids=["cache", "no-cache"])
+def test_xdist_workers_use_one_server(dirs: tuple[Path, Path, Path], tmp_path: Path, no_cache: bool) -> None:
+    """Every worker of a run reads the one database the first built: same server, same marker,
+    and only one server and one build for the run (nothing copied for the second worker)."""
+    pytest.importorskip("xdist")
+    project, cache, tmpdir = dirs
+    (project / "test_marker.py").unlink()
+    (project / "test_where.py").write_text(WHERE_TEST)
+    out = tmp_path / "where"
+    out.mkdir()
+    extra = ["--schemaguard-no-cache"] if no_cache else []
+    child = start_pytest(project, tmpdir, "-n", "2", "-p", "xdist", "--dist", "each", *extra, SCHEMAGUARD_NO_CACHE="",
+                         SCHEMAGUARD_CACHE_DIR=str(cache), WHERE_OUT=str(out))
+    stdout, stderr = child.communicate(timeout=300)
+    output = stdout + stderr
+    assert child.returncode == 0, output
+    seen = {f.name: f.read_text() for f in out.iterdir()}
+    assert sorted(seen) == ["gw0", "gw1"], output
+    assert len(set(seen.values())) == 1, seen  # one port, one build's marker
+    assert len(re.findall(r"\[gw\d\] schemaguard: .*attached to its server \| private server of xdist worker gw\d",
+                          output)) == 1, output
+    assert builds(cache) == (0 if no_cache else 1)
+    assert server_dirs_in(tmpdir) == []  # the server, and the run's shared directory, are gone
 
 
 def test_not_used_with_a_dsn(pytester: pytest.Pytester, admin_dsn: str, tmp_path: Path,

@@ -367,3 +367,33 @@ def test_passwords_never_reach_output_locals_or_junit(tmp_path: Path, admin_dsn:
     assert re.search(r"guard\s+= SchemaguardSession\(", out + err)  # the session's repr was printed, masked
     for text in (out, err, junit.read_text()):
         assert PASSWORD not in text
+
+
+SIGNAL_IN_SUMMARY = """\
+import os, signal, time
+
+def pytest_terminal_summary(terminalreporter):
+    os.kill(os.getpid(), signal.{name})
+    time.sleep(0.2)
+    terminalreporter.write_line("summary went on")
+"""
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+def test_a_signal_after_the_items_waits_for_the_clean_up_then_ends_the_process(tmp_path: Path, name: str) -> None:
+    """pytest catches Ctrl-C only around the items: one in the terminal summary was a traceback,
+    and whether our server stopped was luck. It is now noted, acted on after the clean-up, and the
+    process still ends by that signal."""
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    tmpdir.chmod(0o755)
+    project = write_tiny_project(tmp_path / "project")
+    (project / "conftest.py").write_text(SIGNAL_IN_SUMMARY.format(name=name))
+    child = start_pytest(project, tmpdir)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == -getattr(signal, name), out + err
+    assert "summary went on" in out, out
+    assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err, out + err
+    assert "1 passed" in out or "passed" in out, out
+    assert server_dirs_in(tmpdir) == []
+    assert processes_naming(tmpdir) == []

@@ -1,20 +1,26 @@
 """One session's build through the cache: a hit starts a copy of the cached cluster, a miss builds
 and stores, and some sessions are not cached at all (each says why in the summary).
 
-The key's lock is held from lookup to store, so runs that need the same build at once (xdist
-workers, parallel CI jobs on one machine) build it once: the others wait, then hit.
+The key's lock is held from lookup to store, so runs that need the same build at once (parallel
+CI jobs on one machine) build it once: the others wait, then hit. The xdist workers of one run do
+better than hit: the first builds (through the cache or not) and the others use its server
+(see share.py).
 """
 
 from __future__ import annotations
 
+import os
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import psycopg
 
 from ..build import BuildResult, build_project
 from ..errors import ServerError
 from ..lint.semantic import LintObserver
-from ..server import find_bindir, server_account
-from . import outcomes, spare
+from ..server import ConnectionInfo, find_bindir, server_account
+from . import outcomes, share, spare
 from .inputs import Inputs, build_inputs
 from .store import BuildCache, Entry, ago
 
@@ -52,8 +58,28 @@ def build_with_cache(session: SchemaguardSession) -> BuildResult:
     if inputs is None:
         session.cache_status = f"cache not used: {reason}"
         return _build(session)
-    # xdist under --schemaguard-no-cache: a cache of one entry that lives as long as this run.
-    cache = BuildCache(session.run_build_dir, size=1) if session.run_build_dir is not None else BuildCache()
+    run_dir = session.run_build_dir
+    if run_dir is None:
+        return _through_cache(session, inputs)
+    # An xdist worker: the first to get here builds and serves the others (see share.py).
+    with share.build_lock(run_dir):
+        record = share.published(run_dir, inputs.key)
+        if record is not None:
+            attached = _attach(session, run_dir, record)
+            if attached is not None:
+                return attached
+        if session.settings.no_cache:
+            session.cache_status = "built once for this run's xdist workers (--schemaguard-no-cache: not kept)"
+            build = _build(session)
+        else:
+            build = _through_cache(session, inputs)
+        if build.ok and not session.settings.keep:
+            _publish(session, run_dir, inputs, build)
+        return build
+
+
+def _through_cache(session: SchemaguardSession, inputs: Inputs) -> BuildResult:
+    cache = BuildCache()
     with cache.locked(inputs.key):
         entry = cache.lookup(inputs.key)
         if entry is not None:
@@ -63,8 +89,6 @@ def build_with_cache(session: SchemaguardSession) -> BuildResult:
         latest = cache.entries()
         change = inputs.first_change(latest[0].inputs) if latest else "no earlier build in the cache"
         session.cache_status = f"cache miss: {change}"
-        if session.run_build_dir is not None:
-            session.cache_status = "built once for this run's xdist workers (--schemaguard-no-cache: not kept)"
         build = _build(session)
         if build.ok:
             _store(session, cache, inputs, build)
@@ -86,14 +110,27 @@ def _build(session: SchemaguardSession) -> BuildResult:
     return build
 
 
-def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildResult | None:
+def _meta(session: SchemaguardSession, build: BuildResult) -> dict[str, Any]:
+    """What a later session needs besides the database: the build's report and lint's findings."""
+    return {"outcome": outcomes.dump(build), "lint": [o.dump() for o in _lint_observers(session)]}
+
+
+def _restored(session: SchemaguardSession, meta: dict[str, Any]) -> BuildResult | None:
+    """The build as ``meta`` reported it, lint's observers restored; None when it is unreadable."""
     project = session.project
     assert project is not None
     paths = {m.name: m.path for m in project.migrations.migrations} | {s.name: s for s in project.seeds}
     try:
-        build = outcomes.load(entry.meta["outcome"], paths)
-        _restore_lint(session, entry.meta.get("lint", []))
+        build = outcomes.load(meta["outcome"], paths)
+        _restore_lint(session, meta.get("lint", []))
     except (KeyError, TypeError, ValueError):
+        return None
+    return build
+
+
+def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildResult | None:
+    build = _restored(session, entry.meta)
+    if build is None:
         cache.remove(entry)  # unreadable: rebuilt and stored again
         return None
     try:
@@ -107,8 +144,33 @@ def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildR
         session.timings["cache copy"] = server.private.copy_seconds
         session.timings["server start"] -= server.private.copy_seconds
     session.cache_status = f"cache hit (built {ago(time.time() - entry.built)} ago)"
-    if session.run_build_dir is not None:
-        session.cache_status = "this run's build, made by another xdist worker (--schemaguard-no-cache: not kept)"
+    session.cache_hit = True
+    return build
+
+
+def _publish(session: SchemaguardSession, run_dir: Path, inputs: Inputs, build: BuildResult) -> None:
+    """Let this run's other xdist workers use this session's server (under ``build_lock``)."""
+    server = session.server
+    if server is None or server.private is None:
+        return  # only a private server of this worker's own is served
+    info = server.info
+    share.publish(run_dir, share.Published(key=inputs.key, host=info.host, port=info.port, user=info.user,
+                                           dbname=info.dbname, worker=os.environ.get("PYTEST_XDIST_WORKER", "?"),
+                                           meta=_meta(session, build)))
+    session.publishing = True
+
+
+def _attach(session: SchemaguardSession, run_dir: Path, record: share.Published) -> BuildResult | None:
+    """Use the database another worker of this run built; None when its record cannot be used."""
+    build = _restored(session, record.meta)
+    if build is None:
+        return None
+    info = ConnectionInfo(host=record.host, port=record.port, user=record.user, dbname=record.dbname)
+    try:
+        session.attach_server(info, owner=record.worker, hold=share.hold_attached(run_dir))
+    except psycopg.OperationalError:
+        return None  # its server is gone after all: build here
+    session.cache_status = f"this run's build, made by another xdist worker ({record.worker}): attached to its server"
     session.cache_hit = True
     return build
 
@@ -122,8 +184,7 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
     problem = None
     try:
         with server.private.stopped() as data:
-            entry = cache.store(inputs, data, {"outcome": outcomes.dump(build), "project": str(session.project.root),
-                                               "lint": [o.dump() for o in _lint_observers(session)]})
+            entry = cache.store(inputs, data, {**_meta(session, build), "project": str(session.project.root)})
         _refill(session, cache, entry)
     except OSError as exc:
         problem = str(exc)
@@ -136,8 +197,6 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
 
 def _refill(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> None:
     """Copy the entry for the next hit while this session goes on (see ``store``), if it can use it."""
-    if session.run_build_dir is not None:
-        return  # this run's own directory is removed at its end: no later run takes a spare
     if session.cache_refill is None and spare.possible(cache.root):
         session.cache_refill = spare.Refill(cache, entry.key)
 

@@ -1,23 +1,51 @@
-"""``--schemaguard-no-cache`` under pytest-xdist: the workers of one run still build once.
+"""pytest-xdist: one build and one server per run, whatever the number of workers.
 
-Each xdist worker is a session of its own; with the build cache they share one build through
-its lock (the first builds and stores, the others wait and start from the stored copy). Without
-the cache every worker built the whole history again, on the same cores, so ``-n 2`` was slower
-than ``-n 0``. So the controller makes a directory for this run and hands it to every worker
-(``workerinput``), and the workers use it as a build cache of one entry: nothing outlives the
-run (the controller removes it at the end), nothing is shared with other runs, which is what
-``--schemaguard-no-cache`` promises. The directory carries the controller as owner, like a
-private server's, so if the controller is killed the next run's sweep removes it.
+Each xdist worker is a pytest session of its own. Before this, each one either built the whole
+history again (``--schemaguard-no-cache``), or waited for the first to store its build in the
+cache and then copied the stored cluster (thousands of files for a big schema) and started a
+server of its own: ``-n 2`` was slower than ``-n 0``. Now the controller makes a directory for
+the run (``workerinput``) and the first worker that needs the database builds it (from the cache
+or not, as usual) and *publishes* its server there; every later worker *attaches*: it connects to
+the same database and builds nothing. That is safe because nothing the items do to that database
+outlives them: checks only read, behaviour examples, pgTAP files and ``schemaguard_conn`` run
+inside transactions that are always rolled back (the same reasoning that lets a run share a
+``--schemaguard-dsn`` server).
+
+Lifetimes, with ``flock`` (released by the kernel when a process dies, so a killed worker never
+blocks the others):
+
+- ``build.lock`` (exclusive) is held by a worker from the moment it needs the database until it
+  has either published its build or attached to one, so exactly one worker builds;
+- ``attached.lock`` is held *shared* by every attached worker until its session closes; the
+  publisher, before stopping its server, withdraws the record (under ``build.lock``, so nobody is
+  half-way through attaching) and then takes ``attached.lock`` exclusively, i.e. waits until every
+  attached worker is done with its server.
+
+Nothing outlives the run: the controller removes the directory at its end, and the directory
+carries the controller as owner, like a private server's, so if the controller is killed the next
+run's sweep removes it. Under ``--schemaguard-no-cache`` nothing is stored anywhere else either.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from ..database.owner import current_owner, write_marker
 from ..database.sweep import SERVER_DIR_PREFIX
+
+RECORD = "published.json"
+BUILD_LOCK = "build.lock"
+ATTACHED_LOCK = "attached.lock"
 
 
 def make_run_dir() -> Path:
@@ -28,3 +56,81 @@ def make_run_dir() -> Path:
 
 def remove_run_dir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def build_lock(run_dir: Path) -> Iterator[None]:
+    """Held while a worker decides between building and attaching (see the module docstring)."""
+    with open(run_dir / BUILD_LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class Published:
+    """What an attaching worker needs: where the database is, and what building it reported."""
+
+    key: str
+    host: str
+    port: int
+    user: str
+    dbname: str
+    worker: str  # the publishing worker's xdist id, for the summary
+    meta: dict[str, Any]  # the build's outcome and lint's findings, as a cache entry stores them
+
+
+def publish(run_dir: Path, record: Published) -> None:
+    """Written whole (a reader sees the old state or the new one), only under ``build_lock``."""
+    data = {"key": record.key, "host": record.host, "port": record.port, "user": record.user,
+            "dbname": record.dbname, "worker": record.worker, "meta": record.meta}
+    partial = run_dir / f".{RECORD}.{os.getpid()}"
+    partial.write_text(json.dumps(data), encoding="utf-8")
+    partial.replace(run_dir / RECORD)
+
+
+def published(run_dir: Path, key: str) -> Published | None:
+    """The record of a build with these inputs, if a live worker serves one (under ``build_lock``)."""
+    try:
+        data = json.loads((run_dir / RECORD).read_text(encoding="utf-8"))
+        record = Published(key=str(data["key"]), host=str(data["host"]), port=int(data["port"]),
+                           user=str(data["user"]), dbname=str(data["dbname"]), worker=str(data["worker"]),
+                           meta=dict(data["meta"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record if record.key == key else None
+
+
+def withdraw(run_dir: Path) -> None:
+    """No worker attaches from now on (called with ``build_lock`` held)."""
+    (run_dir / RECORD).unlink(missing_ok=True)
+
+
+def hold_attached(run_dir: Path) -> IO[str]:
+    """The shared hold an attached worker keeps until its session closes (close the handle)."""
+    handle = open(run_dir / ATTACHED_LOCK, "a")  # noqa: SIM115  # kept open: the hold is the open file
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def wait_until_detached(run_dir: Path, *, poll: float = 0.05) -> None:
+    """Withdraw the record, then wait until no attached worker uses the publisher's server.
+
+    Polled rather than blocking in ``flock``: a signal handler then runs between tries."""
+    with build_lock(run_dir):
+        withdraw(run_dir)
+    with open(run_dir / ATTACHED_LOCK, "a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                time.sleep(poll)
+                continue
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return

@@ -8,7 +8,10 @@ so those steps run with interrupts held back until they are done.
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,3 +81,48 @@ def interrupts_held(*, reraise: bool = True) -> Iterator[None]:
         if callable(handler):
             handler(held[0], None)
         raise KeyboardInterrupt(f"signal {signal.Signals(held[0]).name}")
+
+
+class WindDown:
+    """From the end of the test loop to the end of our clean-up, a Ctrl-C or SIGTERM is noted and
+    acted on once everything is cleaned up.
+
+    pytest catches KeyboardInterrupt only around collection and the test loop: one raised in the
+    terminal summary (which imports modules, e.g. hypothesis' summary) ends in a traceback, and
+    the session's server is then stopped by luck. So once the items are done, a signal is noted
+    instead; when the clean-up is over, the first one noted is delivered again with its default
+    action, at interpreter exit (after pytest's own clean-up), so the process still ends the way
+    the sender asked. A second signal interrupts at once, as everywhere else.
+    """
+
+    def __init__(self) -> None:
+        self.noted: list[int] = []
+        self._previous: dict[int, Any] = {}
+
+    def start(self) -> None:
+        if not _in_main_thread() or self._previous:
+            return
+        self._previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        for sig in self._previous:
+            signal.signal(sig, self._note)
+
+    def _note(self, signum: int, frame: FrameType | None) -> None:
+        if self.noted:
+            _raise_interrupt(signum, frame)
+        self.noted.append(signum)
+
+    def finish(self) -> None:
+        """Put the handlers back; a noted signal is delivered again when the interpreter exits."""
+        previous, self._previous = self._previous, {}
+        for sig, handler in previous.items():
+            if signal.getsignal(sig) == self._note:
+                signal.signal(sig, handler)
+        if self.noted and previous.get(self.noted[0]) != signal.SIG_IGN:
+            atexit.register(_deliver, self.noted[0])
+
+
+def _deliver(signum: int) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
