@@ -47,14 +47,18 @@ parts(relid, part) AS (
     UNION ALL
     SELECT d.objoid, 'm' || count(*) || ':' || max(d.xmin::text::bigint)
     FROM pg_description d WHERE d.classoid = 'pg_class'::regclass GROUP BY d.objoid
+),
+prints AS (
+    -- Joined by relation after aggregating: grouping the final rows by the column arrays instead
+    -- sorted ~12,000 array rows per read (0.65 s vs 0.065 s for 2,000 tables).
+    SELECT relid, string_agg(part, '/' ORDER BY part) AS parts FROM parts GROUP BY relid
 )
 SELECT rels.oid::bigint AS oid,
        rels.nspname AS schema,
        rels.relname AS name,
        coalesce(cols.attnums, '{}') AS attnums,
        coalesce(cols.attnames, '{}') AS attnames,
-       rels.version || '/' || coalesce(string_agg(parts.part, '/' ORDER BY parts.part), '') AS fingerprint
+       rels.version || '/' || coalesce(prints.parts, '') AS fingerprint
 FROM rels
 LEFT JOIN cols ON cols.relid = rels.oid
-LEFT JOIN parts ON parts.relid = rels.oid
-GROUP BY rels.oid, rels.nspname, rels.relname, rels.version, cols.attnums, cols.attnames;
+LEFT JOIN prints ON prints.relid = rels.oid;
