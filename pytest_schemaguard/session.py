@@ -234,9 +234,20 @@ class SchemaguardSession:
         if self._schema is None:
             conn = self.require_database()
             started = time.perf_counter()
-            self._schema = inspect_schema(conn)
+            self._schema = self._schema_from_lint(conn) or inspect_schema(conn)
             self.timings["snapshot"] = time.perf_counter() - started
         return self._schema
+
+    def _schema_from_lint(self, conn: psycopg.Connection) -> Schema | None:
+        """Lint's last catalog read brought up to date (see ``LintObserver.catalog_now``)."""
+        from .lint.semantic import LintObserver
+
+        for observer in self.observers:
+            if isinstance(observer, LintObserver):
+                schema = observer.catalog_now(conn)
+                if schema is not None:
+                    return schema
+        return None
 
     @property
     def normaliser(self) -> Normaliser:

@@ -193,3 +193,30 @@ def test_reads_inside_one_transaction(scratch_conn: psycopg.Connection) -> None:
         assert "d" in tracker.read(scratch_conn).schema.tables["public.a"].columns
     finally:
         tracker.close()
+
+
+@pytest.mark.parametrize("corpus", ["crm_small", "history_vector_search", "history_dumped_seed"])
+def test_the_session_snapshot_from_lints_last_read_equals_a_whole_read(
+        corpus: str, scratch_conn: psycopg.Connection, tmp_path: Path) -> None:
+    """After a linted build the session's snapshot is lint's last read brought up to date
+    (``LintObserver.catalog_now``): it must be what a whole read gives, also after changes made
+    since lint's last read (seeds, a user's fixture)."""
+    from pytest_schemaguard.catalog import inspect_schema
+    from pytest_schemaguard.lint.semantic import LintObserver
+
+    shutil.copytree(EXAMPLES / corpus, tmp_path / corpus)
+    file = tmp_path / corpus / "schema_expectations.yml"
+    project = load_project(file, load_expectations(file).project)
+    observer = LintObserver()
+    scratch_conn.autocommit = True
+    result = build_project(scratch_conn, project, observers=[observer])
+    assert result.ok, result.failed_step
+    observer.build_finished()
+    scratch_conn.execute("create table public.added_later (id int primary key, note text default 'x')")
+    first_table = sorted(n for n in inspect_schema(scratch_conn).tables if n.startswith("public."))[0]
+    scratch_conn.execute(f"comment on table {first_table} is 'changed after lint'")  # type: ignore[arg-type]
+    reused = observer.catalog_now(scratch_conn)
+    assert reused is not None
+    assert reused == inspect_schema(scratch_conn)
+    assert "public.added_later" in reused.tables
+    assert LintObserver().catalog_now(scratch_conn) is None  # lint read nothing: the session reads whole

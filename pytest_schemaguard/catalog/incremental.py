@@ -95,6 +95,11 @@ class CatalogTracker:
         self.whole_reads = 0
         self.partial_reads = 0
 
+    @property
+    def has_state(self) -> bool:
+        """Whether a read happened: the next one re-reads only what changed since."""
+        return self._last is not None
+
     def read(self, conn: psycopg.Connection[Any]) -> CatalogState:
         """The catalog now, as ``conn`` sees it; all queries see one snapshot.
 

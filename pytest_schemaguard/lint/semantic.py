@@ -18,7 +18,7 @@ import psycopg
 
 from ..build import StepOutcome
 from ..catalog.incremental import CatalogState, CatalogTracker
-from ..catalog.model import Constraint, Table
+from ..catalog.model import Constraint, Schema, Table
 from ..diff import ONLY_IN_A, ONLY_IN_B, Change, diff_snapshots
 from ..migrations import Migration, Statement
 from ..project import DEFAULT_API_SCHEMAS, api_schemas
@@ -88,6 +88,19 @@ class LintObserver:
 
     def build_finished(self) -> None:
         self._tracker.close()
+
+    def catalog_now(self, conn: psycopg.Connection[Any]) -> Schema | None:
+        """The catalog as ``conn`` sees it now, re-reading only what changed since lint's last
+        read (the seeds, the files after the last linted one); None when lint read nothing.
+
+        The session's snapshot is then nearly free after a linted build: a whole read of 2,000
+        tables took ~1 s, and lint's last read already holds all but what changed since."""
+        if not self._tracker.has_state:
+            return None
+        try:
+            return self._tracker.read(conn).schema
+        finally:
+            self._tracker.close()
 
     def _read(self, conn: psycopg.Connection[Any]) -> CatalogState:
         self.snapshots += 1
