@@ -138,6 +138,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     from .providers import discover_preparers
 
     guard.before_build.extend(discover_preparers())  # e.g. lint watches each migration of the build
+    config = session.config
+    if not (config.option.collectonly or config.pluginmanager.has_plugin("dsession")):  # xdist's controller
+        guard.begin_head_start()  # initdb while pytest collects, if this run will most likely build
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -316,6 +316,7 @@ class PrivateServer:
         self.executor: UnprivilegedExecutor | None = None
         self.port = 0
         self.copy_seconds = 0.0  # copying a cached cluster in, when started from one
+        self.initialised_ahead = False  # initdb ran while pytest collected (database/headstart.py)
 
     @property
     def host(self) -> str:
@@ -324,42 +325,18 @@ class PrivateServer:
     def start(self, *, datadir: Path | None = None, take: Callable[[Path], bool] | None = None) -> PrivateServer:
         """Start a new cluster, or with ``datadir`` a copy of that (stopped) cluster's directory:
         the original is never started, so it stays as it is (the build cache's entries).
-        ``take(target)`` may put a ready copy there instead (the cache's spare), else says False."""
-        # The directory exists, is marked with its owner and is ours to remove in one step that
-        # no interrupt can split; everything after it (initdb, pg_ctl start) is undone by stop().
-        with interrupts_held():
-            self.basedir = Path(tempfile.mkdtemp(prefix=SERVER_DIR_PREFIX))
-            write_marker(self.basedir, current_owner())
-        # mkdtemp is 0700 and owned by us; hand it to the server's account so it can own
-        # the data directory, the socket and the log.
+        ``take(target)`` may put a ready copy there instead (the cache's spare), else says False.
+        A server ``prepare``d (and perhaps ``initialise``d) before starts from where that got."""
         try:
-            if self.account:
-                os.chown(self.basedir, self.account[0], self.account[1])
-            self.port = port_for.select_random()
-            self.executor = UnprivilegedExecutor(
-                str(self.bindir / "pg_ctl"),
-                self.host,
-                self.port,
-                str(self.basedir / "data"),
-                str(self.basedir),
-                str(self.basedir / "postgresql.log"),
-                "-w",
-                "postgres",
-                user=self.user,
-                timeout=120,
-                postgres_options=" ".join(["-c fsync=off -c full_page_writes=off -c synchronous_commit=off",
-                                           *(f"-c {o}" for o in preload_libraries(
-                                               self.preload, server_libdir(self.bindir), SESSION_DBNAME))]),
-                account=self.account,
-                workdir=str(self.basedir),
-            )
+            self.prepare()
+            assert self.executor is not None and self.basedir is not None
             if datadir is not None:
                 started = time.perf_counter()
                 if take is None or not take(self.basedir / "data"):
                     copy_tree(datadir, self.basedir / "data")  # as root, cp -a keeps the account's ownership
                 self.executor._directory_initialised = True  # no initdb: the copy is the cluster
                 self.copy_seconds = time.perf_counter() - started
-            self.executor.start()
+            self.executor.start()  # initdb first, unless ``initialise`` ran
             self.executor.release_launcher()
         except (ProcessFinishedWithError, TimeoutExpired, OSError) as exc:
             log = self._log_tail()
@@ -375,6 +352,47 @@ class PrivateServer:
             self.stop()
             raise
         return self
+
+    def prepare(self) -> PrivateServer:
+        """The server's directory (marked with its owner, handed to the server's account) and its
+        executor, once; nothing runs yet. Raises OSError; ``stop`` undoes whatever was made."""
+        if self.executor is not None:
+            return self
+        # The directory exists, is marked with its owner and is ours to remove in one step that
+        # no interrupt can split; everything after it (initdb, pg_ctl start) is undone by stop().
+        if self.basedir is None:
+            with interrupts_held():
+                self.basedir = Path(tempfile.mkdtemp(prefix=SERVER_DIR_PREFIX))
+                write_marker(self.basedir, current_owner())
+        # mkdtemp is 0700 and owned by us; hand it to the server's account so it can own
+        # the data directory, the socket and the log.
+        if self.account:
+            os.chown(self.basedir, self.account[0], self.account[1])
+        self.port = port_for.select_random()
+        self.executor = UnprivilegedExecutor(
+            str(self.bindir / "pg_ctl"),
+            self.host,
+            self.port,
+            str(self.basedir / "data"),
+            str(self.basedir),
+            str(self.basedir / "postgresql.log"),
+            "-w",
+            "postgres",
+            user=self.user,
+            timeout=120,
+            postgres_options=" ".join(["-c fsync=off -c full_page_writes=off -c synchronous_commit=off",
+                                       *(f"-c {o}" for o in preload_libraries(
+                                           self.preload, server_libdir(self.bindir), SESSION_DBNAME))]),
+            account=self.account,
+            workdir=str(self.basedir),
+        )
+        return self
+
+    def initialise(self) -> None:
+        """initdb into the prepared directory, without starting anything: safe on a thread (see
+        ``database.headstart``); ``start`` then skips it."""
+        assert self.executor is not None, "prepare() first"
+        self.executor.init_directory()
 
     def _log_tail(self) -> str:
         if not self.basedir:
@@ -579,10 +597,13 @@ class ServerSession:
     attached_to: str | None = None
 
     def open(self, *, dsn: str | None, pg_bin: str | None, datadir: Path | None = None,
-             take: Callable[[Path], bool] | None = None, preload: frozenset[str] = frozenset()) -> ServerSession:
+             take: Callable[[Path], bool] | None = None, preload: frozenset[str] = frozenset(),
+             ahead: Callable[[Path, frozenset[str]], PrivateServer | None] | None = None) -> ServerSession:
         """``datadir``: start a private server from a copy of this cluster (a cached build), whose
         ``schemaguard`` database is then the session's; otherwise that database is created empty.
-        ``preload``: libraries the project's extensions need loaded at start (pg_cron)."""
+        ``preload``: libraries the project's extensions need loaded at start (pg_cron).
+        ``ahead(bindir, preload)``: a private server prepared (initdb done) while pytest collected,
+        if one suits (``database.headstart``); it is started instead of a new one."""
         if dsn:
             admin = parse_dsn(dsn)
             check_reachable(admin)
@@ -590,8 +611,10 @@ class ServerSession:
             name = unique_dbname()
         else:
             self.swept = sweep_leftovers(None)
-            self.private = PrivateServer(find_bindir(pg_bin), preload=preload)
-            self.private.start(datadir=None if dsn else datadir, take=take)
+            bindir = find_bindir(pg_bin)
+            prepared = ahead(bindir, preload) if ahead is not None and datadir is None else None
+            self.private = prepared or PrivateServer(bindir, preload=preload)
+            self.private.start(datadir=datadir, take=take)
             admin = self.private.admin_info()
             name = SESSION_DBNAME
         self.admin_info = admin

@@ -36,6 +36,7 @@ from .standins import requested_preloads
 if TYPE_CHECKING:
     from .cache.spare import Refill
     from .checks.normalise import Normaliser
+    from .database.headstart import HeadStart
 
 
 class DatabaseUnavailable(SchemaguardError):
@@ -86,6 +87,7 @@ class SchemaguardSession:
     build_failure_reported: bool = False  # the failing file's SQL error was shown on some item
     cache_status: str | None = None  # "cache hit (built 2h ago)", "cache miss: <what changed>", ...
     cache_hit: bool = False
+    head_start: HeadStart | None = None  # initdb begun while pytest collects (database/headstart.py)
     run_build_dir: Path | None = None  # xdist worker: where this run's one build is shared (cache/share.py)
     publishing: bool = False  # xdist: other workers may attach to this session's server
     attached_hold: IO[str] | None = None  # xdist: this session uses another worker's server until closed
@@ -127,10 +129,13 @@ class SchemaguardSession:
             raise self.server_error  # one attempt per session, not one per item or fixture
         started = time.perf_counter()
         server = self.opening = ServerSession(keep=self.settings.keep)
+        head_start = self.head_start  # until taken, close() discards it, whatever interrupts this
         try:
+            if head_start is not None and datadir is not None:
+                head_start.discard()  # a cached build is started instead
             preload = requested_preloads(self.project.migrations.migrations) if self.project else frozenset()
             server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, datadir=datadir, take=take,
-                        preload=preload)
+                        preload=preload, ahead=head_start.take if head_start is not None else None)
         except SchemaguardError as exc:
             self.server_error = exc
             raise
@@ -154,6 +159,27 @@ class SchemaguardSession:
         self.server = self.opening = server
         self.server_seconds = self.timings["server start"] = time.perf_counter() - started
         return server
+
+    def begin_head_start(self) -> None:
+        """Run initdb while pytest collects when this run will most likely build: no cached build
+        of these migrations, or --schemaguard-no-cache (see database/headstart.py). Anything that
+        goes wrong is left for the usual start to report, where it always did."""
+        if self.settings.dsn or self.run_build_dir is not None or self.head_start is not None:
+            return
+        self.load()
+        if self.project is None:
+            return
+        from .cache.run import likely_hit
+        from .database.headstart import HeadStart
+        from .server import find_bindir
+
+        try:
+            bindir = find_bindir(self.settings.pg_bin)
+            if not self.settings.no_cache and likely_hit(self.project, bindir):
+                return
+            self.head_start = HeadStart(bindir, requested_preloads(self.project.migrations.migrations)).begin()
+        except (SchemaguardError, OSError):
+            self.head_start = None
 
     def connect(self) -> None:
         assert self.server is not None
@@ -288,6 +314,9 @@ class SchemaguardSession:
         return create_database(admin, unique_dbname(f"schemaguard_{label}"), into=self.scratch).info
 
     def close(self) -> None:
+        if self.head_start is not None:  # not taken (no item needed the database): initdb stopped, removed
+            head_start, self.head_start = self.head_start, None
+            head_start.discard()
         self.disconnect()
         for database in self.scratch:
             database.drop()
@@ -353,8 +382,10 @@ class SchemaguardSession:
         where = "private server" if self.server.private else "server from --schemaguard-dsn"
         if self.server.attached_to:
             where = f"private server of xdist worker {self.server.attached_to}"
+        private = self.server.private
+        ahead = " after initdb ran during collection" if private is not None and private.initialised_ahead else ""
         lines = [f"schemaguard: {self.project.flavor} | {applied} of {total} migration(s) applied, {status} | "
-                 f"{where} {self.server.info.display()} (started in {self.server_seconds:.2f}s)"]
+                 f"{where} {self.server.info.display()} (started in {self.server_seconds:.2f}s{ahead})"]
         if self.cache_status and not self.cache_hit:
             lines.append(f"schemaguard: {self.cache_status}")  # why this run built
         headline = self.build_failure_headline()

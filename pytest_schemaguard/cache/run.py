@@ -25,6 +25,7 @@ from .inputs import Inputs, build_inputs
 from .store import BuildCache, Entry, ago
 
 if TYPE_CHECKING:
+    from ..project import Project
     from ..session import SchemaguardSession
 
 
@@ -41,6 +42,16 @@ def refusal(session: SchemaguardSession) -> str | None:
     if session.server is not None:
         return "the server was started before the build"
     return None
+
+
+def likely_hit(project: Project, bindir: Path) -> bool:
+    """Whether a cached build holds these migrations, seeds and settings (lint's part of the key
+    is only known once items are collected): then the run most likely starts from it."""
+    base = build_inputs(project, bindir=bindir, account=server_account())
+    if base is None:
+        return False
+    wanted = set(base.items)
+    return any(wanted <= set(entry.inputs.items) for entry in BuildCache().entries())
 
 
 def _lint_observers(session: SchemaguardSession) -> list[LintObserver]:
