@@ -90,6 +90,7 @@ def _server_version(bindir: Path) -> str:
         return "unknown"
 
 
+@functools.cache
 def _package_files() -> list[tuple[str, bytes]]:
     package = resources.files("pytest_schemaguard")
     shim = package.joinpath("shim")
@@ -112,12 +113,19 @@ def lint_inputs(observers: Sequence[LintObserver]) -> list[Input]:
     which files each lints, the schemas it treats as exposed, and lint's code."""
     if not observers:
         return []
-    package = resources.files("pytest_schemaguard")
     items = [Input(f"lint {i + 1}: linted files", _text(*(["every file"] if o.targets is None else sorted(o.targets))))
              for i, o in enumerate(observers)]
     items += [Input(f"lint {i + 1}: exposed schemas", _text(*sorted(o.exposed))) for i, o in enumerate(observers)]
+    return items + list(_lint_code())
+
+
+@functools.cache
+def _lint_code() -> tuple[Input, ...]:
+    """Hashes of lint's code, read once per process: walking the package through importlib's
+    resources took ~0.1 s a call, which a warm run paid on every lookup."""
+    package = resources.files("pytest_schemaguard")
     files = [f for name in LINT_MODULES for f in _tree(package.joinpath(name), name)]
-    return items + [Input(f"pytest_schemaguard/{name}", _sha(data)) for name, data in files]
+    return tuple(Input(f"pytest_schemaguard/{name}", _sha(data)) for name, data in files)
 
 
 def build_inputs(project: Project, *, bindir: Path, account: str | None,
