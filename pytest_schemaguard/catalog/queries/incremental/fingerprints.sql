@@ -6,11 +6,13 @@
 -- nothing else writes tell exactly which relations changed in between. Indexes count with
 -- their own pg_class row (a renamed index changes only that row). Membership in an extension
 -- (ALTER EXTENSION ... ADD/DROP TABLE: a pg_depend row only) counts too: members are not read.
+-- Rows of the server's own objects (oid < 16384, FirstNormalObjectId: every relation outside the
+-- system schemas is created after initdb) are left out before grouping: no relation read has them.
 WITH rels AS MATERIALIZED (
     SELECT c.oid, n.nspname, c.relname,
            c.xmin::text || CASE WHEN EXISTS (
                SELECT 1 FROM pg_depend d
-               WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+               WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e' AND d.objid >= 16384
            ) THEN 'e' ELSE '' END AS version
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -25,28 +27,28 @@ cols AS (
            'a' || count(*) || ':' || max(a.xmin::text::bigint) AS part
     FROM pg_attribute a
     JOIN rels ON rels.oid = a.attrelid
-    WHERE a.attnum > 0
+    WHERE a.attnum > 0 AND a.attrelid >= 16384
     GROUP BY a.attrelid
 ),
 parts(relid, part) AS (
     SELECT relid, part FROM cols
     UNION ALL
-    SELECT ad.adrelid, 'd' || count(*) || ':' || max(ad.xmin::text::bigint) FROM pg_attrdef ad GROUP BY ad.adrelid
+    SELECT ad.adrelid, 'd' || count(*) || ':' || max(ad.xmin::text::bigint) FROM pg_attrdef ad WHERE ad.adrelid >= 16384 GROUP BY ad.adrelid
     UNION ALL
     SELECT con.conrelid, 'c' || count(*) || ':' || max(con.xmin::text::bigint)
-    FROM pg_constraint con WHERE con.conrelid <> 0 GROUP BY con.conrelid
+    FROM pg_constraint con WHERE con.conrelid >= 16384 GROUP BY con.conrelid
     UNION ALL
     SELECT i.indrelid, 'i' || count(*) || ':' || max(greatest(i.xmin::text::bigint, ic.xmin::text::bigint))
-    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid GROUP BY i.indrelid
+    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid >= 16384 GROUP BY i.indrelid
     UNION ALL
-    SELECT t.tgrelid, 't' || count(*) || ':' || max(t.xmin::text::bigint) FROM pg_trigger t GROUP BY t.tgrelid
+    SELECT t.tgrelid, 't' || count(*) || ':' || max(t.xmin::text::bigint) FROM pg_trigger t WHERE t.tgrelid >= 16384 GROUP BY t.tgrelid
     UNION ALL
-    SELECT p.polrelid, 'p' || count(*) || ':' || max(p.xmin::text::bigint) FROM pg_policy p GROUP BY p.polrelid
+    SELECT p.polrelid, 'p' || count(*) || ':' || max(p.xmin::text::bigint) FROM pg_policy p WHERE p.polrelid >= 16384 GROUP BY p.polrelid
     UNION ALL
-    SELECT r.ev_class, 'r' || count(*) || ':' || max(r.xmin::text::bigint) FROM pg_rewrite r GROUP BY r.ev_class
+    SELECT r.ev_class, 'r' || count(*) || ':' || max(r.xmin::text::bigint) FROM pg_rewrite r WHERE r.ev_class >= 16384 GROUP BY r.ev_class
     UNION ALL
     SELECT d.objoid, 'm' || count(*) || ':' || max(d.xmin::text::bigint)
-    FROM pg_description d WHERE d.classoid = 'pg_class'::regclass GROUP BY d.objoid
+    FROM pg_description d WHERE d.classoid = 'pg_class'::regclass AND d.objoid >= 16384 GROUP BY d.objoid
 ),
 prints AS (
     -- Joined by relation after aggregating: grouping the final rows by the column arrays instead
