@@ -382,10 +382,8 @@ class SchemaguardSession:
         where = "private server" if self.server.private else "server from --schemaguard-dsn"
         if self.server.attached_to:
             where = f"private server of xdist worker {self.server.attached_to}"
-        private = self.server.private
-        ahead = " after initdb ran during collection" if private is not None and private.initialised_ahead else ""
         lines = [f"schemaguard: {self.project.flavor} | {applied} of {total} migration(s) applied, {status} | "
-                 f"{where} {self.server.info.display()} (started in {self.server_seconds:.2f}s{ahead})"]
+                 f"{where} {self.server.info.display()} (started in {self.server_seconds:.2f}s)"]
         if self.cache_status and not self.cache_hit:
             lines.append(f"schemaguard: {self.cache_status}")  # why this run built
         headline = self.build_failure_headline()
@@ -400,6 +398,9 @@ class SchemaguardSession:
         shown = [f"{name} {phases[name]:.2f}s" for name in order if name in phases]
         if not shown:
             return None
+        private = self.server.private if self.server is not None else None
+        if private is not None and private.initialised_ahead and "server start" in phases:
+            shown[0] += " (initdb ran during collection)"
         return "schemaguard: time: " + ", ".join(shown)
 
     def build_failure_headline(self) -> str | None:

@@ -68,13 +68,14 @@ def test_a_cold_run_uses_it_a_warm_one_does_not(tmp_path: Path, tmpdir_for_serve
     cache = tmp_path / "cache"
     outputs = []
     for _ in range(2):
-        child = start_pytest(project, tmpdir_for_servers, "-rA", SCHEMAGUARD_NO_CACHE="",
+        child = start_pytest(project, tmpdir_for_servers, "-vv", SCHEMAGUARD_NO_CACHE="",  # -q is given: -vv is -v
                              SCHEMAGUARD_CACHE_DIR=str(cache))
         out, err = child.communicate(timeout=120)
         assert child.returncode == 0, out + err
         outputs.append(out)
-    assert "after initdb ran during collection" in outputs[0], outputs[0]
-    assert "cache hit" in outputs[1] and "after initdb ran during collection" not in outputs[1], outputs[1]
+    assert "schemaguard: time: server start" in outputs[0], outputs[0]
+    assert "(initdb ran during collection)" in outputs[0], outputs[0]
+    assert "cache hit" in outputs[1] and "initdb ran during collection" not in outputs[1], outputs[1]
     assert server_dirs_in(tmpdir_for_servers) == []
 
 
