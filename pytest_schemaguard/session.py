@@ -90,6 +90,7 @@ class SchemaguardSession:
     head_start: HeadStart | None = None  # initdb begun while pytest collects (database/headstart.py)
     run_build_dir: Path | None = None  # xdist worker: where this run's one build is shared (cache/share.py)
     publishing: bool = False  # xdist: other workers may attach to this session's server
+    serving_hold: IO[str] | None = None  # xdist publisher: the record is live while this is open
     attached_hold: IO[str] | None = None  # xdist: this session uses another worker's server until closed
     cache_refill: Refill | None = None  # the cache entry's next copy, being made while the run goes on
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds, for the -v summary
@@ -330,6 +331,9 @@ class SchemaguardSession:
         finally:
             if self.opening is not None:
                 self.opening.close()  # the session's server, or whatever part of it an interrupt left
+            if self.serving_hold is not None:
+                serving, self.serving_hold = self.serving_hold, None
+                serving.close()
         if self.attached_hold is not None:
             hold, self.attached_hold = self.attached_hold, None
             hold.close()  # the publishing worker may stop its server now

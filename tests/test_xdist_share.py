@@ -4,6 +4,7 @@ attached worker let go. Real files and real flock, in threads and a child proces
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -20,12 +21,31 @@ def record(key: str = "k1") -> share.Published:
 
 def test_a_record_is_found_only_for_the_same_inputs(tmp_path: Path) -> None:
     assert share.published(tmp_path, "k1") is None
-    share.publish(tmp_path, record())
-    assert share.published(tmp_path, "k1") == record()
-    assert share.published(tmp_path, "k2") is None  # other inputs: build, do not attach
-    share.withdraw(tmp_path)
-    assert share.published(tmp_path, "k1") is None
-    assert [p.name for p in tmp_path.iterdir()] == []  # nothing half-written left beside it
+    with share.publish(tmp_path, record()):
+        assert share.published(tmp_path, "k1") == record()
+        assert share.published(tmp_path, "k2") is None  # other inputs: build, do not attach
+        share.withdraw(tmp_path)
+        assert share.published(tmp_path, "k1") is None
+    assert [p.name for p in tmp_path.iterdir()] == [f"serving.{os.getpid()}.lock"]  # nothing half-written
+
+
+def test_a_record_whose_publisher_was_killed_is_stale(tmp_path: Path) -> None:
+    # A SIGKILLed publisher leaves its server running; until xdist reaps it its pid looks alive.
+    # Attaching would use a server nobody stops: the next worker must build instead.
+    code = ("import sys, time\nfrom pathlib import Path\nfrom pytest_schemaguard.cache import share\n"
+            "from tests.test_xdist_share import record\nh = share.publish(Path(sys.argv[1]), record())\n"
+            "print('published', flush=True)\ntime.sleep(60)\n")
+    child = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).parent.parent)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "published"
+        assert share.published(tmp_path, "k1") == record()  # its publisher serves it
+        child.kill()
+        time.sleep(0.2)  # killed, not reaped: a zombie with the same pid and start time
+        assert share.published(tmp_path, "k1") is None
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_an_unreadable_record_is_none(tmp_path: Path) -> None:
@@ -36,7 +56,7 @@ def test_an_unreadable_record_is_none(tmp_path: Path) -> None:
 
 
 def test_the_publisher_waits_for_every_attached_worker(tmp_path: Path) -> None:
-    share.publish(tmp_path, record())
+    serving = share.publish(tmp_path, record())
     holds = [share.hold_attached(tmp_path), share.hold_attached(tmp_path)]
     done = threading.Event()
     waiter = threading.Thread(target=lambda: (share.wait_until_detached(tmp_path, poll=0.01), done.set()))
@@ -50,6 +70,7 @@ def test_the_publisher_waits_for_every_attached_worker(tmp_path: Path) -> None:
     holds[1].close()
     waiter.join(timeout=5)
     assert done.is_set()
+    serving.close()
 
 
 def test_a_killed_attached_worker_does_not_block_the_publisher(tmp_path: Path) -> None:

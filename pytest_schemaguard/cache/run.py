@@ -165,9 +165,9 @@ def _publish(session: SchemaguardSession, run_dir: Path, inputs: Inputs, build: 
     if server is None or server.private is None:
         return  # only a private server of this worker's own is served
     info = server.info
-    share.publish(run_dir, share.Published(key=inputs.key, host=info.host, port=info.port, user=info.user,
-                                           dbname=info.dbname, worker=os.environ.get("PYTEST_XDIST_WORKER", "?"),
-                                           meta=_meta(session, build)))
+    record = share.Published(key=inputs.key, host=info.host, port=info.port, user=info.user, dbname=info.dbname,
+                             worker=os.environ.get("PYTEST_XDIST_WORKER", "?"), meta=_meta(session, build))
+    session.serving_hold = share.publish(run_dir, record)
     session.publishing = True
 
 

@@ -82,13 +82,42 @@ class Published:
     meta: dict[str, Any]  # the build's outcome and lint's findings, as a cache entry stores them
 
 
-def publish(run_dir: Path, record: Published) -> None:
-    """Written whole (a reader sees the old state or the new one), only under ``build_lock``."""
-    data = {"key": record.key, "host": record.host, "port": record.port, "user": record.user,
-            "dbname": record.dbname, "worker": record.worker, "meta": record.meta}
-    partial = run_dir / f".{RECORD}.{os.getpid()}"
-    partial.write_text(json.dumps(data), encoding="utf-8")
-    partial.replace(run_dir / RECORD)
+def publish(run_dir: Path, record: Published) -> IO[str]:
+    """Written whole (a reader sees the old state or the new one), only under ``build_lock``.
+
+    Returns the publisher's hold (an exclusive ``flock`` on a file the record names): the record is
+    live only while it is held. A SIGKILLed publisher leaves its server running (a later run's
+    sweep stops it), and until xdist reaps it its pid still looks alive; its flock, though, is
+    released by the kernel at once, so the next worker builds instead of using an orphan server."""
+    name = f"serving.{os.getpid()}.lock"
+    hold = open(run_dir / name, "a")  # noqa: SIM115  # kept open: the hold is the open file
+    try:
+        fcntl.flock(hold, fcntl.LOCK_EX)
+        data = {"key": record.key, "host": record.host, "port": record.port, "user": record.user,
+                "dbname": record.dbname, "worker": record.worker, "meta": record.meta, "serving": name}
+        partial = run_dir / f".{RECORD}.{os.getpid()}"
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        partial.replace(run_dir / RECORD)
+    except BaseException:
+        hold.close()
+        raise
+    return hold
+
+
+def _serving(run_dir: Path, name: str) -> bool:
+    """Whether the publisher that wrote the record still holds its ``serving`` lock."""
+    if not name or Path(name).name != name:
+        return False
+    try:
+        handle = open(run_dir / name)  # noqa: SIM115  # closed below
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
 
 
 def published(run_dir: Path, key: str) -> Published | None:
@@ -98,8 +127,11 @@ def published(run_dir: Path, key: str) -> Published | None:
         record = Published(key=str(data["key"]), host=str(data["host"]), port=int(data["port"]),
                            user=str(data["user"]), dbname=str(data["dbname"]), worker=str(data["worker"]),
                            meta=dict(data["meta"]))
+        serving = str(data["serving"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if not _serving(run_dir, serving):
+        return None  # its publisher was killed: build here (that server start sweeps the orphan)
     return record if record.key == key else None
 
 
