@@ -79,6 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
             # that arrives now must not cut the clean-up short (a database left behind); it is
             # dropped, and a second one still interrupts at once.
             with interrupts_held(reraise=False):
+                session.run_interrupted |= bool(wind_down.noted)
                 session.close()
         finally:
             wind_down.finish()
@@ -223,6 +224,7 @@ class RunOutcomes:
     @pytest.hookimpl(trylast=True)  # after session-scoped fixtures were torn down (and reported)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        self.guard.run_interrupted |= interrupted
         self.refusal = self.guard.apply_updates(self.failed, interrupted=interrupted)
         if self.refusal is not None and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a write that failed fails the run

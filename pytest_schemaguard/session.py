@@ -90,6 +90,7 @@ class SchemaguardSession:
     head_start: HeadStart | None = None  # initdb begun while pytest collects (database/headstart.py)
     run_build_dir: Path | None = None  # xdist worker: where this run's one build is shared (cache/share.py)
     publishing: bool = False  # xdist: other workers may attach to this session's server
+    run_interrupted: bool = False  # Ctrl-C or SIGTERM: the clean-up waits for nobody
     serving_hold: IO[str] | None = None  # xdist publisher: the record is live while this is open
     attached_hold: IO[str] | None = None  # xdist: this session uses another worker's server until closed
     cache_refill: Refill | None = None  # the cache entry's next copy, being made while the run goes on
@@ -326,8 +327,9 @@ class SchemaguardSession:
             if self.publishing and self.run_build_dir is not None:
                 from .cache.share import wait_until_detached
 
-                # Other workers may still use this server; a second Ctrl-C stops waiting, not stopping.
-                wait_until_detached(self.run_build_dir)
+                # Other workers may still use this server; a second Ctrl-C stops waiting, not stopping,
+                # and an interrupted run waits a little only (its workers are all ending).
+                wait_until_detached(self.run_build_dir, limit=2.0 if self.run_interrupted else None)
         finally:
             if self.opening is not None:
                 self.opening.close()  # the session's server, or whatever part of it an interrupt left
@@ -398,7 +400,8 @@ class SchemaguardSession:
     def timing_line(self, extra: dict[str, float]) -> str | None:
         """Where the run's time went (``-v``), phase by phase, in the order they happen."""
         phases = {**self.timings, **extra}
-        order = ["server start", "cache copy", "build", "cache store", "lint replay", "snapshot", "checks", "behaviour"]
+        order = ["server start", "cache copy", "build", "cache store", "xdist copies", "lint replay", "snapshot",
+                 "checks", "behaviour"]
         shown = [f"{name} {phases[name]:.2f}s" for name in order if name in phases]
         if not shown:
             return None

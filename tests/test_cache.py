@@ -191,6 +191,45 @@ def test_where(schemaguard_conn, schemaguard_db):
 """
 
 
+OPPOSITE_ORDERS_TEST = """\
+import os, time
+from pathlib import Path
+
+def test_write_in_this_workers_order(schemaguard_conn):
+    me = os.environ["PYTEST_XDIST_WORKER"]
+    keys = (1001, 1002) if me == "gw0" else (1002, 1001)
+    insert = "insert into public.notes (id, body) overriding system value values (%s, 'x')"
+    schemaguard_conn.execute(insert, (keys[0],))
+    meeting = Path(os.environ["MEETING"])
+    (meeting / me).touch()
+    deadline = time.monotonic() + 60
+    while len(list(meeting.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # both workers hold their first key now
+    schemaguard_conn.execute(insert, (keys[1],))
+"""
+
+
+def test_xdist_workers_writing_the_same_keys_do_not_block_each_other(dirs: tuple[Path, Path, Path],
+                                                                      tmp_path: Path) -> None:
+    """Rolled-back writes still take row locks while their transaction is open: on one shared
+    database two workers writing the same keys in opposite orders deadlocked (fine without
+    xdist). Each worker has a copy of the built database of its own."""
+    pytest.importorskip("xdist")
+    project, cache, tmpdir = dirs
+    (project / "test_marker.py").unlink()
+    (project / "test_orders.py").write_text(OPPOSITE_ORDERS_TEST)
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    child = start_pytest(project, tmpdir, "-n", "2", "-p", "xdist", "--dist", "each", SCHEMAGUARD_NO_CACHE="",
+                         SCHEMAGUARD_CACHE_DIR=str(cache), MEETING=str(meeting))
+    stdout, stderr = child.communicate(timeout=300)
+    output = stdout + stderr
+    assert child.returncode == 0, output
+    assert sorted(p.name for p in meeting.iterdir()) == ["gw0", "gw1"], output
+    assert len(re.findall(r"attached to its server", output)) == 1, output
+    assert server_dirs_in(tmpdir) == []
+
+
 @pytest.mark.parametrize("no_cache", [False, True], ids=["cache", "no-cache"])
 def test_xdist_workers_use_one_server(dirs: tuple[Path, Path, Path], tmp_path: Path, no_cache: bool) -> None:
     """Every worker of a run reads the one database the first built: same server, same marker,

@@ -15,8 +15,9 @@ from pytest_schemaguard.cache import share
 
 
 def record(key: str = "k1") -> share.Published:
-    return share.Published(key=key, host="127.0.0.1", port=5999, user="postgres", dbname="schemaguard",
-                           worker="gw0", meta={"outcome": {"migrations": []}, "lint": []})
+    return share.Published(key=key, host="127.0.0.1", port=5999, user="postgres",
+                           databases={"gw1": "schemaguard_gw1"}, worker="gw0",
+                           meta={"outcome": {"migrations": []}, "lint": []})
 
 
 def test_a_record_is_found_only_for_the_same_inputs(tmp_path: Path) -> None:
@@ -50,7 +51,8 @@ def test_a_record_whose_publisher_was_killed_is_stale(tmp_path: Path) -> None:
 
 def test_an_unreadable_record_is_none(tmp_path: Path) -> None:
     for text in ("", "{", "[]", '{"key": "k1"}', '{"key": "k1", "host": "h", "port": "x", "user": "u", '
-                 '"dbname": "d", "worker": "gw0", "meta": {}}'):
+                 '"databases": {}, "worker": "gw0", "meta": {}}', '{"key": "k1", "host": "h", "port": 1, '
+                 '"user": "u", "databases": [], "worker": "gw0", "meta": {}}'):
         (tmp_path / share.RECORD).write_text(text)
         assert share.published(tmp_path, "k1") is None, text
 
@@ -106,3 +108,13 @@ def test_the_build_lock_lets_one_worker_decide_at_a_time(tmp_path: Path) -> None
     for thread in threads:
         thread.join(timeout=10)
     assert overlap == [False] * 4
+
+
+def test_an_interrupted_publisher_waits_only_a_little(tmp_path: Path) -> None:
+    with share.publish(tmp_path, record()):
+        hold = share.hold_attached(tmp_path)
+        started = time.perf_counter()
+        assert share.wait_until_detached(tmp_path, poll=0.01, limit=0.3) is False
+        assert 0.3 <= time.perf_counter() - started < 3
+        hold.close()
+        assert share.wait_until_detached(tmp_path, poll=0.01, limit=0.3) is True

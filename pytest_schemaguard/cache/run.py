@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psycopg
+from psycopg import sql
 
 from ..build import BuildResult, build_project
 from ..errors import ServerError
@@ -164,11 +165,42 @@ def _publish(session: SchemaguardSession, run_dir: Path, inputs: Inputs, build: 
     server = session.server
     if server is None or server.private is None:
         return  # only a private server of this worker's own is served
+    databases = _copies_for_other_workers(session)
+    if databases is None:
+        return  # the others build for themselves, as without sharing
     info = server.info
-    record = share.Published(key=inputs.key, host=info.host, port=info.port, user=info.user, dbname=info.dbname,
+    record = share.Published(key=inputs.key, host=info.host, port=info.port, user=info.user, databases=databases,
                              worker=os.environ.get("PYTEST_XDIST_WORKER", "?"), meta=_meta(session, build))
     session.serving_hold = share.publish(run_dir, record)
     session.publishing = True
+
+
+def _copies_for_other_workers(session: SchemaguardSession) -> dict[str, str] | None:
+    """A copy of the built database for every other worker of the run (see share.py), made while
+    nothing else is connected to it; None when they could not be made."""
+    server = session.server
+    assert server is not None
+    me = os.environ.get("PYTEST_XDIST_WORKER", "")
+    try:
+        count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", ""))
+    except ValueError:
+        return None
+    built = server.info.dbname
+    databases = {worker: f"{built}_{worker}" for worker in (f"gw{n}" for n in range(count)) if worker != me}
+    started = time.perf_counter()
+    session.disconnect()  # a template must have no other session
+    try:
+        with psycopg.connect(server.admin.conninfo(), autocommit=True) as admin:
+            for name in databases.values():
+                admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
+                                                                              sql.Identifier(built)))
+    except psycopg.Error as exc:
+        session.warnings.append(f"xdist: each worker builds for itself: copying the built database failed: {exc}")
+        return None
+    finally:
+        session.connect()
+        session.timings["xdist copies"] = time.perf_counter() - started
+    return databases
 
 
 def _attach(session: SchemaguardSession, run_dir: Path, record: share.Published) -> BuildResult | None:
@@ -176,7 +208,10 @@ def _attach(session: SchemaguardSession, run_dir: Path, record: share.Published)
     build = _restored(session, record.meta)
     if build is None:
         return None
-    info = ConnectionInfo(host=record.host, port=record.port, user=record.user, dbname=record.dbname)
+    dbname = record.databases.get(os.environ.get("PYTEST_XDIST_WORKER", ""))
+    if dbname is None:
+        return None  # a worker xdist started later (replacing a crashed one): build here
+    info = ConnectionInfo(host=record.host, port=record.port, user=record.user, dbname=dbname)
     try:
         session.attach_server(info, owner=record.worker, hold=share.hold_attached(run_dir))
     except psycopg.OperationalError:
