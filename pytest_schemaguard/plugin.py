@@ -231,6 +231,7 @@ class RunOutcomes:
         workeroutput = getattr(session.config, "workeroutput", None)
         if workeroutput is not None:  # an xdist worker: its summary is printed by the controller
             workeroutput[WORKER_SUMMARY] = "\n".join(self.summary(verbose=session.config.get_verbosity() > 0))
+            workeroutput[WORKER_WARNINGS] = list(self.guard.warnings)  # build and lint warnings
 
     def summary(self, *, verbose: bool) -> list[str]:
         guard = self.guard
@@ -260,11 +261,15 @@ class RunOutcomes:
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         """xdist controller: each worker built (or hit the cache) on its own; show what each did."""
-        text = getattr(node, "workeroutput", {}).get(WORKER_SUMMARY)
+        output = getattr(node, "workeroutput", {})
+        text = output.get(WORKER_SUMMARY)
         if text:
             worker = getattr(node, "gateway", None)
             name = getattr(worker, "id", "worker")
             self.worker_lines.extend(f"[{name}] {line}" for line in text.splitlines())
+        # Every worker judged the same build: its warnings (lint's findings) are shown once.
+        warnings = self.guard.warnings
+        warnings.extend(w for w in dict.fromkeys(map(str, output.get(WORKER_WARNINGS, []))) if w not in warnings)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -305,3 +310,4 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 OUTCOMES_PLUGIN = "schemaguard-outcomes"
 RUN_BUILD_DIR_KEY = "schemaguard_run_build_dir"  # xdist workerinput: see cache/share.py
 WORKER_SUMMARY = "schemaguard_summary"
+WORKER_WARNINGS = "schemaguard_warnings"

@@ -543,3 +543,19 @@ def test_no_cache_from_the_environment(pytester: pytest.Pytester, monkeypatch: p
         monkeypatch.setenv("SCHEMAGUARD_NO_CACHE", value)
         assert get_settings(pytester.parseconfig("--schemaguard")).no_cache is expected, value
         assert command_settings(pytester.path / "x.yml").no_cache is expected, value
+
+
+def test_xdist_shows_lints_findings_once_as_without_it(tmp_path: Path, tmpdir_for_servers: Path) -> None:
+    """The workers' warnings (lint's findings) reach the controller's summary, once each."""
+    pytest.importorskip("xdist")
+    project = write_tiny_project(tmp_path / "project")
+    (project / "supabase" / "migrations" / "20250102000000_index.sql").write_text(
+        "create index notes_body on public.notes (body);\n")
+    outputs = []
+    for extra in ([], ["-n", "2", "-p", "xdist"]):
+        child = start_pytest(project, tmpdir_for_servers, *extra, SCHEMAGUARD_NO_CACHE="1")
+        out, err = child.communicate(timeout=300)
+        assert child.returncode == 0, out + err
+        outputs.append(sorted(line for line in out.splitlines() if line.startswith("lint ")))
+    assert outputs[0], "the index without CONCURRENTLY is a lint finding"
+    assert outputs[1] == outputs[0]
