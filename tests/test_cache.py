@@ -191,6 +191,19 @@ def test_where(schemaguard_conn, schemaguard_db):
 """
 
 
+def run_on_each_worker(dirs: tuple[Path, Path, Path], user_test: str, *args: str, **env: str) -> tuple[int, str]:
+    """``pytest -n 2 --dist each`` on the project with ``user_test`` as its only test file of its own:
+    both workers run every item, so both need the database at once."""
+    pytest.importorskip("xdist")
+    project, cache, tmpdir = dirs
+    (project / "test_marker.py").unlink()
+    (project / "test_user.py").write_text(user_test)
+    child = start_pytest(project, tmpdir, "-n", "2", "-p", "xdist", "--dist", "each", *args, SCHEMAGUARD_NO_CACHE="",
+                         SCHEMAGUARD_CACHE_DIR=str(cache), **env)
+    stdout, stderr = child.communicate(timeout=300)
+    return child.returncode, stdout + stderr
+
+
 OPPOSITE_ORDERS_TEST = """\
 import os, time
 from pathlib import Path
@@ -214,45 +227,31 @@ def test_xdist_workers_writing_the_same_keys_do_not_block_each_other(dirs: tuple
     """Rolled-back writes still take row locks while their transaction is open: on one shared
     database two workers writing the same keys in opposite orders deadlocked (fine without
     xdist). Each worker has a copy of the built database of its own."""
-    pytest.importorskip("xdist")
-    project, cache, tmpdir = dirs
-    (project / "test_marker.py").unlink()
-    (project / "test_orders.py").write_text(OPPOSITE_ORDERS_TEST)
     meeting = tmp_path / "meeting"
     meeting.mkdir()
-    child = start_pytest(project, tmpdir, "-n", "2", "-p", "xdist", "--dist", "each", SCHEMAGUARD_NO_CACHE="",
-                         SCHEMAGUARD_CACHE_DIR=str(cache), MEETING=str(meeting))
-    stdout, stderr = child.communicate(timeout=300)
-    output = stdout + stderr
-    assert child.returncode == 0, output
+    code, output = run_on_each_worker(dirs, OPPOSITE_ORDERS_TEST, MEETING=str(meeting))
+    assert code == 0, output
     assert sorted(p.name for p in meeting.iterdir()) == ["gw0", "gw1"], output
     assert len(re.findall(r"attached to its server", output)) == 1, output
-    assert server_dirs_in(tmpdir) == []
+    assert server_dirs_in(dirs[2]) == []
 
 
 @pytest.mark.parametrize("no_cache", [False, True], ids=["cache", "no-cache"])
 def test_xdist_workers_use_one_server(dirs: tuple[Path, Path, Path], tmp_path: Path, no_cache: bool) -> None:
-    """Every worker of a run reads the one database the first built: same server, same marker,
-    and only one server and one build for the run (nothing copied for the second worker)."""
-    pytest.importorskip("xdist")
-    project, cache, tmpdir = dirs
-    (project / "test_marker.py").unlink()
-    (project / "test_where.py").write_text(WHERE_TEST)
+    """Every worker of a run reads what the first built: one server, one build's marker (each
+    worker in a copy of that database), and nothing built, copied or started for the second."""
     out = tmp_path / "where"
     out.mkdir()
     extra = ["--schemaguard-no-cache"] if no_cache else []
-    child = start_pytest(project, tmpdir, "-n", "2", "-p", "xdist", "--dist", "each", *extra, SCHEMAGUARD_NO_CACHE="",
-                         SCHEMAGUARD_CACHE_DIR=str(cache), WHERE_OUT=str(out))
-    stdout, stderr = child.communicate(timeout=300)
-    output = stdout + stderr
-    assert child.returncode == 0, output
+    code, output = run_on_each_worker(dirs, WHERE_TEST, *extra, WHERE_OUT=str(out))
+    assert code == 0, output
     seen = {f.name: f.read_text() for f in out.iterdir()}
     assert sorted(seen) == ["gw0", "gw1"], output
     assert len(set(seen.values())) == 1, seen  # one port, one build's marker
     assert len(re.findall(r"\[gw\d\] schemaguard: .*attached to its server \| private server of xdist worker gw\d",
                           output)) == 1, output
-    assert builds(cache) == (0 if no_cache else 1)
-    assert server_dirs_in(tmpdir) == []  # the server, and the run's shared directory, are gone
+    assert builds(dirs[1]) == (0 if no_cache else 1)
+    assert server_dirs_in(dirs[2]) == []  # the server, and the run's shared directory, are gone
 
 
 def test_not_used_with_a_dsn(pytester: pytest.Pytester, admin_dsn: str, tmp_path: Path,
