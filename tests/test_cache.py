@@ -187,7 +187,9 @@ def test_where(schemaguard_conn, schemaguard_db):
     value = rows[0][0]
     # a row written (and rolled back) by one worker is never seen by the other
     schemaguard_conn.execute("insert into public.build_marker values ('seen by one worker only')")
-    Path(os.environ["WHERE_OUT"], os.environ["PYTEST_XDIST_WORKER"]).write_text(f"{schemaguard_db.port} {value}")
+    setting = schemaguard_conn.execute("select current_setting('app.origin', true)").fetchone()[0]
+    Path(os.environ["WHERE_OUT"], os.environ["PYTEST_XDIST_WORKER"]).write_text(
+        f"{schemaguard_db.port} {value} {setting}")
 """
 
 
@@ -242,12 +244,18 @@ def test_xdist_workers_use_one_server(dirs: tuple[Path, Path, Path], tmp_path: P
     worker in a copy of that database), and nothing built, copied or started for the second."""
     out = tmp_path / "where"
     out.mkdir()
+    project = dirs[0]
+    (project / "supabase" / "migrations" / "20250102000000_setting.sql").write_text(
+        "do $$ begin execute format('alter database %I set app.origin = %L', current_database(), 'set by a migration');"
+        " end $$;\n")
+    lock(project)
     extra = ["--schemaguard-no-cache"] if no_cache else []
     code, output = run_on_each_worker(dirs, WHERE_TEST, *extra, WHERE_OUT=str(out))
     assert code == 0, output
     seen = {f.name: f.read_text() for f in out.iterdir()}
     assert sorted(seen) == ["gw0", "gw1"], output
-    assert len(set(seen.values())) == 1, seen  # one port, one build's marker
+    assert len(set(seen.values())) == 1, seen  # one port, one build's marker, the database's own settings
+    assert next(iter(seen.values())).endswith(" set by a migration"), seen
     assert len(re.findall(r"\[gw\d\] schemaguard: .*attached to its server \| private server of xdist worker gw\d",
                           output)) == 1, output
     assert builds(dirs[1]) == (0 if no_cache else 1)

@@ -175,6 +175,14 @@ def _publish(session: SchemaguardSession, run_dir: Path, inputs: Inputs, build: 
     session.publishing = True
 
 
+COPY_DATABASE_SETTINGS = """
+INSERT INTO pg_db_role_setting (setdatabase, setrole, setconfig)
+SELECT (SELECT oid FROM pg_database WHERE datname = %(copy)s), s.setrole, s.setconfig
+FROM pg_db_role_setting s
+WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = %(built)s)
+"""
+
+
 def _copies_for_other_workers(session: SchemaguardSession) -> dict[str, str] | None:
     """A copy of the built database for every other worker of the run (see share.py), made while
     nothing else is connected to it; None when they could not be made."""
@@ -194,6 +202,9 @@ def _copies_for_other_workers(session: SchemaguardSession) -> dict[str, str] | N
             for name in databases.values():
                 admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
                                                                               sql.Identifier(built)))
+                # A template's own settings (ALTER DATABASE ... SET search_path, the build's and the
+                # migrations') are not copied with it; the copy must behave as the built one.
+                admin.execute(COPY_DATABASE_SETTINGS, {"copy": name, "built": built})
     except psycopg.Error as exc:
         session.warnings.append(f"xdist: each worker builds for itself: copying the built database failed: {exc}")
         return None
@@ -204,17 +215,20 @@ def _copies_for_other_workers(session: SchemaguardSession) -> dict[str, str] | N
 
 
 def _attach(session: SchemaguardSession, run_dir: Path, record: share.Published) -> BuildResult | None:
-    """Use the database another worker of this run built; None when its record cannot be used."""
-    build = _restored(session, record.meta)
-    if build is None:
-        return None
+    """Use the database another worker of this run built; None when its record cannot be used
+    (then this worker builds, its lint observers as they were)."""
     dbname = record.databases.get(os.environ.get("PYTEST_XDIST_WORKER", ""))
     if dbname is None:
         return None  # a worker xdist started later (replacing a crashed one): build here
+    build = _restored(session, record.meta)
+    if build is None:
+        return None
     info = ConnectionInfo(host=record.host, port=record.port, user=record.user, dbname=dbname)
     try:
         session.attach_server(info, owner=record.worker, hold=share.hold_attached(run_dir))
     except psycopg.OperationalError:
+        for observer in _lint_observers(session):  # it will watch this worker's own build after all
+            observer.restore(LintObserver(observer.targets, observer.exposed).dump())
         return None  # its server is gone after all: build here
     session.cache_status = f"this run's build, made by another xdist worker ({record.worker}): attached to its server"
     session.cache_hit = True
