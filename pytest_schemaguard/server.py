@@ -36,6 +36,7 @@ from psycopg import sql
 from pytest_postgresql.executors import PostgreSQLExecutor
 
 from .cache.store import copy_tree
+from .database.location import server_base
 from .database.owner import current_owner, database_comment, write_marker
 from .database.processes import stop_server_processes
 from .database.secret import Secret, mask_dsn
@@ -362,7 +363,7 @@ class PrivateServer:
         # no interrupt can split; everything after it (initdb, pg_ctl start) is undone by stop().
         if self.basedir is None:
             with interrupts_held():
-                self.basedir = Path(tempfile.mkdtemp(prefix=SERVER_DIR_PREFIX))
+                self.basedir = Path(tempfile.mkdtemp(prefix=SERVER_DIR_PREFIX, dir=server_base()))
                 write_marker(self.basedir, current_owner())
         # mkdtemp is 0700 and owned by us; hand it to the server's account so it can own
         # the data directory, the socket and the log.

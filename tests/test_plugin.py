@@ -15,7 +15,6 @@ import os
 import pkgutil
 import re
 import shutil
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -169,7 +168,9 @@ class PrivateServerRecorder:
 
     def check_gone(self) -> None:
         assert self.basedir is not None and self.port, "the run did not start a private server"
-        assert Path(tempfile.gettempdir()) in self.basedir.parents
+        from pytest_schemaguard.database.location import server_base
+
+        assert server_base() in self.basedir.parents
         assert self.basedir.name.startswith("schemaguard-")
         assert not self.basedir.exists(), f"{self.basedir} was left behind"
         still = [cmd for cmd in process_cmdlines() if "postgres" in cmd and str(self.basedir) in cmd]

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ..database.location import server_base
 from ..database.owner import current_owner, write_marker
 from ..database.sweep import SERVER_DIR_PREFIX
 
@@ -50,7 +51,7 @@ ATTACHED_LOCK = "attached.lock"
 
 
 def make_run_dir() -> Path:
-    path = Path(tempfile.mkdtemp(prefix=SERVER_DIR_PREFIX + "xdist-"))
+    path = Path(tempfile.mkdtemp(prefix=SERVER_DIR_PREFIX + "xdist-", dir=server_base()))
     write_marker(path, current_owner())
     return path
 

@@ -12,18 +12,19 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import tempfile
 import threading
 from pathlib import Path
 
+from ..database.location import server_base
+from ..errors import ServerError
 from .store import BuildCache
 
 
 def possible(root: Path) -> bool:
     """A spare can only be moved (renamed) into a server directory on the same file system."""
     try:
-        return os.stat(root).st_dev == os.stat(tempfile.gettempdir()).st_dev
-    except OSError:
+        return os.stat(root).st_dev == os.stat(server_base()).st_dev
+    except (OSError, ServerError):
         return False
 
 

@@ -7,7 +7,6 @@ live session's, never another host's, and never a kept one unless the user asks 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from .location import candidates
 from .owner import Owner, owner_from_comment, read_marker
 from .processes import processes_using, stop_server_processes
 
@@ -53,10 +53,11 @@ class OwnedDatabase:
 
 
 def server_dirs(tmpdir: Path | None = None) -> list[ServerDir]:
-    """Every marked server directory in the temp directory (unmarked ones are not ours to judge)."""
-    base = Path(tmpdir or tempfile.gettempdir())
+    """Every marked server directory in ``tmpdir``, or wherever runs put them (``location``);
+    unmarked ones are not ours to judge."""
+    bases = [Path(tmpdir)] if tmpdir else candidates()
     found = []
-    for path in sorted(base.glob(SERVER_DIR_PREFIX + "*")):
+    for path in sorted(path for base in bases for path in base.glob(SERVER_DIR_PREFIX + "*")):
         owner = read_marker(path) if path.is_dir() else None
         if owner is not None:
             found.append(ServerDir(path, owner))
