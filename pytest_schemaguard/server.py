@@ -35,7 +35,7 @@ from mirakuru.exceptions import ProcessFinishedWithError, TimeoutExpired
 from psycopg import sql
 from pytest_postgresql.executors import PostgreSQLExecutor
 
-from .cache.store import copy_tree
+from .cache.store import extract_tree
 from .database.location import server_base
 from .database.owner import current_owner, database_comment, write_marker
 from .database.processes import stop_server_processes
@@ -323,18 +323,18 @@ class PrivateServer:
     def host(self) -> str:
         return "127.0.0.1"
 
-    def start(self, *, datadir: Path | None = None, take: Callable[[Path], bool] | None = None) -> PrivateServer:
-        """Start a new cluster, or with ``datadir`` a copy of that (stopped) cluster's directory:
-        the original is never started, so it stays as it is (the build cache's entries).
+    def start(self, *, cached: Path | None = None, take: Callable[[Path], bool] | None = None) -> PrivateServer:
+        """Start a new cluster, or with ``cached`` the (stopped) cluster that archive holds (the
+        build cache's entries, ``cache.store``), extracted here: the entry is never started.
         ``take(target)`` may put a ready copy there instead (the cache's spare), else says False.
         A server ``prepare``d (and perhaps ``initialise``d) before starts from where that got."""
         try:
             self.prepare()
             assert self.executor is not None and self.basedir is not None
-            if datadir is not None:
+            if cached is not None:
                 started = time.perf_counter()
                 if take is None or not take(self.basedir / "data"):
-                    copy_tree(datadir, self.basedir / "data")  # as root, cp -a keeps the account's ownership
+                    extract_tree(cached, self.basedir / "data")  # as root, tar keeps the account's ownership
                 self.executor._directory_initialised = True  # no initdb: the copy is the cluster
                 self.copy_seconds = time.perf_counter() - started
             self.executor.start()  # initdb first, unless ``initialise`` ran
@@ -597,10 +597,10 @@ class ServerSession:
     # Another xdist worker's private server (see cache/share.py): its database is not ours to drop.
     attached_to: str | None = None
 
-    def open(self, *, dsn: str | None, pg_bin: str | None, datadir: Path | None = None,
+    def open(self, *, dsn: str | None, pg_bin: str | None, cached: Path | None = None,
              take: Callable[[Path], bool] | None = None, preload: frozenset[str] = frozenset(),
              ahead: Callable[[Path, frozenset[str]], PrivateServer | None] | None = None) -> ServerSession:
-        """``datadir``: start a private server from a copy of this cluster (a cached build), whose
+        """``cached``: start a private server from the cluster this archive holds (a cached build), whose
         ``schemaguard`` database is then the session's; otherwise that database is created empty.
         ``preload``: libraries the project's extensions need loaded at start (pg_cron).
         ``ahead(bindir, preload)``: a private server prepared (initdb done) while pytest collected,
@@ -613,13 +613,13 @@ class ServerSession:
         else:
             self.swept = sweep_leftovers(None)
             bindir = find_bindir(pg_bin)
-            prepared = ahead(bindir, preload) if ahead is not None and datadir is None else None
+            prepared = ahead(bindir, preload) if ahead is not None and cached is None else None
             self.private = prepared or PrivateServer(bindir, preload=preload)
-            self.private.start(datadir=datadir, take=take)
+            self.private.start(cached=cached, take=take)
             admin = self.private.admin_info()
             name = SESSION_DBNAME
         self.admin_info = admin
-        if datadir is not None and self.private is not None:
+        if cached is not None and self.private is not None:
             self.databases.append(ThrowawayDatabase(info=_database_info(admin, name), admin=admin))
         else:
             create_database(admin, name, into=self.databases)

@@ -116,11 +116,11 @@ class SchemaguardSession:
 
     # ------------------------------------------------------------------ build
 
-    def ensure_server(self, *, datadir: Path | None = None,
+    def ensure_server(self, *, cached: Path | None = None,
                       take: Callable[[Path], bool] | None = None) -> ServerSession:
         """Start (or reach) the server and create the session's database, once; nothing is built.
 
-        ``datadir``: start from a copy of that cluster (a cached build) instead of an empty one;
+        ``cached``: start from the cluster that archive holds (a cached build) instead of an empty one;
         ``take``: puts a ready copy in place, if it can (see ``PrivateServer.start``)."""
         if self.server is not None:
             return self.server
@@ -133,10 +133,10 @@ class SchemaguardSession:
         server = self.opening = ServerSession(keep=self.settings.keep)
         head_start = self.head_start  # until taken, close() discards it, whatever interrupts this
         try:
-            if head_start is not None and datadir is not None:
+            if head_start is not None and cached is not None:
                 head_start.discard()  # a cached build is started instead
             preload = requested_preloads(self.project.migrations.migrations) if self.project else frozenset()
-            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, datadir=datadir, take=take,
+            server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, cached=cached, take=take,
                         preload=preload, ahead=head_start.take if head_start is not None else None)
         except SchemaguardError as exc:
             self.server_error = exc

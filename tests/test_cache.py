@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import tarfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 from lifecycle_support import processes_naming, server_dirs_in, start_pytest, write_tiny_project
 
 from pytest_schemaguard.cache.inputs import Input, Inputs
-from pytest_schemaguard.cache.store import COMPLETE, BuildCache
+from pytest_schemaguard.cache.store import COMPLETE, BuildCache, archive_tree, extract_tree
 from pytest_schemaguard.cli import main
 from pytest_schemaguard.config import command_settings, get_settings
 from pytest_schemaguard.lockfile import render_lock
@@ -406,7 +407,8 @@ def test_a_hit_starts_the_server_on_the_spare_copy_made_by_the_previous_run(
     again = spare_of(cache)  # made anew from the entry (not the used one), for the next hit
     assert not (again / "sg_test_spare_marker").exists()
     (entry,) = BuildCache(cache).entries()
-    assert not (entry.data / "sg_test_spare_marker").exists()  # the entry itself is never started
+    with tarfile.open(entry.archive) as archive:  # the entry itself is never started
+        assert not [name for name in archive.getnames() if "sg_test_spare_marker" in name]
 
     code, third = run(project, cache, tmpdir)
     assert code == 0 and "cache hit" in third and "SPARE False" in third, third
@@ -427,6 +429,32 @@ def fake_data(tmp_path: Path, name: str) -> Path:
 
 def inputs(n: int) -> Inputs:
     return Inputs((Input("supabase/migrations/1_a.sql", f"{n:064x}"),))
+
+
+@pytest.mark.parametrize("tool", ["tar", "python"])
+def test_an_archived_data_directory_comes_back_whole_with_its_modes_or_not_at_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tool: str) -> None:
+    if tool == "python":
+        monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))  # no tar: Python's tarfile instead
+    data = tmp_path / "data"
+    (data / "base" / "1").mkdir(parents=True)
+    (data / "base" / "1" / "1259").write_bytes(b"\0" * 8192)
+    (data / "PG_VERSION").write_text("15\n")
+    os.chmod(data, 0o700)  # PostgreSQL refuses a data directory others can read
+    os.chmod(data / "base" / "1" / "1259", 0o600)
+    archive_tree(data, tmp_path / "data.tar")
+    (tmp_path / "server").mkdir()
+    extract_tree(tmp_path / "data.tar", tmp_path / "server" / "data")
+    copy = tmp_path / "server" / "data"
+    assert (copy / "PG_VERSION").read_text() == "15\n"
+    assert (copy / "base" / "1" / "1259").read_bytes() == b"\0" * 8192
+    assert copy.stat().st_mode & 0o777 == 0o700
+    assert (copy / "base" / "1" / "1259").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in (tmp_path / "server").iterdir()) == ["data"]  # no staging left
+    (tmp_path / "broken.tar").write_bytes(b"not an archive at all" * 100)
+    with pytest.raises(OSError, match=r"broken\.tar"):
+        extract_tree(tmp_path / "broken.tar", tmp_path / "server" / "other")
+    assert sorted(p.name for p in (tmp_path / "server").iterdir()) == ["data"]  # nothing half made
 
 
 def test_an_entry_without_its_complete_marker_is_never_used(tmp_path: Path) -> None:

@@ -146,7 +146,7 @@ def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildR
         cache.remove(entry)  # unreadable: rebuilt and stored again
         return None
     try:
-        server = session.ensure_server(datadir=entry.data, take=lambda target: cache.take_spare(entry, target))
+        server = session.ensure_server(cached=entry.archive, take=lambda target: cache.take_spare(entry, target))
     except ServerError as exc:
         raise ServerError(f"{exc}\n(The server was started from the cached build {entry.path}; "
                           "`schemaguard cache clear` or --schemaguard-no-cache builds afresh.)") from None
