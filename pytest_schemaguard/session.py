@@ -103,7 +103,12 @@ class SchemaguardSession:
         if self.expectations is not None or self.load_error is not None:
             return
         try:
-            self.expectations = load_expectations(self.settings.file)
+            if self.settings.no_cache:
+                self.expectations = load_expectations(self.settings.file)
+            else:
+                from .cache.model import load_with_cache
+
+                self.expectations = load_with_cache(self.settings.file)
             self.project = self.with_options(load_project(self.settings.file, self.expectations.project))
         except SchemaguardError as exc:
             self.load_error = exc

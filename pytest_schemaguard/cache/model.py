@@ -1,0 +1,91 @@
+"""The loaded expectations model, kept by content so an unchanged file is not parsed again.
+
+Parsing is most of loading a big expectations file (0.8 s for 38,000 lines: PyYAML's C parser
+still makes ~220,000 event objects, and we validate every node); unpickling the model it gave
+takes 0.07 s. The key is the file's bytes, its resolved path (error messages and items name it)
+and the code that builds the model, so any change to any of them parses again. Only files that
+loaded without error are kept: a broken file is parsed (and its errors reported) every time.
+A missing, unreadable or corrupt record is as good as none; ``--schemaguard-no-cache`` neither
+reads nor writes records.
+
+Records live beside the build cache (``<cache root>/expectations/<key>.pickle``), written to a
+temporary name and renamed. The cache root is the user's own (mode 0700), so unpickling reads
+only what this user's runs wrote there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import pickle
+from importlib import resources
+from pathlib import Path
+
+from ..expectations import load_expectations
+from ..expectations.model import Expectations
+from .store import MODELS, cache_root
+
+KEEP = 20
+"""Records kept (most recently written); a project has one per version of its file."""
+
+
+def load_with_cache(path: Path, *, root: Path | None = None) -> Expectations:
+    """``load_expectations(path)``, from a record of an earlier load of the same bytes if any."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return load_expectations(path)  # reports what is wrong with the path
+    folder = (root or cache_root()) / MODELS
+    record = folder / f"{_key(Path(path), data)}.pickle"
+    model = None
+    # A record we cannot read is rebuilt, whatever the reason.
+    with contextlib.suppress(Exception), open(record, "rb") as handle:
+        model = pickle.load(handle)
+    if isinstance(model, Expectations):
+        with contextlib.suppress(OSError):
+            os.utime(record)  # recently used: kept by _evict
+        return model
+    model = load_expectations(path)
+    _write(folder, record, model)
+    return model
+
+
+def _key(path: Path, data: bytes) -> str:
+    digest = hashlib.sha256(_code_hash().encode())
+    digest.update(str(path.resolve()).encode() + b"\0")
+    digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _code_hash() -> str:
+    """The expectations package's code: a change to the model or the loader parses anew."""
+    package = resources.files("pytest_schemaguard").joinpath("expectations")
+    digest = hashlib.sha256()
+    for entry in sorted(package.iterdir(), key=lambda e: e.name):
+        if entry.is_file() and entry.name.endswith(".py"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
+
+
+def _write(folder: Path, record: Path, model: Expectations) -> None:
+    with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial = record.with_name(f"{record.name}.tmp-{os.getpid()}")
+        try:
+            with open(partial, "wb") as handle:
+                pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, record)
+        finally:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+        _evict(folder)
+
+
+def _evict(folder: Path) -> None:
+    records = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in records[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
