@@ -105,3 +105,21 @@ def test_no_cache_reads_and_writes_no_record(pytester: pytest.Pytester, monkeypa
     result = pytester.runpytest_subprocess("--schemaguard", "--collect-only", "-q")
     assert "table[public.a]" in result.stdout.str()
     assert len(records(cache)) == 1
+
+
+def test_a_record_others_could_have_written_is_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "cache"
+    path = tmp_path / "schema_expectations.yml"
+    path.write_text(ONE)
+    load_with_cache(path, root=root)
+    [record] = records(root)
+    other = tmp_path / "other.yml"
+    other.write_text(OTHER)
+    record.write_bytes(pickle.dumps(load_expectations(other)))  # as if planted by another user
+    os.chmod(record, 0o666)
+    assert [t.name for t in load_with_cache(path, root=root).tables] == ["public.a"]  # parsed again
+    record.write_bytes(pickle.dumps(load_expectations(other)))  # replaced by the parse: plant it again
+    os.chmod(record, 0o600)
+    assert [t.name for t in load_with_cache(path, root=root).tables] == ["public.b"]  # ours: read
+    os.chmod(root / MODELS, 0o777)
+    assert [t.name for t in load_with_cache(path, root=root).tables] == ["public.a"]

@@ -9,8 +9,8 @@ A missing, unreadable or corrupt record is as good as none; ``--schemaguard-no-c
 reads nor writes records.
 
 Records live beside the build cache (``<cache root>/expectations/<key>.pickle``), written to a
-temporary name and renamed. The cache root is the user's own (mode 0700), so unpickling reads
-only what this user's runs wrote there.
+temporary name and renamed. Unpickling runs code, so a record is read only when it and its folder
+belong to this user and nobody else may write them.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def load_with_cache(path: Path, *, root: Path | None = None) -> Expectations:
     model = None
     # A record we cannot read is rebuilt, whatever the reason.
     with contextlib.suppress(Exception), open(record, "rb") as handle:
-        model = pickle.load(handle)
+        if _ours(folder) and _ours(record):
+            model = pickle.load(handle)
     if isinstance(model, Expectations):
         with contextlib.suppress(OSError):
             os.utime(record)  # recently used: kept by _evict
@@ -50,6 +51,13 @@ def load_with_cache(path: Path, *, root: Path | None = None) -> Expectations:
     model = load_expectations(path)
     _write(folder, record, model)
     return model
+
+
+def _ours(path: Path) -> bool:
+    """Unpickling runs code: only what this user alone can have written is read (a cache directory
+    set to a shared place, say /tmp/cache, must not let another user plant a record)."""
+    status = path.stat()
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def _key(path: Path, data: bytes) -> str:
