@@ -38,6 +38,7 @@ from pytest_postgresql.executors import PostgreSQLExecutor
 from .cache.store import extract_tree
 from .database.location import server_base
 from .database.owner import current_owner, database_comment, write_marker
+from .database.pristine import Pristine
 from .database.processes import stop_server_processes
 from .database.secret import Secret, mask_dsn
 from .database.signals import interrupts_held
@@ -227,6 +228,20 @@ class UnprivilegedExecutor(PostgreSQLExecutor):
         super().__init__(*args, **kwargs)
         self._account = account
         self._cwd = workdir  # initdb fails when the current directory is unreadable (e.g. /root)
+        self.pristine: Pristine | None = None  # an earlier initdb's cluster to extract instead
+        self.initdb_reused = False
+
+    def init_directory(self) -> None:
+        """initdb, or the same cluster from an earlier initdb of this kind (``database.pristine``)."""
+        if self._directory_initialised:
+            return
+        pristine = self.pristine
+        if pristine is not None and pristine.restore(Path(self.datadir)):
+            self._directory_initialised = self.initdb_reused = True
+            return
+        super().init_directory()
+        if pristine is not None:
+            pristine.store(Path(self.datadir))  # before the server first starts: as initdb left it
 
     @property
     def envvars(self) -> dict[str, str]:
@@ -308,16 +323,19 @@ class UnprivilegedExecutor(PostgreSQLExecutor):
 class PrivateServer:
     """A PostgreSQL cluster in a temporary directory, owned by this process and removed after."""
 
-    def __init__(self, bindir: Path, *, user: str = "postgres", preload: frozenset[str] = frozenset()) -> None:
+    def __init__(self, bindir: Path, *, user: str = "postgres", preload: frozenset[str] = frozenset(),
+                 reuse_initdb: bool = False) -> None:
         self.bindir = bindir
         self.user = user
         self.preload = preload  # extensions the project creates that need shared_preload_libraries
+        self.reuse_initdb = reuse_initdb  # extract an earlier initdb's cluster (database.pristine)
         self.account = _unprivileged_account()
         self.basedir: Path | None = None
         self.executor: UnprivilegedExecutor | None = None
         self.port = 0
         self.copy_seconds = 0.0  # copying a cached cluster in, when started from one
         self.initialised_ahead = False  # initdb ran while pytest collected (database/headstart.py)
+        self.initdb_reused = False  # an earlier initdb's cluster was extracted instead (database/pristine.py)
 
     @property
     def host(self) -> str:
@@ -338,6 +356,7 @@ class PrivateServer:
                 self.executor._directory_initialised = True  # no initdb: the copy is the cluster
                 self.copy_seconds = time.perf_counter() - started
             self.executor.start()  # initdb first, unless ``initialise`` ran
+            self.initdb_reused = self.executor.initdb_reused
             self.executor.release_launcher()
         except (ProcessFinishedWithError, TimeoutExpired, OSError) as exc:
             log = self._log_tail()
@@ -387,6 +406,11 @@ class PrivateServer:
             account=self.account,
             workdir=str(self.basedir),
         )
+        if self.reuse_initdb:
+            from .cache.inputs import server_version
+
+            self.executor.pristine = Pristine([str(self.bindir), server_version(self.bindir), str(self.account),
+                                               self.user, "--auth=trust"])
         return self
 
     def initialise(self) -> None:
@@ -597,7 +621,7 @@ class ServerSession:
     # Another xdist worker's private server (see cache/share.py): its database is not ours to drop.
     attached_to: str | None = None
 
-    def open(self, *, dsn: str | None, pg_bin: str | None, cached: Path | None = None,
+    def open(self, *, dsn: str | None, pg_bin: str | None, cached: Path | None = None, reuse_initdb: bool = False,
              take: Callable[[Path], bool] | None = None, preload: frozenset[str] = frozenset(),
              ahead: Callable[[Path, frozenset[str]], PrivateServer | None] | None = None) -> ServerSession:
         """``cached``: start a private server from the cluster this archive holds (a cached build), whose
@@ -614,7 +638,7 @@ class ServerSession:
             self.swept = sweep_leftovers(None)
             bindir = find_bindir(pg_bin)
             prepared = ahead(bindir, preload) if ahead is not None and cached is None else None
-            self.private = prepared or PrivateServer(bindir, preload=preload)
+            self.private = prepared or PrivateServer(bindir, preload=preload, reuse_initdb=reuse_initdb)
             self.private.start(cached=cached, take=take)
             admin = self.private.admin_info()
             name = SESSION_DBNAME

@@ -142,6 +142,7 @@ class SchemaguardSession:
                 head_start.discard()  # a cached build is started instead
             preload = requested_preloads(self.project.migrations.migrations) if self.project else frozenset()
             server.open(dsn=self.settings.dsn, pg_bin=self.settings.pg_bin, cached=cached, take=take,
+                        reuse_initdb=not self.settings.no_cache,
                         preload=preload, ahead=head_start.take if head_start is not None else None)
         except SchemaguardError as exc:
             self.server_error = exc
@@ -184,7 +185,8 @@ class SchemaguardSession:
             bindir = find_bindir(self.settings.pg_bin)
             if not self.settings.no_cache and likely_hit(self.project, bindir):
                 return
-            self.head_start = HeadStart(bindir, requested_preloads(self.project.migrations.migrations)).begin()
+            self.head_start = HeadStart(bindir, requested_preloads(self.project.migrations.migrations),
+                                        reuse_initdb=not self.settings.no_cache).begin()
         except (SchemaguardError, OSError):
             self.head_start = None
 
@@ -411,8 +413,12 @@ class SchemaguardSession:
         if not shown:
             return None
         private = self.server.private if self.server is not None else None
-        if private is not None and private.initialised_ahead and "server start" in phases:
-            shown[0] += " (initdb ran during collection)"
+        if private is not None and "server start" in phases:
+            if private.initdb_reused:
+                shown[0] += " (initdb's cluster from the cache" + (", during collection)" if private.initialised_ahead
+                                                                    else ")")
+            elif private.initialised_ahead:
+                shown[0] += " (initdb ran during collection)"
         return "schemaguard: time: " + ", ".join(shown)
 
     def build_failure_headline(self) -> str | None:

@@ -82,7 +82,8 @@ def _text(*parts: object) -> str:
 
 
 @functools.cache
-def _server_version(bindir: Path) -> str:
+def server_version(bindir: Path) -> str:
+    """``postgres --version`` of these binaries, run once per process."""
     try:
         return subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True,
                               timeout=30, check=True).stdout.strip()
@@ -137,7 +138,7 @@ def build_inputs(project: Project, *, bindir: Path, account: str | None,
     try:
         items = [
             Input("schemaguard version", _text(__version__, FORMAT)),
-            Input("server", _text(_server_version(bindir), bindir.resolve(), account or os.geteuid())),
+            Input("server", _text(server_version(bindir), bindir.resolve(), account or os.geteuid())),
             # The timeout decides whether a slow statement fails: a build made under a longer one
             # must not stand in for a run that would time out.
             Input("project settings", _text(project.flavor, project.settings.stubs, project.statement_timeout)),

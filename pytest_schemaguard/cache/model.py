@@ -80,7 +80,8 @@ def _code_hash() -> str:
 
 def _write(folder: Path, record: Path, model: Expectations) -> None:
     with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the cache root: ours alone
+        folder.mkdir(exist_ok=True, mode=0o700)
         partial = record.with_name(f"{record.name}.tmp-{os.getpid()}")
         try:
             with open(partial, "wb") as handle:

@@ -11,6 +11,7 @@ Layout of the cache root (``SCHEMAGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/sche
     <key>.sparetmp-<pid>/  a spare being copied; never used
     builds.log         one line per build stored (how tests and users count builds)
     expectations/      loaded expectations files, by content (``cache.model``)
+    clusters/          freshly initdb'd clusters, by server and settings (``database.pristine``)
 
 A run never starts a server in an entry: it extracts the archive into its own server directory
 first, so concurrent runs, kept servers and the sweep of killed runs never touch an entry. The data
@@ -49,6 +50,7 @@ META = "meta.json"
 COMPLETE = "complete"
 BUILD_LOG = "builds.log"
 MODELS = "expectations"  # loaded expectations by content (cache.model), not builds
+CLUSTERS = "clusters"  # freshly initdb'd clusters (database.pristine), not builds
 
 
 def cache_root() -> Path:
@@ -313,9 +315,10 @@ class BuildCache:
         busy: list[str] = []
         for entry in self.entries():
             (removed if self.remove(entry) else busy).append(entry.key)
-        shutil.rmtree(self.root / MODELS, ignore_errors=True)  # records of loaded expectations (cache.model)
+        for folder in (MODELS, CLUSTERS):  # not builds: loaded expectations, empty clusters
+            shutil.rmtree(self.root / folder, ignore_errors=True)
         if self.root.is_dir():  # incomplete entries, half-written copies: never used anyway
-            for path in [p for p in self.root.iterdir() if p.is_dir() and p.name != MODELS]:
+            for path in [p for p in self.root.iterdir() if p.is_dir() and p.name not in (MODELS, CLUSTERS)]:
                 key = path.name.split(".", 1)[0]
                 if key not in busy:
                     with self.locked(key, wait=False) as mine:

@@ -25,10 +25,10 @@ from .processes import stop_server_processes
 class HeadStart:
     """A prepared private server whose ``initdb`` runs on a thread until the session takes it."""
 
-    def __init__(self, bindir: Path, preload: frozenset[str]) -> None:
+    def __init__(self, bindir: Path, preload: frozenset[str], *, reuse_initdb: bool = False) -> None:
         self.bindir = bindir
         self.preload = preload
-        self.server: PrivateServer | None = PrivateServer(bindir, preload=preload)
+        self.server: PrivateServer | None = PrivateServer(bindir, preload=preload, reuse_initdb=reuse_initdb)
         self._failed = False
         self._thread: threading.Thread | None = None
 
