@@ -31,7 +31,7 @@ from typing import Any
 import port_for
 import psycopg
 from mirakuru.base import ENV_UUID
-from mirakuru.exceptions import ProcessFinishedWithError, TimeoutExpired
+from mirakuru.exceptions import ExecutorError, TimeoutExpired
 from psycopg import sql
 from pytest_postgresql.executors import PostgreSQLExecutor
 
@@ -358,13 +358,19 @@ class PrivateServer:
             self.executor.start()  # initdb first, unless ``initialise`` ran
             self.initdb_reused = self.executor.initdb_reused
             self.executor.release_launcher()
-        except (ProcessFinishedWithError, TimeoutExpired, OSError) as exc:
+        except (ExecutorError, OSError) as exc:
             log = self._log_tail()
+            reused = self.executor is not None and self.executor.pristine is not None and self.executor.initdb_reused
+            if reused:
+                assert self.executor is not None and self.executor.pristine is not None
+                self.executor.pristine.discard()  # whatever is wrong with it: the next run runs initdb
             self.stop()
             who = f" as user {self.account[2]}" if self.account else ""
+            origin = ("\n(The cluster came from an earlier initdb kept in the cache, now removed: the next run "
+                      "runs initdb.)") if reused else ""
             raise ServerError(
                 f"Could not start PostgreSQL from {self.bindir}{who}: {exc}\n{log}"
-                "Try --schemaguard-dsn to use a server you already run."
+                f"Try --schemaguard-dsn to use a server you already run.{origin}"
             ) from None
         except BaseException:
             # ServerError from initdb, Ctrl-C, SIGTERM: nothing may stay behind. The server runs in

@@ -85,8 +85,12 @@ def processes_naming(path: Path) -> list[str]:
     return found
 
 
-def databases_of(admin_dsn: str, pids: list[int]) -> list[str]:
-    """Databases whose name carries one of these run pids (unique_dbname puts the pid in it)."""
+def databases_of(admin_dsn: str, pids: list[int], *, marked: bool = False) -> list[str]:
+    """Databases whose name carries one of these run pids (unique_dbname puts the pid in it); with
+    ``marked``, only those already commented with their owner (what the sweep judges by)."""
+    query = "SELECT datname FROM pg_database WHERE datname LIKE 'schemaguard%'"
+    if marked:
+        query += " AND shobj_description(oid, 'pg_database') LIKE 'schemaguard owner %'"
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'schemaguard%'")]
+        names = [r[0] for r in conn.execute(query)]  # type: ignore[call-overload]  # our own literal
     return [n for n in names if any(f"_{pid}_" in n for pid in pids)]

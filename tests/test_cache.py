@@ -9,6 +9,7 @@ the database itself: the migration stores a random value, and a user test prints
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import shutil
@@ -179,6 +180,7 @@ def test_xdist_workers_build_once_without_the_cache(dirs: tuple[Path, Path, Path
 
 
 WHERE_TEST = """\
+import json
 import os
 from pathlib import Path
 
@@ -271,7 +273,9 @@ def test_not_used_with_a_dsn(pytester: pytest.Pytester, admin_dsn: str, tmp_path
     result = pytester.runpytest("--schemaguard", f"--schemaguard-dsn={admin_dsn}", "-p", "no:cacheprovider")
     assert result.ret == 0
     assert "cache not used: not used with --schemaguard-dsn" in result.stdout.str()
-    assert not (tmp_path / "cache").exists()
+    # No build is kept (the loaded expectations may be: they do not depend on the server).
+    assert BuildCache(tmp_path / "cache").entries() == [] and builds(tmp_path / "cache") == 0
+    assert not (tmp_path / "cache" / "clusters").exists()
 
 
 LINTED = {
@@ -594,3 +598,53 @@ def test_xdist_shows_lints_findings_once_as_without_it(tmp_path: Path, tmpdir_fo
         outputs.append(sorted(line for line in out.splitlines() if line.startswith("lint ")))
     assert outputs[0], "the index without CONCURRENTLY is a lint finding"
     assert outputs[1] == outputs[0]
+
+
+def test_a_damaged_entry_is_never_started_and_one_a_server_refuses_is_removed(dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    code, first = run(project, cache, tmpdir)
+    assert code == 0, first
+    (entry,) = BuildCache(cache).entries()
+    whole = entry.archive.read_bytes()
+    with tarfile.open(entry.archive) as archive:
+        members = archive.getmembers()
+    # Cut between two files: tar would extract the first part without complaint.
+    entry.archive.write_bytes(whole[:members[len(members) // 2].offset])
+    code, second = run(project, cache, tmpdir)
+    assert code == 0, second
+    assert "cache miss" in second and builds(cache) == 2  # not an entry: built and stored anew
+    # Whole, but a cluster no server starts from (its control file zeroed).
+    (entry,) = BuildCache(cache).entries()
+    unpacked = tmpdir / "unpacked"
+    with tarfile.open(entry.archive) as archive:
+        archive.extractall(unpacked, filter="fully_trusted")
+    control = unpacked / "data" / "global" / "pg_control"
+    control.write_bytes(b"\0" * control.stat().st_size)
+    with tarfile.open(entry.archive, "w") as archive:
+        archive.add(unpacked / "data", arcname="data")
+    shutil.rmtree(unpacked)
+    meta = json.loads((entry.path / "meta.json").read_text())
+    meta["archive_bytes"] = entry.archive.stat().st_size
+    (entry.path / "meta.json").write_text(json.dumps(meta))
+    for spare in cache.glob("*.spare-*"):  # the previous run's copy of the good archive
+        shutil.rmtree(spare)
+    code, third = run(project, cache, tmpdir)
+    assert code == 4, third
+    assert "now removed from the cache: the next run builds afresh" in third, third
+    assert "Traceback" not in third and "INTERNALERROR" not in third
+    assert BuildCache(cache).entries() == []
+    code, fourth = run(project, cache, tmpdir)
+    assert code == 0, fourth
+    assert "cache miss" in fourth and builds(cache) == 3
+    assert server_dirs_in(tmpdir) == [] and processes_naming(tmpdir) == []
+
+
+def test_a_cache_directory_that_cannot_be_written_is_not_used_and_says_why(
+        dirs: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    project, _, tmpdir = dirs
+    not_a_directory = tmp_path / "a-file"
+    not_a_directory.write_text("")
+    code, out = run(project, not_a_directory, tmpdir)
+    assert code == 0, out
+    assert f"cache not used: cannot write to {not_a_directory}" in out, out
+    assert "Traceback" not in out and "INTERNALERROR" not in out

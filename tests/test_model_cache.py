@@ -123,3 +123,18 @@ def test_a_record_others_could_have_written_is_not_read(tmp_path: Path) -> None:
     assert [t.name for t in load_with_cache(path, root=root).tables] == ["public.b"]  # ours: read
     os.chmod(root / MODELS, 0o777)
     assert [t.name for t in load_with_cache(path, root=root).tables] == ["public.a"]
+
+
+def test_another_version_of_the_plugin_parses_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key holds all of the plugin's code (the loader checks rule names from rules/, too)."""
+    root = tmp_path / "cache"
+    path = tmp_path / "schema_expectations.yml"
+    path.write_text(ONE)
+    load_with_cache(path, root=root)
+    monkeypatch.setattr(model_cache, "__version__", "0.0.0-other")
+    model_cache._code_hash.cache_clear()
+    try:
+        load_with_cache(path, root=root)
+    finally:
+        model_cache._code_hash.cache_clear()
+    assert len(records(root)) == 2

@@ -4,6 +4,8 @@ miss after the first starts from the archive and passes; --schemaguard-no-cache 
 
 from __future__ import annotations
 
+import os
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -28,7 +30,8 @@ def test_a_stored_cluster_comes_back_whole(tmp_path: Path) -> None:
     kind = Pristine(PARTS, root=tmp_path / "cache")
     assert kind.restore(tmp_path / "first") is False  # nothing kept yet: initdb runs
     kind.store(fake_cluster(tmp_path / "made"))
-    assert kind.path.is_file() and kind.path.parent.name == CLUSTERS
+    assert kind.path is not None and kind.path.parent.name == CLUSTERS
+    assert kind.path.name == f"{kind.key}-{kind.path.stat().st_size}.tar"  # its size, to tell a cut one
     assert kind.restore(tmp_path / "second") is True
     assert (tmp_path / "second" / "PG_VERSION").read_text() == "15\n"
     assert (tmp_path / "second" / "base" / "1" / "1259").read_bytes() == b"\1" * 4096
@@ -37,29 +40,52 @@ def test_a_stored_cluster_comes_back_whole(tmp_path: Path) -> None:
     assert (tmp_path / "third" / "PG_VERSION").read_text() == "15\n"
     existing = fake_cluster(tmp_path / "existing")
     assert kind.restore(existing) is False  # never over a directory that is there
-    assert kind.path.is_file()
+    assert kind.path is not None
 
 
 def test_locale_time_zone_and_server_change_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("LANG", "LANGUAGE", "TZ", "PGTZ", "LC_ALL", "LC_CTYPE", "LC_COLLATE"):
         monkeypatch.delenv(name, raising=False)
     root = tmp_path / "cache"
-    plain = Pristine(PARTS, root=root).path
+    plain = Pristine(PARTS, root=root).key
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
-    in_c = Pristine(PARTS, root=root).path
+    in_c = Pristine(PARTS, root=root).key
     monkeypatch.setenv("TZ", "Europe/Paris")
-    in_paris = Pristine(PARTS, root=root).path
-    newer = Pristine([*PARTS[:1], "postgres (PostgreSQL) 15.21", *PARTS[2:]], root=root).path
+    in_paris = Pristine(PARTS, root=root).key
+    newer = Pristine([*PARTS[:1], "postgres (PostgreSQL) 15.21", *PARTS[2:]], root=root).key
     assert len({plain, in_c, in_paris, newer}) == 4
-    assert Pristine(PARTS, root=root).path == in_paris  # the same settings, the same kind
+    assert Pristine(PARTS, root=root).key == in_paris  # the same settings, the same kind
 
 
-def test_a_broken_archive_is_removed_and_initdb_runs(tmp_path: Path) -> None:
+def test_a_broken_or_cut_archive_is_removed_and_initdb_runs(tmp_path: Path) -> None:
     kind = Pristine(PARTS, root=tmp_path / "cache")
-    kind.path.parent.mkdir(parents=True)
-    kind.path.write_bytes(b"not a tar" * 1000)
+    kind.folder.mkdir(parents=True)
+    (kind.folder / f"{kind.key}-9000.tar").write_bytes(b"not a tar" * 1000)  # the right size, not a tar
     assert kind.restore(tmp_path / "data") is False
-    assert not kind.path.exists() and not (tmp_path / "data").exists()
+    assert kind.path is None and not (tmp_path / "data").exists()
+    # Cut between two files (a full disk, a bad copy): tar alone would extract the first part.
+    made = fake_cluster(tmp_path / "made")
+    for n in range(20):
+        (made / "base" / "1" / f"{16384 + n}").write_bytes(bytes([n]) * 4096)
+    kind.store(made)
+    assert kind.path is not None
+    whole = kind.path.read_bytes()
+    with tarfile.open(kind.path) as archive:
+        cut = [m.offset for m in archive.getmembers()][len(archive.getmembers()) // 2]
+    kind.path.write_bytes(whole[:cut])
+    assert kind.restore(tmp_path / "data") is False
+    assert kind.path is None and not (tmp_path / "data").exists()
+
+
+def test_an_archive_a_killed_run_was_writing_is_removed(tmp_path: Path) -> None:
+    kind = Pristine(PARTS, root=tmp_path / "cache")
+    kind.folder.mkdir(parents=True)
+    abandoned = kind.folder / f"{kind.key}.tmp-{2**22 + 11}"  # no such process
+    abandoned.write_bytes(b"half an archive")
+    mine = kind.folder / f"other.tmp-{os.getpid()}"  # a live run's: left alone
+    mine.write_bytes(b"being written")
+    kind.store(fake_cluster(tmp_path / "made"))
+    assert not abandoned.exists() and mine.exists() and kind.path is not None
 
 
 def test_only_the_most_recent_kinds_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,22 +100,31 @@ def test_only_the_most_recent_kinds_are_kept(tmp_path: Path, monkeypatch: pytest
 
 def test_a_miss_starts_from_the_kept_cluster_and_no_cache_never_uses_it(dirs: tuple[Path, Path, Path]) -> None:  # noqa: F811
     project, cache, tmpdir = dirs
+    migrations = project / "supabase" / "migrations"
+
+    def change(n: int) -> None:  # a new file: the build cache misses
+        (migrations / f"2099010100000{n}_more.sql").write_text(f"-- change {n}\n")
+        lock(project)
+
     code, first = run(project, cache, tmpdir, "-vv")
     assert code == 0, first
     assert "(initdb's cluster from the cache" not in first
     [kept] = (cache / CLUSTERS).glob("*.tar")
-    migration = project / "supabase" / "migrations" / "20990101000000_more.sql"
-    migration.write_text("-- a new file: the build cache misses\n")
-    lock(project)
+    change(1)
     code, second = run(project, cache, tmpdir, "-vv")
     assert code == 0, second
     assert "cache miss" in second and "(initdb's cluster from the cache" in second, second
-    assert builds(cache) == 2
+    kept.write_bytes(kept.read_bytes()[:-10240])  # cut short: thrown away, initdb runs, kept anew
+    change(2)
+    code, third = run(project, cache, tmpdir, "-vv")
+    assert code == 0, third
+    assert "cache miss" in third and "(initdb's cluster from the cache" not in third, third
+    assert [p.name for p in (cache / CLUSTERS).glob("*.tar")] == [kept.name]  # whole again
+    assert builds(cache) == 3
     assert server_dirs_in(tmpdir) == []
     kept.unlink()
-    migration.write_text("-- changed again\n")
-    lock(project)
-    code, third = run(project, cache, tmpdir, "-vv", "--schemaguard-no-cache")
-    assert code == 0, third
-    assert "(initdb's cluster from the cache" not in third
+    change(3)
+    code, fourth = run(project, cache, tmpdir, "-vv", "--schemaguard-no-cache")
+    assert code == 0, fourth
+    assert "(initdb's cluster from the cache" not in fourth
     assert list((cache / CLUSTERS).glob("*.tar")) == []  # neither read nor written

@@ -98,3 +98,11 @@ def test_a_bad_server_dir_stops_the_run_with_a_usage_error_not_a_traceback(tmp_p
     assert result.returncode == 4, out
     assert f"{SERVER_DIR_ENV}={tmp_path / 'nope'}: not a directory" in out
     assert "Traceback" not in out and "INTERNALERROR" not in out
+
+
+def test_a_relative_server_dir_is_made_absolute(no_temp_vars: None, monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    (tmp_path / "servers").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(SERVER_DIR_ENV, "servers")
+    assert server_base() == tmp_path / "servers"  # pg_ctl runs in another directory

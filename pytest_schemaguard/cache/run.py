@@ -92,6 +92,10 @@ def build_with_cache(session: SchemaguardSession) -> BuildResult:
 
 def _through_cache(session: SchemaguardSession, inputs: Inputs) -> BuildResult:
     cache = BuildCache()
+    problem = cache.unusable()
+    if problem is not None:
+        session.cache_status = f"cache not used: {problem}"
+        return _build(session)
     with cache.locked(inputs.key):
         entry = cache.lookup(inputs.key)
         if entry is not None:
@@ -143,13 +147,14 @@ def _restored(session: SchemaguardSession, meta: dict[str, Any]) -> BuildResult 
 def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildResult | None:
     build = _restored(session, entry.meta)
     if build is None:
-        cache.remove(entry)  # unreadable: rebuilt and stored again
+        cache.drop(entry)  # unreadable (we hold its key's lock): rebuilt and stored again
         return None
     try:
         server = session.ensure_server(cached=entry.archive, take=lambda target: cache.take_spare(entry, target))
     except ServerError as exc:
-        raise ServerError(f"{exc}\n(The server was started from the cached build {entry.path}; "
-                          "`schemaguard cache clear` or --schemaguard-no-cache builds afresh.)") from None
+        cache.drop(entry)  # whatever is wrong with it (we hold its key's lock), the next run builds afresh
+        raise ServerError(f"{exc}\n(The server was started from the cached build {entry.path}, now removed "
+                          "from the cache: the next run builds afresh.)") from None
     cache.use(entry)
     _refill(session, cache, entry)
     if server.private is not None:  # the copy is part of starting the server: shown apart
@@ -197,6 +202,7 @@ def _copies_for_other_workers(session: SchemaguardSession) -> dict[str, str] | N
     databases = {worker: f"{built}_{worker}" for worker in (f"gw{n}" for n in range(count)) if worker != me}
     started = time.perf_counter()
     session.disconnect()  # a template must have no other session
+    copies: dict[str, str] | None = databases
     try:
         with psycopg.connect(server.admin.conninfo(), autocommit=True) as admin:
             for name in databases.values():
@@ -207,11 +213,11 @@ def _copies_for_other_workers(session: SchemaguardSession) -> dict[str, str] | N
                 admin.execute(COPY_DATABASE_SETTINGS, {"copy": name, "built": built})
     except psycopg.Error as exc:
         session.warnings.append(f"xdist: each worker builds for itself: copying the built database failed: {exc}")
-        return None
-    finally:
-        session.connect()
-        session.timings["xdist copies"] = time.perf_counter() - started
-    return databases
+        copies = None
+    # Not after an interrupt (it propagates past this): the run is ending, its server may be gone.
+    session.connect()
+    session.timings["xdist copies"] = time.perf_counter() - started
+    return copies
 
 
 def _attach(session: SchemaguardSession, run_dir: Path, record: share.Published) -> BuildResult | None:
@@ -248,8 +254,9 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
         _refill(session, cache, entry)
     except OSError as exc:
         problem = str(exc)
-    finally:
-        session.connect()
+    # Not after an interrupt (it propagates past this): the server is stopped and the run is ending,
+    # so reconnecting would only add a connection error to the KeyboardInterrupt.
+    session.connect()
     if problem:
         session.warnings.append(f"build cache: could not store this build in {cache.root}: {problem}")
     session.timings["cache store"] = time.perf_counter() - started

@@ -185,6 +185,17 @@ class BuildCache:
         self.root = root or cache_root()
         self.size = size or cache_size()
 
+    def unusable(self) -> str | None:
+        """Why builds cannot be kept here (a read-only file system, a file where the directory
+        should be), or None; the run then builds without the cache and says why."""
+        try:
+            self._ensure_root()
+            with open(self.root / BUILD_LOG, "a"):
+                pass
+        except OSError as exc:
+            return f"cannot write to {self.root} ({exc.strerror or exc})"
+        return None
+
     def _ensure_root(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
 
@@ -215,9 +226,13 @@ class BuildCache:
             return None
         try:
             meta = json.loads((path / META).read_text())
+            # An archive cut short (by anything but us: we rename whole entries) is no entry: tar
+            # would extract what is left without complaint when it ends between two files.
+            if not isinstance(meta, dict) or (path / ARCHIVE).stat().st_size != meta.get("archive_bytes"):
+                return None
         except (OSError, ValueError):
             return None
-        return Entry(path, meta) if isinstance(meta, dict) else None
+        return Entry(path, meta)
 
     def entries(self) -> list[Entry]:
         """Complete entries, most recently used first."""
@@ -239,7 +254,8 @@ class BuildCache:
         try:
             tmp.mkdir(mode=0o700)
             archive_tree(data, tmp / ARCHIVE)
-            meta = {**meta, "inputs": inputs.as_json(), "built": time.time()}
+            meta = {**meta, "inputs": inputs.as_json(), "built": time.time(),
+                    "archive_bytes": (tmp / ARCHIVE).stat().st_size}
             (tmp / META).write_text(json.dumps(meta, indent=1))
             (tmp / COMPLETE).write_text("")
             final = self.root / key
@@ -300,12 +316,17 @@ class BuildCache:
                 removed.append(entry.key)
         return removed
 
+    def drop(self, entry: Entry) -> None:
+        """Remove an entry whose key's lock the caller holds (one a server would not start from)."""
+        with contextlib.suppress(OSError):
+            self._discard(entry.path)
+        self._remove_leftovers(entry.key)
+
     def remove(self, entry: Entry) -> bool:
         with self.locked(entry.key, wait=False) as mine:
             if not mine:
                 return False  # being copied or rebuilt by another run
-            self._discard(entry.path)
-            self._remove_leftovers(entry.key)
+            self.drop(entry)
         # The lock file stays: unlinking it would let a waiting run and a new one both "hold" it.
         return True
 

@@ -14,8 +14,9 @@ The order, first that applies:
    dynamic shared memory there too, so a nearly full one is left alone);
 4. the temp directory (``tempfile.gettempdir()``).
 
-The sweep of killed runs looks in every one of these places (``candidates``), so a leftover is
-found whatever the environment of the run that left it.
+The sweep of killed runs looks in every one of these places it knows of (``candidates``): the
+current choice, the temporary directory and /dev/shm; a leftover in a ``SCHEMAGUARD_SERVER_DIR``
+is found by runs (and ``schemaguard cleanup``) with that same setting.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def server_base() -> Path:
     """The directory new server directories go in (see the module docstring)."""
     chosen = os.environ.get(SERVER_DIR_ENV, "").strip()
     if chosen:
-        path = Path(chosen).expanduser()
+        path = Path(chosen).expanduser().absolute()  # pg_ctl runs elsewhere: a relative path would not do
         if not path.is_dir():
             raise ServerError(f"{SERVER_DIR_ENV}={chosen}: not a directory; create it, or unset "
                               f"{SERVER_DIR_ENV} to let schemaguard choose (/dev/shm or the temp directory)")

@@ -11,7 +11,8 @@ of them runs initdb again. Every server made from it shares initdb's system iden
 only replication looks at.
 
 Kept under the cache root (``clusters/``, the 3 most recent kinds), written to a temporary name
-and renamed; an archive that cannot be extracted is removed and initdb runs. Not used with
+and renamed; an archive that cannot be extracted, or that a server does not start from, is removed
+and initdb runs. Not used with
 ``--schemaguard-no-cache``, which builds everything afresh; ``schemaguard cache clear`` removes them.
 """
 
@@ -36,37 +37,52 @@ def _settings() -> list[str]:
 
 
 class Pristine:
-    """The archive of one kind of empty cluster."""
+    """The archive of one kind of empty cluster: ``<key>-<bytes>.tar``, its size in its name, so
+    an archive cut short (a full disk, a copy gone wrong) is never extracted."""
 
     def __init__(self, parts: Sequence[str], *, root: Path | None = None) -> None:
-        digest = hashlib.sha256("\0".join([FORMAT, *parts, *_settings()]).encode()).hexdigest()[:32]
+        self.key = hashlib.sha256("\0".join([FORMAT, *parts, *_settings()]).encode()).hexdigest()[:32]
         self.folder = (root or cache_root()) / CLUSTERS
-        self.path = self.folder / f"{digest}.tar"
+
+    @property
+    def path(self) -> Path | None:
+        """The archive kept for this kind, if any."""
+        found = sorted(self.folder.glob(f"{self.key}-*.tar"))
+        return found[0] if found else None
 
     def restore(self, datadir: Path) -> bool:
         """Make ``datadir`` (absent) the archived cluster; False when there is none to use."""
-        if not self.path.is_file() or datadir.exists():
+        path = self.path
+        if path is None or datadir.exists():
             return False
         try:
-            extract_tree(self.path, datadir)
-        except OSError:
-            with contextlib.suppress(OSError):
-                self.path.unlink()  # broken: initdb runs, and the next store writes it anew
+            if path.stat().st_size != int(path.stem.rsplit("-", 1)[1]):
+                raise OSError(f"{path} is not the size it was written with")
+            extract_tree(path, datadir)
+        except (OSError, ValueError):
+            self.discard()  # broken: initdb runs, and the next store writes it anew
             return False
         with contextlib.suppress(OSError):
-            os.utime(self.path)  # recently used: kept by the eviction
+            os.utime(path)  # recently used: kept by the eviction
         return True
+
+    def discard(self) -> None:
+        """Remove this kind's archive (one a server would not start from, say)."""
+        for path in self.folder.glob(f"{self.key}-*.tar"):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def store(self, datadir: Path) -> None:
         """Archive a cluster initdb just made (never started), unless one is kept already."""
-        if self.path.exists():
+        if self.path is not None:
             return
-        partial = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
+        partial = self.folder / f"{self.key}.tmp-{os.getpid()}"
         try:
             self.folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the cache root: ours alone
             self.folder.mkdir(exist_ok=True, mode=0o700)
+            self._remove_abandoned()
             archive_tree(datadir, partial)
-            os.replace(partial, self.path)
+            os.replace(partial, self.folder / f"{self.key}-{partial.stat().st_size}.tar")
             self._evict()
         except OSError:
             pass  # a read-only or full cache directory: initdb next time, as without it
@@ -74,8 +90,26 @@ class Pristine:
             with contextlib.suppress(OSError):
                 partial.unlink()
 
+    def _remove_abandoned(self) -> None:
+        """Archives being written by runs that are gone (SIGKILL): never renamed, never used."""
+        for partial in self.folder.glob("*.tmp-*"):
+            pid = partial.name.rsplit("-", 1)[1]
+            if pid.isdigit() and not _alive(int(pid)):
+                with contextlib.suppress(OSError):
+                    partial.unlink()
+
     def _evict(self) -> None:
         kept = sorted(self.folder.glob("*.tar"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in kept[KEEP:]:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
