@@ -26,7 +26,7 @@ from .floor import describe, project_files, read_project, run_floor
 from .generate import ProjectSpec, expectations_yaml, write_project, yaml_tables_for_lines
 from .table import Row, render_markdown, render_text
 
-ROWS = ("baseline", "cold", "warm", "history", "big", "yaml", "import", "xdist", "pgtap")
+ROWS = ("baseline", "cold", "edited", "warm", "history", "big", "yaml", "import", "xdist", "pgtap")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -60,6 +60,8 @@ def labels(args: argparse.Namespace) -> dict[str, tuple[str, str]]:
         "baseline": (f"cold run / floor, {args.baseline_files}-file history with a {args.baseline_kb} kB "
                      "pg_dump-style baseline (COPY data)", "≤ 1.3×"),
         "cold": (f"cold run / floor, {args.migrations}-file history ({args.tables} tables)", "≤ 1.3×"),
+        "edited": (f"run after one migration changed / floor, {args.migrations}-file history (cache on: a miss)",
+                   "≤ 1.3×"),
         "warm": ("second unchanged run / first", "≤ 0.25"),
         "history": (f"{args.history_files}-file history / floor ({args.tables} tables)", "≤ 1.5×, linear"),
         "big": (f"{args.big_tables:,}-table project / floor", "≤ 1.5×"),
@@ -224,10 +226,13 @@ def measure_all(args: argparse.Namespace, workdir: Path,
         path = project("baseline", spec)
         floor_vs_tool(rows["baseline"], path, args.repeat, lambda: runs.cold_run(path))
         checkpoint(list(rows.values()))
-    if not {"cold", "warm"} <= args.skip:
+    if not {"cold", "edited", "warm"} <= args.skip:
         default = project("default", ProjectSpec(tables=args.tables, migrations=args.migrations))
         if "cold" not in args.skip:
             floor_vs_tool(rows["cold"], default, args.repeat, lambda: runs.cold_run(default))
+            checkpoint(list(rows.values()))
+        if "edited" not in args.skip:
+            floor_vs_tool(rows["edited"], default, args.repeat, lambda: runs.edited_run(default))
             checkpoint(list(rows.values()))
         if "warm" not in args.skip:
             measure_warm(rows["warm"], default, args.repeat)

@@ -121,6 +121,22 @@ def first_and_second_run(project: Path) -> tuple[RunResult, RunResult]:
         return first, second
 
 
+def edited_run(project: Path) -> RunResult:
+    """A run after the last migration changed, with the cache an earlier run filled: a miss that
+    builds, as after every edit, with what any build may reuse (initdb's cluster, the loaded
+    expectations). The file is put back as it was."""
+    with tempfile.TemporaryDirectory(prefix="schemaguard-bench-cache-") as cache:
+        shutil.rmtree(project / ".pytest_cache", ignore_errors=True)
+        schemaguard_run(project, Path(cache), cold=False)
+        last = sorted((project / "supabase" / "migrations").glob("*.sql"))[-1]
+        original = last.read_bytes()
+        try:
+            last.write_bytes(original + b"\n-- edited\n")
+            return schemaguard_run(project, Path(cache), cold=False)
+        finally:
+            last.write_bytes(original)
+
+
 def trivial_run(directory: Path, *, plugin: bool) -> RunResult:
     """Plain ``pytest`` on one trivial test, with the plugin installed but not asked for
     (``plugin``) or disabled with ``-p no:schemaguard``."""

@@ -249,7 +249,10 @@ class RunOutcomes:
         from .cache.share import make_run_dir
 
         if self.run_build_dir is None:
-            self.run_build_dir = make_run_dir()
+            from .database.signals import interrupts_held
+
+            with interrupts_held():  # made, marked and kept in one step: no interrupt leaves it unknown
+                self.run_build_dir = make_run_dir()
         node.workerinput[RUN_BUILD_DIR_KEY] = str(self.run_build_dir)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:

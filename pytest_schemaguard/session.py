@@ -179,14 +179,18 @@ class SchemaguardSession:
             return
         from .cache.run import likely_hit
         from .database.headstart import HeadStart
+        from .database.signals import interrupts_held
         from .server import find_bindir
 
         try:
             bindir = find_bindir(self.settings.pg_bin)
             if not self.settings.no_cache and likely_hit(self.project, bindir):
                 return
-            self.head_start = HeadStart(bindir, requested_preloads(self.project.migrations.migrations),
-                                        reuse_initdb=not self.settings.no_cache).begin()
+            # Made and kept in one step no interrupt splits: a Ctrl-C between the two left a server
+            # directory nobody would remove (close() discards only what it can find here).
+            with interrupts_held():
+                self.head_start = HeadStart(bindir, requested_preloads(self.project.migrations.migrations),
+                                            reuse_initdb=not self.settings.no_cache).begin()
         except (SchemaguardError, OSError):
             self.head_start = None
 
