@@ -20,6 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 OTHER = "version: 1\ntables:\n  public.b:\n    columns:\n      name: text\n"
 
 
+def loaded_once(tmp_path: Path) -> tuple[Path, Path]:
+    """(cache root, expectations file) after one load, which kept a record."""
+    root = tmp_path / "cache"
+    path = tmp_path / "schema_expectations.yml"
+    path.write_text(ONE)
+    load_with_cache(path, root=root)
+    return root, path
+
+
 def records(root: Path) -> list[Path]:
     return sorted((root / MODELS).glob("*.pickle"))
 
@@ -39,10 +48,7 @@ def test_an_unchanged_file_comes_from_its_record(tmp_path: Path) -> None:
 
 
 def test_a_one_byte_change_or_another_path_parses_again(tmp_path: Path) -> None:
-    root = tmp_path / "cache"
-    path = tmp_path / "schema_expectations.yml"
-    path.write_text(ONE)
-    load_with_cache(path, root=root)
+    root, path = loaded_once(tmp_path)
     path.write_text(ONE.replace("bigint", "bigint "))  # same meaning, other bytes
     load_with_cache(path, root=root)
     copy = tmp_path / "elsewhere" / "schema_expectations.yml"
@@ -54,10 +60,7 @@ def test_a_one_byte_change_or_another_path_parses_again(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_record_is_parsed_again_and_replaced(tmp_path: Path) -> None:
-    root = tmp_path / "cache"
-    path = tmp_path / "schema_expectations.yml"
-    path.write_text(ONE)
-    load_with_cache(path, root=root)
+    root, path = loaded_once(tmp_path)
     [record] = records(root)
     record.write_bytes(b"\x80\x05garbage")
     assert load_with_cache(path, root=root) == load_expectations(path)
@@ -108,10 +111,7 @@ def test_no_cache_reads_and_writes_no_record(pytester: pytest.Pytester, monkeypa
 
 
 def test_a_record_others_could_have_written_is_not_read(tmp_path: Path) -> None:
-    root = tmp_path / "cache"
-    path = tmp_path / "schema_expectations.yml"
-    path.write_text(ONE)
-    load_with_cache(path, root=root)
+    root, path = loaded_once(tmp_path)
     [record] = records(root)
     other = tmp_path / "other.yml"
     other.write_text(OTHER)
@@ -127,10 +127,7 @@ def test_a_record_others_could_have_written_is_not_read(tmp_path: Path) -> None:
 
 def test_another_version_of_the_plugin_parses_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The key holds all of the plugin's code (the loader checks rule names from rules/, too)."""
-    root = tmp_path / "cache"
-    path = tmp_path / "schema_expectations.yml"
-    path.write_text(ONE)
-    load_with_cache(path, root=root)
+    root, path = loaded_once(tmp_path)
     monkeypatch.setattr(model_cache, "__version__", "0.0.0-other")
     model_cache._code_hash.cache_clear()
     try:

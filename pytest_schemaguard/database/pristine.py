@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..cache.store import CLUSTERS, archive_tree, cache_root, extract_tree
+from .processes import alive
 
 KEEP = 3
 FORMAT = "schemaguard pristine cluster 1"
@@ -94,7 +95,7 @@ class Pristine:
         """Archives being written by runs that are gone (SIGKILL): never renamed, never used."""
         for partial in self.folder.glob("*.tmp-*"):
             pid = partial.name.rsplit("-", 1)[1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 with contextlib.suppress(OSError):
                     partial.unlink()
 
@@ -104,12 +105,3 @@ class Pristine:
             with contextlib.suppress(OSError):
                 old.unlink()
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
