@@ -390,6 +390,8 @@ class Builder:
                       "`schemaguard --statement-timeout` (0 = no limit), unless the file sets statement_timeout "
                       "itself")
             failure = replace(failure, hint="\n       ".join(h for h in (failure.hint, advice) if h))
+        if failure.sqlstate in DISK_FULL:
+            failure = replace(failure, hint="\n       ".join(h for h in (failure.hint, DISK_FULL_ADVICE) if h))
         return failure
 
     def _schema_exists(self, schema: str) -> bool:
@@ -398,6 +400,13 @@ class Builder:
     def _hint(self, sqlstate: str | None, message: str) -> str | None:
         return missing_object_hint(sqlstate, message, stubs=self.stubs, standins=self.standins, skipped=self.skipped,
                                    major=self.conn.info.server_version // 10000)
+
+
+DISK_FULL = ("53100", "53200")  # disk_full, out_of_memory
+DISK_FULL_ADVICE = (
+    "the server ran out of room: a private server's files are in /dev/shm (memory) when it has 2 GiB "
+    "free and TMPDIR is not set, else in the temporary directory; set SCHEMAGUARD_SERVER_DIR to a directory "
+    "with more room (on a disk: SCHEMAGUARD_SERVER_DIR=/tmp) or use --schemaguard-dsn")
 
 
 def _failure(file: str, statement: Statement, exc: psycopg.Error,

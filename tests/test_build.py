@@ -232,6 +232,16 @@ def test_the_statement_timeout_stops_a_long_statement_and_says_which_setting_to_
                           "itself")
 
 
+def test_a_full_disk_says_where_the_server_keeps_its_files_and_how_to_move_them(scratch_conn, tmp_path):
+    # The server's own disk_full error, raised by the server as a full /dev/shm would raise it.
+    result = build(scratch_conn, tmp_path, "create table t ();\n",
+                   "do $$ begin raise exception 'could not extend file \"base/16384/16385\": No space left on "
+                   "device' using errcode = 'disk_full'; end $$;\n")
+    found = failure(result)
+    assert (found.file, found.line, found.sqlstate) == ("migrations/2_m2.sql", 1, "53100")
+    assert found.hint is not None and "SCHEMAGUARD_SERVER_DIR=/tmp" in found.hint and "/dev/shm" in found.hint
+
+
 def test_timeout_zero_is_no_limit_and_the_session_is_reset_afterwards(scratch_conn, tmp_path):
     result = build(scratch_conn, tmp_path, "select pg_sleep(0.3);\n", statement_timeout="0")
     assert result.ok
