@@ -88,6 +88,7 @@ class SchemaguardSession:
     cache_status: str | None = None  # "cache hit (built 2h ago)", "cache miss: <what changed>", ...
     cache_hit: bool = False
     head_start: HeadStart | None = None  # initdb begun while pytest collects (database/headstart.py)
+    hit_expected: bool = False  # a cached build holds these migrations (begin_head_start looked)
     run_build_dir: Path | None = None  # xdist worker: where this run's one build is shared (cache/share.py)
     publishing: bool = False  # xdist: other workers may attach to this session's server
     run_interrupted: bool = False  # Ctrl-C or SIGTERM: the clean-up waits for nobody
@@ -185,6 +186,7 @@ class SchemaguardSession:
         try:
             bindir = find_bindir(self.settings.pg_bin)
             if not self.settings.no_cache and likely_hit(self.project, bindir):
+                self.hit_expected = True
                 return
             # Made and kept in one step no interrupt splits: a Ctrl-C between the two left a server
             # directory nobody would remove (close() discards only what it can find here).
@@ -236,6 +238,11 @@ class SchemaguardSession:
 
         watching = [o for o in self.observers if isinstance(o, LintObserver)]
         if not watching or self.project is None:
+            return nullcontext()
+        # A hit restores lint's findings without analysing anything: parsing ahead would only import
+        # sqlglot (0.3 s, and ~28,000 objects every later garbage collection of pytest's walks).
+        # Should it miss after all, lint analyses each statement when it needs it, as without this.
+        if self.hit_expected:
             return nullcontext()
         return analysed_ahead(s.text for m in self.project.migrations.migrations
                               if any(o.wants(m) for o in watching)

@@ -317,9 +317,20 @@ def linted_project(project: Path) -> None:
     (project / "supabase" / "config.toml").write_text('[api]\nschemas = ["public"]\n')
 
 
+SQLGLOT_PROBE = """\
+import os
+import sys
+
+
+def pytest_unconfigure(config):
+    os.write(2, f"SQLGLOT {'sqlglot' in sys.modules}\\n".encode())
+"""
+
+
 def test_a_lint_watched_build_is_cached_with_its_findings(dirs: tuple[Path, Path, Path]) -> None:
     project, cache, tmpdir = dirs
     linted_project(project)
+    (project / "conftest.py").write_text(SQLGLOT_PROBE)
     code, first = run(project, cache, tmpdir, "-vv")  # -q is given: -vv is -v (the time line)
     assert code == 0, first
     assert "cache miss: no earlier build in the cache" in first
@@ -339,6 +350,7 @@ def test_a_lint_watched_build_is_cached_with_its_findings(dirs: tuple[Path, Path
     assert builds(cache) == 1
     assert marker(second) == marker(first)
     assert lint_lines(second) == findings  # the same findings, from the entry: nothing was replayed
+    assert "SQLGLOT True" in first and "SQLGLOT False" in second  # a hit parses nothing ahead either
     assert "schemaguard: time: " in second and "lint replay" not in second
 
     # What lint judges by is part of the key: the exposed schemas...
