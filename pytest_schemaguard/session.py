@@ -240,7 +240,7 @@ class SchemaguardSession:
         if not watching or self.project is None:
             return nullcontext()
         # A hit restores lint's findings without analysing anything: parsing ahead would only import
-        # sqlglot (0.3 s, and ~28,000 objects every later garbage collection of pytest's walks).
+        # sqlglot (0.3 s, and ~14,000 objects every later garbage collection of pytest's walks).
         # Should it miss after all, lint analyses each statement when it needs it, as without this.
         if self.hit_expected:
             return nullcontext()
