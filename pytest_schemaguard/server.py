@@ -18,7 +18,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -40,7 +39,7 @@ from .cache.store import extract_tree
 from .database.location import server_base
 from .database.owner import current_owner, database_comment, write_marker
 from .database.pristine import Pristine
-from .database.processes import stop_server_processes
+from .database.processes import postmaster_ready, shut_down, stop_server_processes
 from .database.secret import Secret, mask_dsn
 from .database.signals import interrupts_held
 from .database.sweep import SERVER_DIR_PREFIX, drop_database, sweep_databases, sweep_server_dirs
@@ -218,41 +217,6 @@ def _named_account(name: str) -> tuple[int, int, str] | None:
     return entry.pw_uid, entry.pw_gid, name
 
 
-def _pid_file_line(pid_file: Path, index: int) -> str | None:
-    """Line ``index`` of postmaster.pid (0: the postmaster's pid, 7: its status), if it is there."""
-    try:
-        lines = pid_file.read_text().splitlines()
-    except OSError:
-        return None
-    return lines[index].strip() if len(lines) > index else None
-
-
-def _shut_down(pid_file: Path, timeout: float) -> bool:
-    """SIGINT (fast shutdown) to the postmaster of ``pid_file``, then wait for the file to go (the
-    postmaster removes it last, once every backend has exited). False: not done; use pg_ctl."""
-    raw = _pid_file_line(pid_file, 0)
-    if raw is None or not raw.isdigit():
-        return False
-    try:  # the postmaster of this directory, not a process that got its pid after a crash
-        command = Path(f"/proc/{raw}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False  # gone, or no /proc (macOS): pg_ctl decides
-    if str(pid_file.parent).encode() not in command:
-        return False
-    try:
-        os.kill(int(raw), signal.SIGINT)
-    except ProcessLookupError:
-        return not pid_file.exists()  # already gone (a file left by a crash: pg_ctl decides)
-    except PermissionError:
-        return False
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not pid_file.exists():
-            return True
-        time.sleep(0.005)
-    return False
-
-
 class UnprivilegedExecutor(PostgreSQLExecutor):
     """PostgreSQLExecutor whose pg_ctl/initdb calls run as another (unprivileged) user.
 
@@ -330,14 +294,14 @@ class UnprivilegedExecutor(PostgreSQLExecutor):
         """Started once the port answers and postmaster.pid says "ready" (the port opens before
         the server accepts sessions): what ``pg_ctl start -w`` waits for, looked at every 10 ms
         instead of its 100."""
-        return super().after_start_check() and _pid_file_line(Path(self.datadir) / "postmaster.pid", 7) == "ready"
+        return super().after_start_check() and postmaster_ready(Path(self.datadir))
 
     def stop(self, sig: int | None = None, exp_sig: int | None = None) -> UnprivilegedExecutor:
         """A fast shutdown (a checkpoint, then exit), waited for every 5 ms; ``pg_ctl stop`` looks
         every 100 ms, most of a warm run's stop. pg_ctl does it when the postmaster cannot be
         signalled from here (another account, without root)."""
-        pid_file = Path(self.datadir) / "postmaster.pid"
-        if pid_file.exists() and not _shut_down(pid_file, self._timeout):
+        datadir = Path(self.datadir)
+        if (datadir / "postmaster.pid").exists() and not shut_down(datadir, timeout=self._timeout):
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._run_as([self.executable, "stop", "-D", self.datadir, "-m", "fast"], capture_output=True)
         self.release_launcher(kill=True)
@@ -361,7 +325,7 @@ class UnprivilegedExecutor(PostgreSQLExecutor):
             if kill:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
-            elif _pid_file_line(Path(self.datadir) / "postmaster.pid", 7) == "ready":
+            elif postmaster_ready(Path(self.datadir)):
                 self._launchers.append(process)
                 self.process = None
                 self._endtime = None

@@ -100,13 +100,14 @@ def _package_files() -> list[tuple[str, bytes]]:
     return files + [(name, package.joinpath(name).read_bytes()) for name in BUILD_MODULES]
 
 
-def _tree(entry: Traversable, prefix: str) -> list[tuple[str, bytes]]:
+def code_files(entry: Traversable, prefix: str) -> list[tuple[str, bytes]]:
+    """(path, bytes) of every .py and .sql file below ``entry``, in name order."""
     if entry.is_file():
         return [(prefix, entry.read_bytes())] if entry.name.endswith((".py", ".sql")) else []
     if entry.name == "__pycache__":
         return []
     children = sorted(entry.iterdir(), key=lambda c: c.name)
-    return [f for child in children for f in _tree(child, f"{prefix}/{child.name}")]
+    return [f for child in children for f in code_files(child, f"{prefix}/{child.name}")]
 
 
 def lint_inputs(observers: Sequence[LintObserver]) -> list[Input]:
@@ -125,7 +126,7 @@ def _lint_code() -> tuple[Input, ...]:
     """Hashes of lint's code, read once per process: walking the package through importlib's
     resources took ~0.1 s a call, which a warm run paid on every lookup."""
     package = resources.files("pytest_schemaguard")
-    files = [f for name in LINT_MODULES for f in _tree(package.joinpath(name), name)]
+    files = [f for name in LINT_MODULES for f in code_files(package.joinpath(name), name)]
     return tuple(Input(f"pytest_schemaguard/{name}", _sha(data)) for name, data in files)
 
 

@@ -20,12 +20,14 @@ import functools
 import hashlib
 import os
 import pickle
+from importlib import resources
 from pathlib import Path
 
 from .. import __version__
 from ..expectations import load_expectations
 from ..expectations.model import Expectations
-from .store import MODELS, cache_root
+from .inputs import code_files
+from .store import MODELS, cache_root, keep_newest, side_folder
 
 KEEP = 20
 """Records kept (most recently written); a project has one per version of its file."""
@@ -46,7 +48,7 @@ def load_with_cache(path: Path, *, root: Path | None = None) -> Expectations:
             model = pickle.load(handle)
     if isinstance(model, Expectations):
         with contextlib.suppress(OSError):
-            os.utime(record)  # recently used: kept by _evict
+            os.utime(record)  # recently used: kept by keep_newest
         return model
     model = load_expectations(path)
     _write(folder, record, model)
@@ -69,23 +71,17 @@ def _key(path: Path, data: bytes) -> str:
 
 @functools.cache
 def _code_hash() -> str:
-    """All of the plugin's code (6 ms): the model depends on more than the loader (rule names from
+    """All of the plugin's code (5 ms): the model depends on more than the loader (rule names from
     ``rules``, defaults from elsewhere), so any change to the package parses anew."""
-    root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(__version__.encode())
-    for folder, children, files in os.walk(root):
-        children[:] = sorted(child for child in children if child != "__pycache__")
-        for name in sorted(files):
-            if name.endswith((".py", ".sql")):
-                path = Path(folder, name)
-                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    for name, data in code_files(resources.files("pytest_schemaguard"), "pytest_schemaguard"):
+        digest.update(name.encode() + b"\0" + data)
     return digest.hexdigest()
 
 
 def _write(folder: Path, record: Path, model: Expectations) -> None:
     with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
-        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the cache root: ours alone
-        folder.mkdir(exist_ok=True, mode=0o700)
+        side_folder(folder.parent, folder.name)
         partial = record.with_name(f"{record.name}.tmp-{os.getpid()}")
         try:
             with open(partial, "wb") as handle:
@@ -94,11 +90,4 @@ def _write(folder: Path, record: Path, model: Expectations) -> None:
         finally:
             with contextlib.suppress(OSError):
                 partial.unlink()
-        _evict(folder)
-
-
-def _evict(folder: Path) -> None:
-    records = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in records[KEEP:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+        keep_newest(folder.glob("*.pickle"), KEEP)

@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import tarfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +69,25 @@ def cache_size() -> int:
         raise ConfigError(f"{ENV_SIZE} is {raw!r}: give the number of builds to keep (1 or more), "
                           f"or unset it for the default ({DEFAULT_SIZE})")
     return int(raw)
+
+
+def side_folder(root: Path, name: str) -> Path:
+    """``root/name`` (MODELS, CLUSTERS), made with the root if need be, both ours alone (0700)."""
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder = root / name
+    folder.mkdir(exist_ok=True, mode=0o700)
+    return folder
+
+
+def keep_newest(paths: Iterable[Path], keep: int) -> None:
+    """Remove all but the ``keep`` most recently modified of ``paths`` (used ones are touched)."""
+    dated = []
+    for path in paths:
+        with contextlib.suppress(OSError):  # removed meanwhile by another run
+            dated.append((path.stat().st_mtime, path))
+    for _, old in sorted(dated, reverse=True)[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def archive_tree(source: Path, archive: Path) -> None:

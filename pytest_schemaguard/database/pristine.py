@@ -24,7 +24,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..cache.store import CLUSTERS, archive_tree, cache_root, extract_tree
+from ..cache.store import CLUSTERS, archive_tree, cache_root, extract_tree, keep_newest, side_folder
 from .processes import alive
 
 KEEP = 3
@@ -79,12 +79,11 @@ class Pristine:
             return
         partial = self.folder / f"{self.key}.tmp-{os.getpid()}"
         try:
-            self.folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the cache root: ours alone
-            self.folder.mkdir(exist_ok=True, mode=0o700)
+            side_folder(self.folder.parent, CLUSTERS)
             self._remove_abandoned()
             archive_tree(datadir, partial)
             os.replace(partial, self.folder / f"{self.key}-{partial.stat().st_size}.tar")
-            self._evict()
+            keep_newest(self.folder.glob("*.tar"), KEEP)
         except OSError:
             pass  # a read-only or full cache directory: initdb next time, as without it
         finally:
@@ -98,10 +97,3 @@ class Pristine:
             if pid.isdigit() and not alive(int(pid)):
                 with contextlib.suppress(OSError):
                     partial.unlink()
-
-    def _evict(self) -> None:
-        kept = sorted(self.folder.glob("*.tar"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[KEEP:]:
-            with contextlib.suppress(OSError):
-                old.unlink()
-
