@@ -45,6 +45,7 @@ from pytest_schemaguard.catalog.model import (
     Trigger,
     View,
 )
+from pytest_schemaguard.database.signals import interrupts_held
 from pytest_schemaguard.errors import SchemaguardError
 
 DEFAULT_EXCLUDED_SCHEMAS: frozenset[str] = frozenset(
@@ -171,7 +172,10 @@ def _read_schema(cur: psycopg.Cursor[DictRow], params: dict[str, Any]) -> Schema
     # per query, which is most of a small partial read (lint reads once per migration file).
     cursors = {name: conn.cursor(row_factory=dict_row) for name in QUERY_NAMES}
     try:
-        with conn.pipeline():
+        # A pipeline is one step: a Ctrl-C inside psycopg's exit from pipeline mode left it "busy"
+        # and raised "cannot exit pipeline mode while busy" over the KeyboardInterrupt (an
+        # INTERNALERROR). The interrupt is held until the results are in, then raised as usual.
+        with interrupts_held(), conn.pipeline():
             for name, query_cursor in cursors.items():
                 _send(query_cursor, queries[name], params)
         rows = {name: query_cursor.fetchall() for name, query_cursor in cursors.items()}
