@@ -276,3 +276,37 @@ def test_statements_analysed_ahead_give_the_same_findings_each_handed_out_once()
         assert statements.analyse(texts[0]) == first and statements.analyse(texts[0]) is not first
     assert statements._ahead is None and ahead.cancelled and not ahead.ready
     assert findings(sql) == plain
+
+
+def test_a_stuck_analysis_thread_does_not_hang_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen in a random-interrupt run: a Ctrl-C landed inside ``logging``'s lock release, the main
+    thread kept that (reentrant) lock, and the background analysis, importing sqlglot (which
+    asks ``logging`` for a logger), waited for it forever, and so did the build waiting for that
+    statement. The same lock is held here; the build analyses the statement itself after
+    ``AHEAD_PATIENCE`` and gets the same facts."""
+    import logging
+    import threading
+
+    from pytest_schemaguard.lint import statements
+
+    real = statements._analysed
+    started = threading.Event()
+
+    def needs_logging_lock(text: str) -> statements.Facts:
+        if threading.current_thread().name == "schemaguard-lint-ahead":
+            started.set()
+            logging.getLogger("schemaguard-test-stuck-ahead")  # takes logging's module lock
+        return real(text)
+
+    monkeypatch.setattr(statements, "_analysed", needs_logging_lock)
+    monkeypatch.setattr(statements, "AHEAD_PATIENCE", 0.2)
+    text = "create index t_a_idx on t (a)"
+    expected = real(text)
+    lock = logging._lock  # type: ignore[attr-defined]
+    lock.acquire()  # what the interrupted release left behind
+    try:
+        with statements.analysed_ahead([text]):
+            assert started.wait(10), "the background analysis never started"
+            assert statements.analyse(text) == expected
+    finally:
+        lock.release()

@@ -89,9 +89,19 @@ def _analysed(text: str) -> Facts:
         return Facts(kind="unanalysed", reason=f"{type(exc).__name__}{': ' + detail if detail else ''}")
 
 
+# How long the build waits for a statement the background thread is analysing before analysing it
+# itself. An analysis takes milliseconds (the first one also imports sqlglot: a second or so on a
+# busy machine); a thread that takes longer is most likely stuck. Seen: a Ctrl-C that landed inside
+# ``logging``'s lock release left that (reentrant) lock held by the main thread, so the background
+# thread, importing sqlglot, waited on it forever and the run hung instead of stopping. The calling
+# thread can always take that lock again, and the analysis is a pure function of the text.
+AHEAD_PATIENCE = 5.0
+
+
 class _Ahead:
     """Statements analysed on a background thread, each handed out once; a statement is analysed
-    by whichever thread claims it first, so none is analysed twice."""
+    by whichever thread claims it first, so none is analysed twice (except when the caller stops
+    waiting for a stuck thread: ``AHEAD_PATIENCE``)."""
 
     def __init__(self, texts: Iterable[str]) -> None:
         self.texts = list(dict.fromkeys(texts))  # in the order the build will ask for them
@@ -118,8 +128,9 @@ class _Ahead:
             done.set()
 
     def take(self, text: str) -> Facts | None:
-        """The facts analysed ahead (waiting when they are being analysed right now), or None: the
-        caller analyses the statement itself, and it is not analysed here any more."""
+        """The facts analysed ahead (waiting when they are being analysed right now, up to
+        ``AHEAD_PATIENCE``), or None: the caller analyses the statement itself, and it is not
+        analysed here any more."""
         with self.lock:
             facts = self.ready.pop(text, None)
             if facts is not None:
@@ -128,7 +139,8 @@ class _Ahead:
             if done is None:
                 self.claimed.add(text)
                 return None
-        done.wait()
+        if not done.wait(AHEAD_PATIENCE):
+            return None
         with self.lock:
             return self.ready.pop(text, None)
 
