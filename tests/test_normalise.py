@@ -263,3 +263,72 @@ def test_text_the_catalog_prints_verbatim_is_not_probed(conn: psycopg.Connection
     [report] = check_all(Expectations(path=Path("x.yml"), tables=(respelled,)), schema, n)
     assert [m.aspect for m in report.mismatches] == ["policy own"]  # 'unknown' and id>0 compile to what is there
     assert n.batches == 1
+
+
+SHAPES = """
+CREATE TYPE status AS ENUM ('active', 'archived');
+CREATE SCHEMA other;
+CREATE TYPE other.status AS ENUM ('active', 'gone');
+CREATE TABLE t_a (id bigint GENERATED ALWAYS AS IDENTITY, owner_id uuid, state status DEFAULT 'active');
+CREATE TABLE t_b (id bigint GENERATED ALWAYS AS IDENTITY, owner_id uuid, state status DEFAULT 'active');
+CREATE TABLE other.t_c (id bigint GENERATED ALWAYS AS IDENTITY, owner_id uuid, state status DEFAULT 'active');
+-- the same names, other types: the same texts compile differently or not at all
+CREATE TABLE t_text (id bigint GENERATED ALWAYS AS IDENTITY, owner_id text, state other.status);
+CREATE TABLE t_plain (id bigint, owner_id uuid, state status);
+"""
+
+
+def _shaped(name: str, state_default: str) -> TableExpectation:
+    return TableExpectation(
+        name=name, line=1,
+        columns=(ColumnExpectation("state", 2, default=state_default),
+                 ColumnExpectation("id", 3, default="42")),
+        checks=(CheckExpectation("c", "owner_id is not null or id > 0", 4),
+                CheckExpectation("whole", "t_a is not null", 5)),  # t_a's row: an error elsewhere
+        indexes=(IndexExpectation("i", 6, columns=("(owner_id::text)",), where="state <> 'archived'"),),
+        policies=(PolicyExpectation("p", 7, using="owner_id = (select auth.uid())",
+                                    with_check="owner_id = auth.uid()"),),
+    )
+
+
+def test_tables_of_one_shape_share_each_compile(conn: psycopg.Connection) -> None:
+    """Hundreds of tables with the same policy and defaults are compiled once per shape of
+    table (column names, types, identity, generated), and every result is what compiling on the
+    table itself gives: a table whose columns differ, a text naming its table, and a failure
+    (its message may name the table) are compiled on their own table."""
+    conn.execute(SHAPES.encode())
+    conn.commit()
+    schema = inspect_schema(conn)
+    names = ["public.t_a", "public.t_b", "other.t_c", "public.t_text", "public.t_plain"]
+    tables = tuple(_shaped(name, "'active'") for name in names)
+    expectations = Expectations(path=Path("x.yml"), tables=tables)
+    requests = list(dict.fromkeys(requests_for(expectations, schema)))
+
+    shared = Normaliser(conn)
+    shared.prepare(expectations, schema)
+    alone = {request: Normaliser(conn)._get(request) for request in requests}  # one table at a time
+    assert {request: shared._get(request) for request in requests} == alone
+
+    # Per table: 2 defaults + 2 checks + element + predicate + 2 policies = 8 requests.
+    # t_a, t_b and other.t_c share one shape: 6 of their texts are compiled once instead of three
+    # times; the whole-row check names t_a (compiled there alone, and an error on the others),
+    # and the identity default "42" fails there, so those two are compiled on each of the three.
+    assert len(requests) == 8 * len(names)
+    assert shared.compiled == len(requests) - 2 * 6
+    assert shared.batches == 2  # the shared failures were tried again, each on its own table
+
+    # What differs by table really differs, so sharing across those would have been wrong.
+    assert alone[_request(requests, "public.t_a", "default", "'active'")] == "'active'::status"
+    assert alone[_request(requests, "public.t_text", "default", "'active'")] == "'active'::other.status"
+    assert alone[_request(requests, "public.t_text", "using", "owner_id = (select auth.uid())")] != alone[
+        _request(requests, "public.t_a", "using", "owner_id = (select auth.uid())")]
+    failure = alone[_request(requests, "public.t_b", "default", "42")]
+    assert isinstance(failure, NormalisationError) and "identity" in failure.message
+    assert alone[_request(requests, "public.t_plain", "default", "42")] == "42"
+    assert not isinstance(alone[_request(requests, "public.t_a", "check", "t_a is not null")], NormalisationError)
+    assert isinstance(alone[_request(requests, "public.t_b", "check", "t_a is not null")], NormalisationError)
+
+
+def _request(requests: list, table: str, kind: str, text: str):  # type: ignore[no-untyped-def]
+    [request] = [r for r in requests if (r.table, r.kind, r.text) == (table, kind, text)]
+    return request

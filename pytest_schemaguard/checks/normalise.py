@@ -6,12 +6,18 @@ compiled by the built (throwaway) database itself, against the real table, and r
 the catalog in exactly the spelling the snapshot uses. All requests of a file are collected
 first (:meth:`Normaliser.prepare`) and resolved in one rolled-back transaction; later lookups are
 dictionary hits.
+
+Supabase projects repeat themselves: the same ``owner_id = (select auth.uid())`` policy and the
+same ``'active'`` default on hundreds of tables. An expression compiles to the same print on two
+tables whose columns are the same (names, types, identity and generated flags, in order), so
+:meth:`Normaliser.prepare` compiles it once per such shape (see :func:`_share_key`), not once per
+table: each compile is an ALTER in a subtransaction, ~0.5 ms, 3 s of a 2,000-table project.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
@@ -73,6 +79,7 @@ class Normaliser:
         self._plain: dict[_Request, Normalisation] = {}
         self._pretty: dict[str, set[str]] = {}  # plain spelling -> other spellings of it
         self.batches = 0  # how many transactions were used; lets tests prove the batching
+        self.compiled = 0  # how many requests the server compiled; lets tests prove the sharing
 
     # -- public lookups --------------------------------------------------------------------
 
@@ -132,26 +139,45 @@ class Normaliser:
         With the ``schema`` the checks will compare against, an expression already spelled
         exactly as the catalog prints it is left out: the checks accept it as it is (see
         :func:`literally_found`), and each such probe costs the server an ALTER in a
-        subtransaction (15 s of a 2,000-table project whose expectations ``init`` wrote).
+        subtransaction (15 s of a 2,000-table project whose expectations ``init`` wrote). It
+        also lets one compile serve every table of the same shape (the module docstring).
         """
-        self._resolve(requests_for(expectations, schema))
+        self._resolve(requests_for(expectations, schema), None if schema is None else table_shapes(schema))
 
     def _get(self, request: _Request) -> Normalisation:
         self._resolve([request])
         return self._plain[request]
 
-    def _resolve(self, requests: Iterable[_Request]) -> None:
+    def _resolve(self, requests: Iterable[_Request], shapes: Mapping[str, Hashable] | None = None) -> None:
         pending = list(dict.fromkeys(r for r in requests if r not in self._plain))
         if not pending:
             return
-        for request, (plain, pretty, error) in zip(pending, self._run(pending), strict=True):
-            if plain is None:
-                kind = "type" if request.kind == "type" else "expression"
-                self._plain[request] = NormalisationError(request.text, error or "no result", kind)
+        groups: dict[Hashable, list[_Request]] = {}
+        for request in pending:
+            groups.setdefault(_share_key(request, shapes), []).append(request)
+        leaders = [members[0] for members in groups.values()]
+        alone: list[_Request] = []
+        for members, result in zip(groups.values(), self._run(leaders), strict=True):
+            if result[0] is None:
+                # A failure is not shared: PostgreSQL's message may name the table it was tried on.
+                self._store(members[0], result)
+                alone += members[1:]
             else:
-                self._plain[request] = plain
-                if pretty and pretty != plain:
-                    self._pretty.setdefault(plain, set()).add(pretty)
+                for request in members:
+                    self._store(request, result)
+        if alone:
+            for request, result in zip(alone, self._run(alone), strict=True):
+                self._store(request, result)
+
+    def _store(self, request: _Request, result: tuple[str | None, str | None, str | None]) -> None:
+        plain, pretty, error = result
+        if plain is None:
+            kind = "type" if request.kind == "type" else "expression"
+            self._plain[request] = NormalisationError(request.text, error or "no result", kind)
+        else:
+            self._plain[request] = plain
+            if pretty and pretty != plain:
+                self._pretty.setdefault(plain, set()).add(pretty)
 
     def _run(self, pending: list[_Request]) -> list[tuple[str | None, str | None, str | None]]:
         """Compile ``pending`` in one transaction that is always rolled back."""
@@ -164,6 +190,7 @@ class Normaliser:
             for column, value in zip(columns, values, strict=True):
                 column.append(value)
         self.batches += 1
+        self.compiled += len(pending)
         with self._conn.transaction(force_rollback=True), self._conn.cursor() as cur:
             cur.execute(_SQL_FUNCTION)
             cur.execute(
@@ -171,6 +198,32 @@ class Normaliser:
                 columns,
             )
             return [(row[0], row[1], row[2]) for row in cur.fetchall()]
+
+
+def table_shapes(schema: Schema) -> dict[str, Hashable]:
+    """Each table's columns as far as compiling an expression against it can tell them apart:
+    name, type as printed (a type of another schema prints qualified), identity, generated, in
+    order. Column references compile to the column's number and type and print as its name;
+    identity and generated columns refuse some probes (a default, a generation expression
+    reading one)."""
+    return {
+        name: tuple((c.name, c.type, c.identity, c.generated is not None)
+                    for c in sorted(table.columns.values(), key=lambda c: c.position))
+        for name, table in schema.tables.items()
+    }
+
+
+def _share_key(request: _Request, shapes: Mapping[str, Hashable] | None) -> Hashable:
+    """What decides ``request``'s compile: the request itself, or, on a table of a known shape,
+    the shape in place of the table (see the module docstring). A text that mentions the table's
+    name (a whole-row reference, a sequence named after it, ...) keeps its table."""
+    shape = shapes.get(request.table) if shapes is not None and request.table else None
+    if shape is None:
+        return request
+    bare = request.table.partition(".")[2] or request.table
+    if bare.lower() in request.text.lower():
+        return request
+    return (request.kind, request.text, request.column, request.hint, shape)
 
 
 # -- what the checks will ask for ----------------------------------------------------------
