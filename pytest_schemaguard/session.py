@@ -278,11 +278,26 @@ class SchemaguardSession:
     @property
     def schema(self) -> Schema:
         if self._schema is None:
-            conn = self.require_database()
-            started = time.perf_counter()
-            self._schema = self._schema_from_lint(conn) or inspect_schema(conn)
-            self.timings["snapshot"] = time.perf_counter() - started
+            self.read_schema(self.require_database())
+        assert self._schema is not None
         return self._schema
+
+    @property
+    def schema_read(self) -> Schema | None:
+        """The snapshot, if the session has it already (without building or reading anything)."""
+        return self._schema
+
+    def read_schema(self, conn: psycopg.Connection) -> Schema:
+        """The session's snapshot, read now (the build, still under way, may keep it: cache/snapshot.py)."""
+        started = time.perf_counter()
+        self._schema = self._schema_from_lint(conn) or inspect_schema(conn)
+        self.timings["snapshot"] = time.perf_counter() - started
+        return self._schema
+
+    def adopt_schema(self, schema: Schema, seconds: float) -> None:
+        """The snapshot the session that built this database read (cache/snapshot.py)."""
+        self._schema = schema
+        self.timings["snapshot (kept)"] = seconds
 
     def _schema_from_lint(self, conn: psycopg.Connection) -> Schema | None:
         """Lint's last catalog read brought up to date (see ``LintObserver.catalog_now``)."""
@@ -418,8 +433,8 @@ class SchemaguardSession:
     def timing_line(self, extra: dict[str, float]) -> str | None:
         """Where the run's time went (``-v``), phase by phase, in the order they happen."""
         phases = {**self.timings, **extra}
-        order = ["server start", "cache copy", "build", "cache store", "xdist copies", "lint replay", "snapshot",
-                 "checks", "behaviour"]
+        order = ["server start", "cache copy", "build", "snapshot", "cache store", "xdist copies", "lint replay",
+                 "snapshot (kept)", "checks", "behaviour"]
         shown = [f"{name} {phases[name]:.2f}s" for name in order if name in phases]
         if not shown:
             return None

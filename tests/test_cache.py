@@ -112,7 +112,8 @@ def test_hit_when_unchanged_or_touched_miss_naming_the_changed_file(dirs: tuple[
     assert code == 0, second
     assert re.search(r"1 of 1 migration\(s\) applied, cache hit \(built \d+s ago\)", second), second
     assert marker(second) == marker(first)  # the same database: no migration ran again
-    assert re.search(r"schemaguard: time: server start [\d.]+s, cache copy [\d.]+s, snapshot", second), second
+    # The snapshot the first run read is kept with its build: a hit reads no catalog.
+    assert re.search(r"schemaguard: time: server start [\d.]+s, cache copy [\d.]+s, snapshot \(kept\)", second), second
     assert builds(cache) == 1
 
     os.utime(project / MIGRATION)  # a new mtime, the same bytes
@@ -157,11 +158,13 @@ def test_concurrent_runs_of_one_key_build_once(tmp_path: Path, tmpdir_for_server
 def test_xdist_workers_build_once(dirs: tuple[Path, Path, Path]) -> None:
     pytest.importorskip("xdist")
     project, cache, tmpdir = dirs
-    code, output = run(project, cache, tmpdir, "-n", "2", "-p", "xdist")
+    code, output = run(project, cache, tmpdir, "-n", "2", "-p", "xdist", "-vv")
     assert code == 0, output
     assert builds(cache) == 1
     assert "passed" in output
     assert len(re.findall(r"\[gw\d\] schemaguard: .*cache miss", output)) == 1, output
+    # The worker that attached took the builder's snapshot instead of reading the catalog again.
+    assert len(re.findall(r"\[gw\d\] schemaguard: time: .*snapshot \(kept\)", output)) == 1, output
     assert server_dirs_in(tmpdir) == []
 
 

@@ -129,9 +129,9 @@ def test_another_version_of_the_plugin_parses_again(tmp_path: Path, monkeypatch:
     """The key holds all of the plugin's code (the loader checks rule names from rules/, too)."""
     root, path = loaded_once(tmp_path)
     monkeypatch.setattr(model_cache, "__version__", "0.0.0-other")
-    model_cache._code_hash.cache_clear()
+    model_cache.code_hash.cache_clear()
     try:
         load_with_cache(path, root=root)
     finally:
-        model_cache._code_hash.cache_clear()
+        model_cache.code_hash.cache_clear()
     assert len(records(root)) == 2

@@ -44,7 +44,7 @@ def load_with_cache(path: Path, *, root: Path | None = None) -> Expectations:
     model = None
     # A record we cannot read is rebuilt, whatever the reason.
     with contextlib.suppress(Exception), open(record, "rb") as handle:
-        if _ours(folder) and _ours(record):
+        if owned_by_me(folder) and owned_by_me(record):
             model = pickle.load(handle)
     if isinstance(model, Expectations):
         with contextlib.suppress(OSError):
@@ -55,7 +55,7 @@ def load_with_cache(path: Path, *, root: Path | None = None) -> Expectations:
     return model
 
 
-def _ours(path: Path) -> bool:
+def owned_by_me(path: Path) -> bool:
     """Unpickling runs code: only what this user alone can have written is read (a cache directory
     set to a shared place, say /tmp/cache, must not let another user plant a record)."""
     status = path.stat()
@@ -63,14 +63,14 @@ def _ours(path: Path) -> bool:
 
 
 def _key(path: Path, data: bytes) -> str:
-    digest = hashlib.sha256(_code_hash().encode())
+    digest = hashlib.sha256(code_hash().encode())
     digest.update(str(path.resolve()).encode() + b"\0")
     digest.update(data)
     return digest.hexdigest()[:32]
 
 
 @functools.cache
-def _code_hash() -> str:
+def code_hash() -> str:
     """All of the plugin's code (5 ms): the model depends on more than the loader (rule names from
     ``rules``, defaults from elsewhere), so any change to the package parses anew."""
     digest = hashlib.sha256(__version__.encode())

@@ -23,6 +23,7 @@ from ..lint.semantic import LintObserver
 from ..server import ConnectionInfo, find_bindir, server_account
 from . import outcomes, share, spare
 from .inputs import Inputs, build_inputs
+from .snapshot import read_snapshot, write_snapshot
 from .store import BuildCache, Entry, ago
 
 if TYPE_CHECKING:
@@ -157,6 +158,7 @@ def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildR
                           "from the cache: the next run builds afresh.)") from None
     cache.use(entry)
     _refill(session, cache, entry)
+    _adopt_snapshot(session, entry.path)
     if server.private is not None:  # the copy is part of starting the server: shown apart
         session.timings["cache copy"] = server.private.copy_seconds
         session.timings["server start"] -= server.private.copy_seconds
@@ -170,9 +172,12 @@ def _publish(session: SchemaguardSession, run_dir: Path, inputs: Inputs, build: 
     server = session.server
     if server is None or server.private is None:
         return  # only a private server of this worker's own is served
+    assert session.conn is not None
+    schema = session.schema_read or session.read_schema(session.conn)  # before the copies: it may connect
     databases = _copies_for_other_workers(session)
     if databases is None:
         return  # the others build for themselves, as without sharing
+    write_snapshot(run_dir, schema)  # the copies are byte copies: the same catalog
     info = server.info
     record = share.Published(key=inputs.key, host=info.host, port=info.port, user=info.user, databases=databases,
                              worker=os.environ.get("PYTEST_XDIST_WORKER", "?"), meta=_meta(session, build))
@@ -236,6 +241,7 @@ def _attach(session: SchemaguardSession, run_dir: Path, record: share.Published)
         for observer in _lint_observers(session):  # it will watch this worker's own build after all
             observer.restore(LintObserver(observer.targets, observer.exposed).dump())
         return None  # its server is gone after all: build here
+    _adopt_snapshot(session, run_dir)
     session.cache_status = f"this run's build, made by another xdist worker ({record.worker}): attached to its server"
     session.cache_hit = True
     return build
@@ -245,12 +251,15 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
     """Stop the server cleanly (a consistent data directory), copy it into the cache, restart."""
     server = session.server
     assert server is not None and server.private is not None and session.project is not None
+    assert session.conn is not None
+    schema = session.read_schema(session.conn)  # kept with the build: a hit reads no catalog
     started = time.perf_counter()
     session.disconnect()
     problem = None
     try:
         with server.private.stopped() as data:
-            entry = cache.store(inputs, data, {**_meta(session, build), "project": str(session.project.root)})
+            entry = cache.store(inputs, data, {**_meta(session, build), "project": str(session.project.root)},
+                                beside=lambda folder: write_snapshot(folder, schema))
         _refill(session, cache, entry)
     except OSError as exc:
         problem = str(exc)
@@ -266,6 +275,14 @@ def _refill(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> Non
     """Copy the entry for the next hit while this session goes on (see ``store``), if it can use it."""
     if session.cache_refill is None and spare.possible(cache.root):
         session.cache_refill = spare.Refill(cache, entry.key)
+
+
+def _adopt_snapshot(session: SchemaguardSession, folder: Path) -> None:
+    """The snapshot the building session kept in ``folder``, if it can be used (cache/snapshot.py)."""
+    started = time.perf_counter()
+    schema = read_snapshot(folder)
+    if schema is not None:
+        session.adopt_schema(schema, time.perf_counter() - started)
 
 
 def _restore_lint(session: SchemaguardSession, stored: object) -> None:

@@ -265,8 +265,10 @@ class BuildCache:
         with contextlib.suppress(OSError):
             os.utime(entry.path / COMPLETE)
 
-    def store(self, inputs: Inputs, data: Path, meta: dict[str, Any]) -> Entry:
-        """Write the entry for ``inputs`` from a stopped server's ``data`` (hold the key's lock)."""
+    def store(self, inputs: Inputs, data: Path, meta: dict[str, Any], *,
+              beside: Callable[[Path], None] | None = None) -> Entry:
+        """Write the entry for ``inputs`` from a stopped server's ``data`` (hold the key's lock);
+        ``beside`` writes what else the entry keeps (the snapshot) into its folder."""
         key = inputs.key
         self._remove_leftovers(key)
         tmp = self.root / f"{key}.tmp-{os.getpid()}"
@@ -276,6 +278,8 @@ class BuildCache:
             meta = {**meta, "inputs": inputs.as_json(), "built": time.time(),
                     "archive_bytes": (tmp / ARCHIVE).stat().st_size}
             (tmp / META).write_text(json.dumps(meta, indent=1))
+            if beside is not None:
+                beside(tmp)
             (tmp / COMPLETE).write_text("")
             final = self.root / key
             if final.exists():
