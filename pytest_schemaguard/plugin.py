@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from . import heap
 from .config import add_options, get_settings
 from .database.signals import WindDown, install_terminate_handler, interrupts_held
 from .errors import SchemaguardError
@@ -51,6 +52,7 @@ def _guard(config: pytest.Config) -> SchemaguardSession | None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    heap.enter()  # counts runs in this process: a nested (in-process) one freezes nothing
     for name, help_text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {help_text}")
     settings = get_settings(config)
@@ -232,6 +234,7 @@ class RunOutcomes:
         if workeroutput is not None:  # an xdist worker: its summary is printed by the controller
             workeroutput[WORKER_SUMMARY] = "\n".join(self.summary(verbose=session.config.get_verbosity() > 0))
             workeroutput[WORKER_WARNINGS] = list(self.guard.warnings)  # build and lint warnings
+        heap.freeze_survivors()  # the items are done: pytest's exit need not walk what they left (heap.py)
 
     def summary(self, *, verbose: bool) -> list[str]:
         guard = self.guard
@@ -273,6 +276,10 @@ class RunOutcomes:
         # Every worker judged the same build: its warnings (lint's findings) are shown once.
         warnings = self.guard.warnings
         warnings.extend(w for w in dict.fromkeys(map(str, output.get(WORKER_WARNINGS, []))) if w not in warnings)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    heap.leave()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
