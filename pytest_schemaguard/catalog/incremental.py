@@ -34,7 +34,8 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from pytest_schemaguard.catalog.model import Schema
-from pytest_schemaguard.catalog.reader import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
+from pytest_schemaguard.catalog.reader import DEFAULT_EXCLUDED_SCHEMAS, READ_SEARCH_PATH, inspect_schema
+from pytest_schemaguard.database.signals import interrupts_held
 
 _T = TypeVar("_T")
 
@@ -113,9 +114,12 @@ class CatalogTracker:
         if conn.info.transaction_status != TransactionStatus.IDLE:
             return self._read(conn)
         reader = self._reader_for(conn)
-        with reader.transaction():
-            reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return self._read(reader)
+        if reader is conn:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                return self._read(conn)
+        with reader.transaction():  # BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY (_reader_for)
+            return self._read(reader, search_path_pinned=True)
 
     def close(self) -> None:
         """Close the tracker's own connection (the database cannot be dropped while it is open)."""
@@ -133,15 +137,21 @@ class CatalogTracker:
         except psycopg.Error:
             return conn  # e.g. a connection limit: the build's own connection reads as well
         reader.execute("SET plan_cache_mode = force_generic_plan")
+        # Set once here rather than per read: each read is then BEGIN, the queries, COMMIT.
+        reader.execute("SELECT set_config('search_path', %s, false)", (READ_SEARCH_PATH,))
+        reader.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        reader.read_only = True
         self._reader, self._reader_of = reader, conn
         weakref.finalize(self, reader.close)  # an observer dropped without build_finished()
         return reader
 
-    def _read(self, conn: psycopg.Connection[Any]) -> CatalogState:
-        with conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(_query("globals"))  # type: ignore[arg-type]  # our own package file
-            marks_row = cur.fetchone()
-            cur.execute(_query("fingerprints"))  # type: ignore[arg-type]
+    def _read(self, conn: psycopg.Connection[Any], *, search_path_pinned: bool = False) -> CatalogState:
+        # One round trip for both (see catalog.reader on pipelines and interrupts).
+        with conn.cursor(row_factory=dict_row) as globals_cur, conn.cursor(row_factory=dict_row) as cur:
+            with interrupts_held(), conn.pipeline():
+                globals_cur.execute(_query("globals"))  # type: ignore[arg-type]  # our own package file
+                cur.execute(_query("fingerprints"))  # type: ignore[arg-type]
+            marks_row = globals_cur.fetchone()
             rows = cur.fetchall()
         assert marks_row is not None
         names: dict[int, str] = {}
@@ -160,10 +170,10 @@ class CatalogTracker:
                        None if own is None else int(own), marks_row["labels"], marks_row["overloads"])
         last, previous = self._last, self._marks
         if last is None or previous is None or not self._comparable(previous, marks):
-            schema = inspect_schema(conn, exclude_schemas=self.exclude_schemas)
+            schema = inspect_schema(conn, exclude_schemas=self.exclude_schemas, search_path_pinned=search_path_pinned)
             self.whole_reads += 1
         else:
-            schema = self._update(conn, last, previous, marks)
+            schema = self._update(conn, last, previous, marks, search_path_pinned)
             self.partial_reads += 1
         self._last = CatalogState(schema, relations)
         self._marks = marks
@@ -188,7 +198,8 @@ class CatalogTracker:
         # A schema created is harmless; one renamed or dropped changes how its objects print.
         return all(now.namespaces.get(oid) == name for oid, name in previous.namespaces.items())
 
-    def _update(self, conn: psycopg.Connection[Any], last: CatalogState, previous: _Marks, now: _Marks) -> Schema:
+    def _update(self, conn: psycopg.Connection[Any], last: CatalogState, previous: _Marks, now: _Marks,
+                search_path_pinned: bool) -> Schema:
         changed = {oid for oid, print_ in now.fingerprints.items() if previous.fingerprints.get(oid) != print_}
         renamed = [oid for oid in changed if oid in previous.shapes and previous.shapes[oid] != now.shapes[oid]]
         with conn.cursor() as cur:
@@ -198,7 +209,8 @@ class CatalogTracker:
             reached = {row[0] for row in cur.fetchall()}
         dirty = (changed | reached) & set(now.fingerprints)
         gone = set(previous.fingerprints) - set(now.fingerprints)
-        fresh = inspect_schema(conn, exclude_schemas=self.exclude_schemas, relids=dirty)
+        fresh = inspect_schema(conn, exclude_schemas=self.exclude_schemas, relids=dirty,
+                               search_path_pinned=search_path_pinned)
         stale = {last.relations.names[oid] for oid in dirty | gone if oid in last.relations.names}
         old = last.schema
 

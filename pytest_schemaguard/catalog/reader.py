@@ -133,6 +133,7 @@ def inspect_schema(
     *,
     exclude_schemas: Iterable[str] = DEFAULT_EXCLUDED_SCHEMAS,
     relids: Collection[int] | None = None,
+    search_path_pinned: bool = False,
 ) -> Schema:
     """Snapshot the schema of the database ``conn`` is connected to.
 
@@ -145,8 +146,13 @@ def inspect_schema(
     ``relids`` limits the tables, views and materialized views read (with their columns,
     constraints, indexes, triggers and policies) to those relation oids; everything else is read
     whole. ``catalog.incremental`` uses it to re-read only what a migration touched.
+
+    ``search_path_pinned`` says the connection's ``search_path`` is ``READ_SEARCH_PATH`` already
+    (a reader connection of our own that set it when it connected): it is then neither set nor
+    restored, three round trips fewer per read (lint reads once per migration file).
     """
-    params = {"excluded": sorted(set(exclude_schemas)), "relids": None if relids is None else sorted(relids)}
+    params = {"excluded": sorted(set(exclude_schemas)), "relids": None if relids is None else sorted(relids),
+              "pinned": search_path_pinned}
     status = conn.info.transaction_status
     if status == TransactionStatus.INERROR:
         raise SchemaguardError(
@@ -163,9 +169,11 @@ def inspect_schema(
 
 def _read_schema(cur: psycopg.Cursor[DictRow], params: dict[str, Any]) -> Schema:
     """Run every query with ``search_path`` pinned, restoring the caller's value afterwards."""
-    cur.execute("SELECT current_setting('search_path') AS saved")
-    saved = _one(cur)["saved"]
-    cur.execute("SELECT set_config('search_path', %s, true)", (READ_SEARCH_PATH,))
+    saved = None
+    if not params["pinned"]:
+        cur.execute("SELECT current_setting('search_path') AS saved")
+        saved = _one(cur)["saved"]
+        cur.execute("SELECT set_config('search_path', %s, true)", (READ_SEARCH_PATH,))
     queries = load_queries(partial=params["relids"] is not None)
     conn = cur.connection
     # Every query goes before any result is read (pipeline mode): one round trip instead of one
@@ -182,7 +190,8 @@ def _read_schema(cur: psycopg.Cursor[DictRow], params: dict[str, Any]) -> Schema
     finally:
         for query_cursor in cursors.values():
             query_cursor.close()
-    cur.execute("SELECT set_config('search_path', %s, true)", (saved,))
+    if saved is not None:
+        cur.execute("SELECT set_config('search_path', %s, true)", (saved,))
     return _build_schema(rows)
 
 
