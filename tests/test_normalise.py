@@ -310,11 +310,12 @@ def test_tables_of_one_shape_share_each_compile(conn: psycopg.Connection) -> Non
     assert {request: shared._get(request) for request in requests} == alone
 
     # Per table: 2 defaults + 2 checks + element + predicate + 2 policies = 8 requests.
-    # t_a, t_b and other.t_c share one shape: 6 of their texts are compiled once instead of three
-    # times; the whole-row check names t_a (compiled there alone, and an error on the others),
-    # and the identity default "42" fails there, so those two are compiled on each of the three.
+    # t_a, t_b and other.t_c share one shape: 4 of their texts (a default, a check, both policy
+    # expressions) are compiled once instead of three times. The whole-row check names t_a
+    # (compiled there alone, and an error on the others), the identity default "42" fails there,
+    # and an index element or predicate is never shared (building an index reads the rows).
     assert len(requests) == 8 * len(names)
-    assert shared.compiled == len(requests) - 2 * 6
+    assert shared.compiled == len(requests) - 2 * 4
     assert shared.batches == 2  # the shared failures were tried again, each on its own table
 
     # What differs by table really differs, so sharing across those would have been wrong.
@@ -332,3 +333,41 @@ def test_tables_of_one_shape_share_each_compile(conn: psycopg.Connection) -> Non
 def _request(requests: list, table: str, kind: str, text: str):  # type: ignore[no-untyped-def]
     [request] = [r for r in requests if (r.table, r.kind, r.text) == (table, kind, text)]
     return request
+
+
+def test_sharing_never_changes_a_result(conn: psycopg.Connection) -> None:
+    """Found by attacking the sharing: a correlated subquery prints the outer column with its
+    table's name (``teams.id = projects.team_id``) although the text never names it, and a column's
+    collation decides whether an index element with a pattern opclass compiles at all (index
+    elements are never shared, and collations are part of a table's shape). Each gets what
+    compiling on its table gives."""
+    conn.execute(b"""
+        CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+        CREATE TABLE teams (id bigint PRIMARY KEY, owner uuid);
+        CREATE TABLE projects (id bigint, team_id bigint, name text, title text);
+        CREATE TABLE documents (id bigint, team_id bigint, name text COLLATE ci, title text);
+        CREATE TABLE notes (id bigint, team_id bigint, name text, title text);
+    """)
+    conn.commit()
+    schema = inspect_schema(conn)
+    subquery = "exists (select 1 from teams where teams.id = team_id and teams.owner = auth.uid())"
+    tables = tuple(
+        TableExpectation(name=f"public.{name}", line=1,
+                         checks=(CheckExpectation("order", "name > title", 2),),
+                         indexes=(IndexExpectation("i", 3, columns=("name text_pattern_ops",)),),
+                         policies=(PolicyExpectation("team_read", 4, using=subquery),))
+        for name in ("projects", "documents", "notes"))
+    expectations = Expectations(path=Path("x.yml"), tables=tables)
+    requests = list(dict.fromkeys(requests_for(expectations, schema)))
+    shared = Normaliser(conn)
+    shared.prepare(expectations, schema)
+    alone = {request: Normaliser(conn)._get(request) for request in requests}
+    assert {request: shared._get(request) for request in requests} == alone
+    assert "notes.team_id" in str(alone[_request(requests, "public.notes", "using", subquery)])
+    assert isinstance(alone[_request(requests, "public.documents", "element", "name text_pattern_ops")],
+                      NormalisationError)
+    assert not isinstance(alone[_request(requests, "public.notes", "element", "name text_pattern_ops")],
+                          NormalisationError)
+    # Only projects and notes share the check (documents' collation differs); the policy's print
+    # names its table and the elements are never shared: each compiled on its table.
+    assert shared.compiled == len(requests) - 1

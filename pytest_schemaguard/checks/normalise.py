@@ -8,10 +8,15 @@ first (:meth:`Normaliser.prepare`) and resolved in one rolled-back transaction; 
 dictionary hits.
 
 Supabase projects repeat themselves: the same ``owner_id = (select auth.uid())`` policy and the
-same ``'active'`` default on hundreds of tables. An expression compiles to the same print on two
-tables whose columns are the same (names, types, identity and generated flags, in order), so
-:meth:`Normaliser.prepare` compiles it once per such shape (see :func:`_share_key`), not once per
-table: each compile is an ALTER in a subtransaction, ~0.5 ms, 3 s of a 2,000-table project.
+same ``'active'`` default on hundreds of tables. A policy, check or default expression compiles
+to the same print on two tables whose columns are the same (names, types, typmods, collations,
+identity and generated, in order; the same kind of table), except where the print names the
+table itself (a correlated subquery prints ``projects.team_id``). So :meth:`Normaliser.prepare`
+compiles such a text once per shape of table (see :func:`_share_key`), and on each table when
+the text or its print names the table or the compile failed (a message may name the table);
+each compile is an ALTER in a subtransaction, ~0.5 ms: 3 s of a 2,000-table project. Index
+elements, predicates and generated columns are never shared: building an index or rewriting a
+table reads its rows, so their outcome may depend on the table's data.
 """
 
 from __future__ import annotations
@@ -142,7 +147,8 @@ class Normaliser:
         subtransaction (15 s of a 2,000-table project whose expectations ``init`` wrote). It
         also lets one compile serve every table of the same shape (the module docstring).
         """
-        self._resolve(requests_for(expectations, schema), None if schema is None else table_shapes(schema))
+        requests = list(requests_for(expectations, schema))
+        self._resolve(requests, self._shapes(requests))
 
     def _get(self, request: _Request) -> Normalisation:
         self._resolve([request])
@@ -158,8 +164,9 @@ class Normaliser:
         leaders = [members[0] for members in groups.values()]
         alone: list[_Request] = []
         for members, result in zip(groups.values(), self._run(leaders), strict=True):
-            if result[0] is None:
-                # A failure is not shared: PostgreSQL's message may name the table it was tried on.
+            if result[0] is None or _names_its_table(members[0], result):
+                # Not shared: PostgreSQL's message may name the table it was tried on, and a print
+                # that names it (a correlated subquery's outer column) reads differently on each.
                 self._store(members[0], result)
                 alone += members[1:]
             else:
@@ -178,6 +185,17 @@ class Normaliser:
             self._plain[request] = plain
             if pretty and pretty != plain:
                 self._pretty.setdefault(plain, set()).add(pretty)
+
+    def _shapes(self, requests: list[_Request]) -> dict[str, Hashable]:
+        """The shape of every table a shareable request names (see the module docstring), read in
+        one rolled-back transaction; tables that do not exist have none."""
+        tables = sorted({r.table for r in requests if r.table and r.kind in SHARED_KINDS})
+        if len(tables) < 2:
+            return {}
+        names = [table.partition(".") for table in tables]
+        with self._conn.transaction(force_rollback=True), self._conn.cursor() as cur:
+            cur.execute(_SHAPES, ([schema for schema, _, _ in names], [table for _, _, table in names]))
+            return {tables[int(row[0]) - 1]: (row[1], row[2]) for row in cur.fetchall()}
 
     def _run(self, pending: list[_Request]) -> list[tuple[str | None, str | None, str | None]]:
         """Compile ``pending`` in one transaction that is always rolled back."""
@@ -200,30 +218,40 @@ class Normaliser:
             return [(row[0], row[1], row[2]) for row in cur.fetchall()]
 
 
-def table_shapes(schema: Schema) -> dict[str, Hashable]:
-    """Each table's columns as far as compiling an expression against it can tell them apart:
-    name, type as printed (a type of another schema prints qualified), identity, generated, in
-    order. Column references compile to the column's number and type and print as its name;
-    identity and generated columns refuse some probes (a default, a generation expression
-    reading one)."""
-    return {
-        name: tuple((c.name, c.type, c.identity, c.generated is not None)
-                    for c in sorted(table.columns.values(), key=lambda c: c.position))
-        for name, table in schema.tables.items()
-    }
+SHARED_KINDS = frozenset({"check", "default", "using", "with_check"})
+"""Compiled without reading the table's rows (NOT VALID, SET DEFAULT, CREATE POLICY)."""
+
+# Per table: its kind and typed-table type, then every live column as the compile sees it.
+_SHAPES = """
+SELECT s.i, c.relkind::text || ':' || c.reloftype::text,
+       string_agg(concat_ws(':', a.attname, a.atttypid, a.atttypmod, a.attcollation, a.attidentity, a.attgenerated),
+                  ',' ORDER BY a.attnum)
+FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS s(nsp, rel, i)
+JOIN pg_namespace n ON n.nspname = s.nsp
+JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.rel
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+GROUP BY s.i, c.relkind, c.reloftype
+"""
+
+
+def _bare(table: str) -> str:
+    return (table.partition(".")[2] or table).lower()
 
 
 def _share_key(request: _Request, shapes: Mapping[str, Hashable] | None) -> Hashable:
-    """What decides ``request``'s compile: the request itself, or, on a table of a known shape,
-    the shape in place of the table (see the module docstring). A text that mentions the table's
-    name (a whole-row reference, a sequence named after it, ...) keeps its table."""
-    shape = shapes.get(request.table) if shapes is not None and request.table else None
-    if shape is None:
-        return request
-    bare = request.table.partition(".")[2] or request.table
-    if bare.lower() in request.text.lower():
+    """What decides ``request``'s compile: the request itself, or, for a shared kind on a table
+    of a known shape, the shape in place of the table (see the module docstring). A text that
+    mentions the table's name (a whole-row reference, a sequence named after it) keeps its table."""
+    shape = shapes.get(request.table) if shapes and request.table and request.kind in SHARED_KINDS else None
+    if shape is None or _bare(request.table) in request.text.lower():
         return request
     return (request.kind, request.text, request.column, request.hint, shape)
+
+
+def _names_its_table(request: _Request, result: tuple[str | None, str | None, str | None]) -> bool:
+    """Whether the print of ``request``'s compile mentions its table (then it is not shared)."""
+    bare = _bare(request.table) if request.table else ""
+    return bool(bare) and any(bare in (text or "").lower() for text in result[:2])
 
 
 # -- what the checks will ask for ----------------------------------------------------------
