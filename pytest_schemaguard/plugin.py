@@ -45,6 +45,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    # Registered before pytest's own clean-ups (LIFO): runs after its exit-time collections.
+    config.add_cleanup(heap.thaw)
+
+
 def _guard(config: pytest.Config) -> SchemaguardSession | None:
     """The run's session, or None when the plugin is not enabled."""
     return config.stash.get(SESSION_KEY, None)

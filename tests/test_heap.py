@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,17 @@ EXPECTATIONS = "version: 1\ntables:\n  public.a:\n    columns:\n      id: bigint
 
 # The inner run writes down how many objects are frozen as it ends.
 COUNT = '''
-import gc, os
+import atexit, gc, os
 
 def pytest_unconfigure(config):
     with open(os.environ["FREEZE_COUNT_FILE"], "w") as handle:
         handle.write(str(gc.get_freeze_count()))
+
+def _at_exit():
+    with open(os.environ["FREEZE_COUNT_FILE"] + ".exit", "w") as handle:
+        handle.write(str(gc.get_freeze_count()))
+
+atexit.register(_at_exit)
 '''
 # Cyclic garbage whose finaliser raises, made when the items are done (a sessionfinish hook that
 # runs before the plugin's): it is still uncollected when the plugin freezes what survives, and
@@ -60,6 +67,7 @@ def test_a_run_freezes_its_survivors_and_garbage_is_still_reported(pytester: pyt
                                            "default::pytest.PytestUnraisableExceptionWarning")
     assert result.ret == 0, result.stdout.str()
     assert int(count.read_text()) > 1000  # the run's objects were set aside
+    assert int(Path(f"{count}.exit").read_text()) == 0  # and taken back by the run's last clean-up
     # The finaliser ran (collected before the freeze) and pytest's hook saw its exception.
     assert "finaliser of garbage left by the run" in result.stdout.str() + result.stderr.str()
 
@@ -77,3 +85,21 @@ def test_a_run_nested_in_this_process_freezes_nothing(pytester: pytest.Pytester,
     before = gc.get_freeze_count()
     pytester.runpytest("--schemaguard", "--collect-only", "-q", "-p", "no:cacheprovider").assert_outcomes()
     assert int(count.read_text()) == before == gc.get_freeze_count() == 0
+
+
+def test_runs_one_after_another_in_one_process_keep_nothing_frozen(pytester: pytest.Pytester,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notebook or a watcher calls pytest.main again and again: each run's objects must be
+    collectable once it is over, or every run would leak the one before."""
+    _project(pytester, monkeypatch, "")
+    script = pytester.makepyfile(runs="""
+        import gc, sys
+        import pytest
+        counts = []
+        for _ in range(2):
+            code = pytest.main(["--schemaguard", "--collect-only", "-q", "-p", "no:cacheprovider"])
+            counts.append((int(code), gc.get_freeze_count()))
+        print("COUNTS", counts)
+    """)
+    result = pytester.run(sys.executable, str(script))
+    assert "COUNTS [(0, 0), (0, 0)]" in result.stdout.str(), result.stdout.str() + result.stderr.str()
