@@ -663,3 +663,18 @@ def test_a_cache_directory_that_cannot_be_written_is_not_used_and_says_why(
     assert code == 0, out
     assert f"cache not used: cannot write to {not_a_directory}" in out, out
     assert "Traceback" not in out and "INTERNALERROR" not in out
+
+
+def test_a_damaged_kept_snapshot_is_read_from_the_catalog_and_kept_again(dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    code, first = run(project, cache, tmpdir)
+    assert code == 0, first
+    [kept] = cache.glob("*/snapshot.pickle")
+    kept.write_bytes(b"\x80\x05 not a pickle")
+    code, damaged = run(project, cache, tmpdir, "-vv")
+    assert code == 0 and "cache hit" in damaged, damaged
+    assert re.search(r"schemaguard: time: .*snapshot [\d.]+s", damaged), damaged  # read: the record was unusable
+    code, again = run(project, cache, tmpdir, "-vv")
+    assert code == 0, again
+    assert re.search(r"schemaguard: time: .*snapshot \(kept\)", again), again
+    assert marker(again) == marker(first)

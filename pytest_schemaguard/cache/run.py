@@ -158,7 +158,10 @@ def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildR
                           "from the cache: the next run builds afresh.)") from None
     cache.use(entry)
     _refill(session, cache, entry)
-    _adopt_snapshot(session, entry.path)
+    if not _adopt_snapshot(session, entry.path) and session.conn is not None:
+        # Missing (an entry of an earlier version), damaged or another code's: kept anew (we hold
+        # the key's lock), so the next hit reads no catalog.
+        write_snapshot(entry.path, session.read_schema(session.conn))
     if server.private is not None:  # the copy is part of starting the server: shown apart
         session.timings["cache copy"] = server.private.copy_seconds
         session.timings["server start"] -= server.private.copy_seconds
@@ -277,12 +280,13 @@ def _refill(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> Non
         session.cache_refill = spare.Refill(cache, entry.key)
 
 
-def _adopt_snapshot(session: SchemaguardSession, folder: Path) -> None:
-    """The snapshot the building session kept in ``folder``, if it can be used (cache/snapshot.py)."""
+def _adopt_snapshot(session: SchemaguardSession, folder: Path) -> bool:
+    """Take the snapshot the building session kept in ``folder``, if it can be used (cache/snapshot.py)."""
     started = time.perf_counter()
     schema = read_snapshot(folder)
     if schema is not None:
         session.adopt_schema(schema, time.perf_counter() - started)
+    return schema is not None
 
 
 def _restore_lint(session: SchemaguardSession, stored: object) -> None:
