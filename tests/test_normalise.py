@@ -371,3 +371,58 @@ def test_sharing_never_changes_a_result(conn: psycopg.Connection) -> None:
     # Only projects and notes share the check (documents' collation differs); the policy's print
     # names its table and the elements are never shared: each compiled on its table.
     assert shared.compiled == len(requests) - 1
+
+
+ODD_CASES = {
+    # Column names holding the separators of a joined-up shape string made two tables one shape.
+    "separators in column names": ("""
+        CREATE TABLE a_leader (c int8, "z:25:-1:100::,c:23:-1:0::,y" int4);
+        CREATE TABLE b_member ("c:20:-1:0::,z" text, c int4, y int4);
+        """, ["public.a_leader", "public.b_member"], "check", "c::int8 * 2000000000 > 5"),
+    # The print quotes the name ("t""1".team_id): the guard must look for it as printed.
+    "a double quote in the table name": ("""
+        CREATE TABLE teams (id bigint PRIMARY KEY, owner uuid);
+        CREATE TABLE "t""1" (id bigint, team_id bigint);
+        CREATE TABLE "t""2" (id bigint, team_id bigint);
+        """, ['public.t"1', 'public.t"2'], "using", "exists (select 1 from public.teams where teams.id = team_id)"),
+    # The text reaches projects without spelling it; its print does name it.
+    "a table named through a Unicode escape": ("""
+        CREATE TABLE docs (id bigint, owner uuid);
+        CREATE TABLE projects (id bigint, owner uuid);
+        """, ["public.docs", "public.projects"], "using",
+        'exists (select 1 from U&"\\0070rojects" where owner = (auth.uid()))'),
+    # A child with a generated column refused the parent's SET DEFAULT probe (now ONLY the parent),
+    # and a parent is not the shape of a table without children.
+    "inheritance": ("""
+        CREATE TABLE solo (x int, y int);
+        CREATE TABLE par (x int, y int);
+        CREATE TABLE kid (x int, y int GENERATED ALWAYS AS (x * 2) STORED);
+        ALTER TABLE kid INHERIT par;
+        """, ["public.solo", "public.par"], "default", "'7'"),
+}
+
+
+@pytest.mark.parametrize("case", ODD_CASES)
+def test_sharing_gives_what_each_table_alone_gives_for_odd_names_and_shapes(conn: psycopg.Connection,
+                                                                            case: str) -> None:
+    """Found by a second attack on the sharing; each case differed from compiling alone before."""
+    setup, names, kind, text = ODD_CASES[case]
+    conn.execute(setup.encode())
+    conn.commit()
+    schema = inspect_schema(conn)
+
+    def expectation(name: str) -> TableExpectation:
+        if kind == "check":
+            return TableExpectation(name=name, line=1, checks=(CheckExpectation("k", text, 2),))
+        if kind == "default":
+            return TableExpectation(name=name, line=1, columns=(ColumnExpectation("y", 2, default=text),))
+        return TableExpectation(name=name, line=1, policies=(PolicyExpectation("p", 2, using=text),))
+
+    expectations = Expectations(path=Path("x.yml"), tables=tuple(expectation(name) for name in names))
+    requests = list(dict.fromkeys(requests_for(expectations, schema)))
+    assert len(requests) == len(names)
+    shared = Normaliser(conn)
+    shared.prepare(expectations, schema)
+    alone = {request: Normaliser(conn)._get(request) for request in requests}
+    assert {request: shared._get(request) for request in requests} == alone
+    assert not any(isinstance(result, NormalisationError) for result in alone.values())  # ONLY: par too

@@ -164,13 +164,16 @@ class Normaliser:
         leaders = [members[0] for members in groups.values()]
         alone: list[_Request] = []
         for members, result in zip(groups.values(), self._run(leaders), strict=True):
-            if result[0] is None or _names_its_table(members[0], result):
+            self._store(members[0], result)
+            if result[0] is None or _names_table(result, members[0]):
                 # Not shared: PostgreSQL's message may name the table it was tried on, and a print
                 # that names it (a correlated subquery's outer column) reads differently on each.
-                self._store(members[0], result)
                 alone += members[1:]
-            else:
-                for request in members:
+                continue
+            for request in members[1:]:
+                if _names_table(result, request):  # the text reaches this table some other way
+                    alone.append(request)
+                else:
                     self._store(request, result)
         if alone:
             for request, result in zip(alone, self._run(alone), strict=True):
@@ -221,16 +224,20 @@ class Normaliser:
 SHARED_KINDS = frozenset({"check", "default", "using", "with_check"})
 """Compiled without reading the table's rows (NOT VALID, SET DEFAULT, CREATE POLICY)."""
 
-# Per table: its kind and typed-table type, then every live column as the compile sees it.
+# Per table: its kind, typed-table type and place in an inheritance tree (a probe may reach the
+# children), then every live column as the compile sees it, as JSON (a plain join of the names
+# with separators let two different tables read as one shape).
 _SHAPES = """
-SELECT s.i, c.relkind::text || ':' || c.reloftype::text,
-       string_agg(concat_ws(':', a.attname, a.atttypid, a.atttypmod, a.attcollation, a.attidentity, a.attgenerated),
-                  ',' ORDER BY a.attnum)
+SELECT s.i, json_build_array(c.relkind, c.reloftype, c.relhassubclass, c.relispartition,
+                             EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = c.oid))::text,
+       coalesce(json_agg(json_build_array(a.attname, a.atttypid, a.atttypmod, a.attcollation, a.attidentity,
+                                          a.attgenerated) ORDER BY a.attnum)
+                FILTER (WHERE a.attnum IS NOT NULL), '[]')::text
 FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS s(nsp, rel, i)
 JOIN pg_namespace n ON n.nspname = s.nsp
 JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.rel
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-GROUP BY s.i, c.relkind, c.reloftype
+GROUP BY s.i, c.oid, c.relkind, c.reloftype, c.relhassubclass, c.relispartition
 """
 
 
@@ -248,10 +255,12 @@ def _share_key(request: _Request, shapes: Mapping[str, Hashable] | None) -> Hash
     return (request.kind, request.text, request.column, request.hint, shape)
 
 
-def _names_its_table(request: _Request, result: tuple[str | None, str | None, str | None]) -> bool:
-    """Whether the print of ``request``'s compile mentions its table (then it is not shared)."""
+def _names_table(result: tuple[str | None, str | None, str | None], request: _Request) -> bool:
+    """Whether a compile's print mentions ``request``'s table, as written or quoted (a text
+    may reach it without spelling it: ``U&"\\0070rojects"``); such a print is not shared with it."""
     bare = _bare(request.table) if request.table else ""
-    return bool(bare) and any(bare in (text or "").lower() for text in result[:2])
+    spellings = {bare, bare.replace('"', '""')} - {""}
+    return any(name in (text or "").lower() for text in result[:2] for name in spellings)
 
 
 # -- what the checks will ask for ----------------------------------------------------------

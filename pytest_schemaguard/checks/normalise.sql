@@ -44,7 +44,9 @@ BEGIN
                 format('CREATE INDEX sg_norm_tmp ON %s USING %s ((%s))', rel, hints[n], texts[n]),
                 format('CREATE INDEX sg_norm_tmp ON %s USING %s (%s)', rel, hints[n], texts[n])]
             WHEN 'default' THEN ARRAY[format(
-                'ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', rel, columns[n], texts[n])]
+                -- ONLY: the default of this table, not of its inheritance children or partitions
+                -- (one of those with a generated or identity column refused the probe)
+                'ALTER TABLE ONLY %s ALTER COLUMN %I SET DEFAULT %s', rel, columns[n], texts[n])]
             WHEN 'generated' THEN ARRAY[format(
                 'ALTER TABLE %s ADD COLUMN sg_norm_tmp %s GENERATED ALWAYS AS (%s) STORED', rel,
                 (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
