@@ -15,11 +15,15 @@ EXPECTATIONS = "version: 1\ntables:\n  public.a:\n    columns:\n      id: bigint
 
 # The inner run writes down how many objects are frozen as it ends.
 COUNT = '''
-import atexit, gc, os
+import gc, os
 
 def pytest_unconfigure(config):
     with open(os.environ["FREEZE_COUNT_FILE"], "w") as handle:
         handle.write(str(gc.get_freeze_count()))
+'''
+# ... and again when its process ends (only for a run in a process of its own).
+AT_EXIT = '''
+import atexit
 
 def _at_exit():
     with open(os.environ["FREEZE_COUNT_FILE"] + ".exit", "w") as handle:
@@ -30,7 +34,7 @@ atexit.register(_at_exit)
 # Cyclic garbage whose finaliser raises, made when the items are done (a sessionfinish hook that
 # runs before the plugin's): it is still uncollected when the plugin freezes what survives, and
 # pytest must report it as it does without the plugin.
-NOISY = COUNT + '''
+NOISY = COUNT + AT_EXIT + '''
 import pytest
 
 class Noisy:
