@@ -178,6 +178,10 @@ def test_failed_transaction_is_refused_clearly(conn: psycopg.Connection) -> None
         conn.execute("SELECT 1/0")
     with pytest.raises(RuntimeError, match="failed transaction"):
         Normaliser(conn).type("int8")
+    tables = tuple(TableExpectation(name=f"public.{name}", line=1,
+                                    policies=(PolicyExpectation("p", 2, using="true"),)) for name in ("a", "b"))
+    with pytest.raises(RuntimeError, match="failed transaction"):  # not the shapes' query failing first
+        Normaliser(conn).prepare(Expectations(path=Path("x.yml"), tables=tables))
     conn.rollback()
 
 

@@ -193,8 +193,8 @@ class Normaliser:
         """The shape of every table a shareable request names (see the module docstring), read in
         one rolled-back transaction; tables that do not exist have none."""
         tables = sorted({r.table for r in requests if r.table and r.kind in SHARED_KINDS})
-        if len(tables) < 2:
-            return {}
+        if len(tables) < 2 or self._conn.info.transaction_status == TransactionStatus.INERROR:
+            return {}  # a failed transaction: _run says so
         names = [table.partition(".") for table in tables]
         with self._conn.transaction(force_rollback=True), self._conn.cursor() as cur:
             cur.execute(_SHAPES, ([schema for schema, _, _ in names], [table for _, _, table in names]))
