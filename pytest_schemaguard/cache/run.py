@@ -27,6 +27,7 @@ from .snapshot import read_snapshot, write_snapshot
 from .store import BuildCache, Entry, ago
 
 if TYPE_CHECKING:
+    from ..catalog.model import Schema
     from ..project import Project
     from ..session import SchemaguardSession
 
@@ -158,10 +159,12 @@ def _hit(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> BuildR
                           "from the cache: the next run builds afresh.)") from None
     cache.use(entry)
     _refill(session, cache, entry)
-    if not _adopt_snapshot(session, entry.path) and session.conn is not None:
+    if not _adopt_snapshot(session, entry.path):
         # Missing (an entry of an earlier version), damaged or another code's: kept anew (we hold
         # the key's lock), so the next hit reads no catalog.
-        write_snapshot(entry.path, session.read_schema(session.conn))
+        schema = _snapshot_now(session)
+        if schema is not None:
+            write_snapshot(entry.path, schema)
     if server.private is not None:  # the copy is part of starting the server: shown apart
         session.timings["cache copy"] = server.private.copy_seconds
         session.timings["server start"] -= server.private.copy_seconds
@@ -175,12 +178,12 @@ def _publish(session: SchemaguardSession, run_dir: Path, inputs: Inputs, build: 
     server = session.server
     if server is None or server.private is None:
         return  # only a private server of this worker's own is served
-    assert session.conn is not None
-    schema = session.schema_read or session.read_schema(session.conn)  # before the copies: it may connect
+    schema = session.schema_read or _snapshot_now(session)  # before the copies: it may connect
     databases = _copies_for_other_workers(session)
     if databases is None:
         return  # the others build for themselves, as without sharing
-    write_snapshot(run_dir, schema)  # the copies are byte copies: the same catalog
+    if schema is not None:
+        write_snapshot(run_dir, schema)  # the copies are byte copies: the same catalog
     info = server.info
     record = share.Published(key=inputs.key, host=info.host, port=info.port, user=info.user, databases=databases,
                              worker=os.environ.get("PYTEST_XDIST_WORKER", "?"), meta=_meta(session, build))
@@ -254,15 +257,14 @@ def _store(session: SchemaguardSession, cache: BuildCache, inputs: Inputs, build
     """Stop the server cleanly (a consistent data directory), copy it into the cache, restart."""
     server = session.server
     assert server is not None and server.private is not None and session.project is not None
-    assert session.conn is not None
-    schema = session.read_schema(session.conn)  # kept with the build: a hit reads no catalog
+    schema = _snapshot_now(session)  # kept with the build: a hit reads no catalog
     started = time.perf_counter()
     session.disconnect()
     problem = None
     try:
         with server.private.stopped() as data:
             entry = cache.store(inputs, data, {**_meta(session, build), "project": str(session.project.root)},
-                                beside=lambda folder: write_snapshot(folder, schema))
+                                beside=None if schema is None else lambda folder: write_snapshot(folder, schema))
         _refill(session, cache, entry)
     except OSError as exc:
         problem = str(exc)
@@ -278,6 +280,18 @@ def _refill(session: SchemaguardSession, cache: BuildCache, entry: Entry) -> Non
     """Copy the entry for the next hit while this session goes on (see ``store``), if it can use it."""
     if session.cache_refill is None and spare.possible(cache.root):
         session.cache_refill = spare.Refill(cache, entry.key)
+
+
+def _snapshot_now(session: SchemaguardSession) -> Schema | None:
+    """The session's snapshot, read now to be kept; None when the read fails: nothing is kept, and
+    the same read fails again, reported as before, on the item that needs the catalog (not here,
+    inside the build, where it would stop pytest itself)."""
+    if session.conn is None:
+        return None
+    try:
+        return session.read_schema(session.conn)
+    except Exception:  # reported where an item reads the catalog (see above)
+        return None
 
 
 def _adopt_snapshot(session: SchemaguardSession, folder: Path) -> bool:
