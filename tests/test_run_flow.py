@@ -8,6 +8,7 @@ subprocess with a private server where the observable is a process or a temporar
 from __future__ import annotations
 
 import os
+import re
 import select
 import shutil
 import signal
@@ -250,7 +251,13 @@ def test_ctrl_c_exits_like_pytest_and_leaves_no_server(project, tmpdir_for_serve
     tmpdir = tmpdir_for_servers
     code, out = interrupt(project, tmpdir, ready)
     assert code == pytest.ExitCode.INTERRUPTED, out
-    assert "!!! KeyboardInterrupt !!!" in out
+    if ready == "server directory":
+        # Meant to land while the server starts; a start from the cached empty cluster takes
+        # ~0.1 s, so on a busy machine it may land in the build's first files instead, and pytest's
+        # line then names where (as in test_progress). Either is pytest's own line, nothing more.
+        assert re.search(r"!!! KeyboardInterrupt(: interrupted while applying [^\n]*)? !!!", out), out
+    else:
+        assert "!!! KeyboardInterrupt !!!" in out
     assert "Traceback" not in out and "During handling" not in out
     assert "no selected item needed it" not in out
     assert not leftovers(tmpdir), out
