@@ -73,3 +73,20 @@ def test_interrupts_are_held_until_the_step_is_done() -> None:
     with interrupts_held(reraise=False):  # on the way out: dropped, the run is ending anyway
         os.kill(os.getpid(), signal.SIGINT)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_step_within_a_step_hands_its_interrupt_to_the_enclosing_one() -> None:
+    """A held Ctrl-C inside a nested step was raised as KeyboardInterrupt('signal SIGINT') when the
+    inner step ended, in the middle of the outer one, and pytest's line then read
+    'KeyboardInterrupt: signal SIGINT'. It now waits for the outer step, then is a plain Ctrl-C."""
+    steps = []
+    with pytest.raises(KeyboardInterrupt) as raised:
+        with interrupts_held():
+            with interrupts_held():
+                os.kill(os.getpid(), signal.SIGINT)
+                steps.append("inner done")
+            steps.append("outer done")
+        steps.append("not reached")
+    assert steps == ["inner done", "outer done"]
+    assert str(raised.value) == ""  # Python's own handler: pytest prints a plain KeyboardInterrupt
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -67,6 +67,8 @@ def interrupts_held(*, reraise: bool = True) -> Iterator[None]:
             _raise_interrupt(signum, frame)
         held.append(signum)
 
+    hold.holds = True  # type: ignore[attr-defined]  # see below: an enclosing step's hold
+
     for sig in previous:
         signal.signal(sig, hold)
     try:
@@ -77,6 +79,9 @@ def interrupts_held(*, reraise: bool = True) -> Iterator[None]:
     if held and reraise:
         handler = previous[held[0]]
         if handler == signal.SIG_IGN:
+            return
+        if getattr(handler, "holds", False):
+            handler(held[0], None)  # a step within a step: the enclosing one raises it when it is done
             return
         if callable(handler):
             handler(held[0], None)
