@@ -41,11 +41,7 @@ def load_with_cache(path: Path, *, root: Path | None = None) -> Expectations:
         return load_expectations(path)  # reports what is wrong with the path
     folder = (root or cache_root()) / MODELS
     record = folder / f"{_key(Path(path), data)}.pickle"
-    model = None
-    # A record we cannot read is rebuilt, whatever the reason.
-    with contextlib.suppress(Exception), open(record, "rb") as handle:
-        if owned_by_me(folder) and owned_by_me(record):
-            model = pickle.load(handle)
+    model = read_record(record)  # a record we cannot read is rebuilt, whatever the reason
     if isinstance(model, Expectations):
         with contextlib.suppress(OSError):
             os.utime(record)  # recently used: kept by keep_newest
@@ -53,6 +49,29 @@ def load_with_cache(path: Path, *, root: Path | None = None) -> Expectations:
     model = load_expectations(path)
     _write(folder, record, model)
     return model
+
+
+def read_record(record: Path) -> object:
+    """What ``write_record`` kept in ``record``; None when it is missing, unreadable, corrupt, or
+    could have been written by someone else (see ``owned_by_me``)."""
+    with contextlib.suppress(Exception), open(record, "rb") as handle:
+        if owned_by_me(record.parent) and owned_by_me(record):
+            return pickle.load(handle)
+    return None
+
+
+def write_record(record: Path, value: object) -> None:
+    """Pickle ``value`` into ``record`` whole (a reader sees no record or all of it); a record that
+    cannot be written is left out, never an error of the run."""
+    with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
+        partial = record.with_name(f"{record.name}.tmp-{os.getpid()}")
+        try:
+            with open(partial, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, record)
+        finally:
+            with contextlib.suppress(OSError):
+                partial.unlink()
 
 
 def owned_by_me(path: Path) -> bool:
@@ -80,14 +99,7 @@ def code_hash() -> str:
 
 
 def _write(folder: Path, record: Path, model: Expectations) -> None:
-    with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
+    with contextlib.suppress(OSError):
         side_folder(folder.parent, folder.name)
-        partial = record.with_name(f"{record.name}.tmp-{os.getpid()}")
-        try:
-            with open(partial, "wb") as handle:
-                pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(partial, record)
-        finally:
-            with contextlib.suppress(OSError):
-                partial.unlink()
+        write_record(record, model)
         keep_newest(folder.glob("*.pickle"), KEEP)

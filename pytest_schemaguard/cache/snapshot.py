@@ -14,37 +14,22 @@ read, as without it; writing one never fails a run.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pickle
 from pathlib import Path
 
 from ..catalog.model import Schema
-from .model import code_hash, owned_by_me
+from .model import code_hash, read_record, write_record
 
 SNAPSHOT = "snapshot.pickle"
 
 
 def write_snapshot(folder: Path, schema: Schema) -> None:
-    """Keep ``schema`` in ``folder`` (written whole: a reader sees no record or all of it)."""
-    record = folder / SNAPSHOT
-    partial = folder / f".{SNAPSHOT}.{os.getpid()}"
-    with contextlib.suppress(OSError, pickle.PicklingError, RecursionError):
-        try:
-            with open(partial, "wb") as handle:
-                pickle.dump((code_hash(), schema), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(partial, record)
-        finally:
-            with contextlib.suppress(OSError):
-                partial.unlink()
+    """Keep ``schema`` in ``folder``, stamped with this code."""
+    write_record(folder / SNAPSHOT, (code_hash(), schema))
 
 
 def read_snapshot(folder: Path) -> Schema | None:
     """The snapshot kept in ``folder`` by this code, or None."""
-    record = folder / SNAPSHOT
-    with contextlib.suppress(Exception), open(record, "rb") as handle:
-        if owned_by_me(folder) and owned_by_me(record):
-            stamp, schema = pickle.load(handle)
-            if stamp == code_hash() and isinstance(schema, Schema):
-                return schema
+    kept = read_record(folder / SNAPSHOT)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == code_hash() and isinstance(kept[1], Schema):
+        return kept[1]
     return None
