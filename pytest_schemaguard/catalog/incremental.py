@@ -31,11 +31,9 @@ from typing import Any, TypeVar
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from psycopg.rows import dict_row
 
 from pytest_schemaguard.catalog.model import Schema
-from pytest_schemaguard.catalog.reader import DEFAULT_EXCLUDED_SCHEMAS, READ_SEARCH_PATH, inspect_schema
-from pytest_schemaguard.database.signals import interrupts_held
+from pytest_schemaguard.catalog.reader import DEFAULT_EXCLUDED_SCHEMAS, READ_SEARCH_PATH, inspect_schema, pipelined
 
 _T = TypeVar("_T")
 
@@ -146,14 +144,8 @@ class CatalogTracker:
         return reader
 
     def _read(self, conn: psycopg.Connection[Any], *, search_path_pinned: bool = False) -> CatalogState:
-        # One round trip for both (see catalog.reader on pipelines and interrupts).
-        with conn.cursor(row_factory=dict_row) as globals_cur, conn.cursor(row_factory=dict_row) as cur:
-            with interrupts_held(), conn.pipeline():
-                globals_cur.execute(_query("globals"))  # type: ignore[arg-type]  # our own package file
-                cur.execute(_query("fingerprints"))  # type: ignore[arg-type]
-            marks_row = globals_cur.fetchone()
-            rows = cur.fetchall()
-        assert marks_row is not None
+        read = pipelined(conn, {"globals": (_query("globals"), None), "fingerprints": (_query("fingerprints"), None)})
+        [marks_row], rows = read["globals"], read["fingerprints"]
         names: dict[int, str] = {}
         columns: dict[tuple[int, int], str] = {}
         fingerprints: dict[int, str] = {}

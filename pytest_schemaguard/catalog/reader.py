@@ -175,31 +175,34 @@ def _read_schema(cur: psycopg.Cursor[DictRow], params: dict[str, Any]) -> Schema
         saved = _one(cur)["saved"]
         cur.execute("SELECT set_config('search_path', %s, true)", (READ_SEARCH_PATH,))
     queries = load_queries(partial=params["relids"] is not None)
-    conn = cur.connection
-    # Every query goes before any result is read (pipeline mode): one round trip instead of one
-    # per query, which is most of a small partial read (lint reads once per migration file).
-    cursors = {name: conn.cursor(row_factory=dict_row) for name in QUERY_NAMES}
-    try:
-        # A pipeline is one step: a Ctrl-C inside psycopg's exit from pipeline mode left it "busy"
-        # and raised "cannot exit pipeline mode while busy" over the KeyboardInterrupt (an
-        # INTERNALERROR). The interrupt is held until the results are in, then raised as usual.
-        with interrupts_held(), conn.pipeline():
-            for name, query_cursor in cursors.items():
-                _send(query_cursor, queries[name], params)
-        rows = {name: query_cursor.fetchall() for name, query_cursor in cursors.items()}
-    finally:
-        for query_cursor in cursors.values():
-            query_cursor.close()
+    # Only queries that filter on schemas take the parameter: an unused parameter would be an
+    # error ("could not determine data type of parameter $1").
+    rows = pipelined(cur.connection, {name: (queries[name], params if "%(excluded)s" in queries[name] else None)
+                                      for name in QUERY_NAMES})
     if saved is not None:
         cur.execute("SELECT set_config('search_path', %s, true)", (saved,))
     return _build_schema(rows)
 
 
-def _send(cur: psycopg.Cursor[DictRow], query: str, params: dict[str, Any]) -> None:
-    # Only queries that filter on schemas take the parameter: an unused parameter would be an
-    # error ("could not determine data type of parameter $1"). The text comes from a package
-    # file, not user input, though type checkers cannot know it is a LiteralString.
-    cur.execute(query, params if "%(excluded)s" in query else None)  # type: ignore[arg-type]
+def pipelined(conn: psycopg.Connection[Any],
+              queries: Mapping[str, tuple[str, Mapping[str, Any] | None]]) -> dict[str, list[DictRow]]:
+    """The rows of every query by name, all sent before any result is read (pipeline mode): one
+    round trip instead of one per query, which is most of a small partial read (lint reads once
+    per migration file). The texts come from package files, not user input.
+
+    A pipeline is one step: a Ctrl-C inside psycopg's exit from pipeline mode left it "busy" and
+    raised "cannot exit pipeline mode while busy" over the KeyboardInterrupt (an INTERNALERROR).
+    The interrupt is held until the results are in, then raised as usual.
+    """
+    cursors = {name: conn.cursor(row_factory=dict_row) for name in queries}
+    try:
+        with interrupts_held(), conn.pipeline():
+            for name, (query, params) in queries.items():
+                cursors[name].execute(query, params)  # type: ignore[arg-type]  # our own package files
+        return {name: query_cursor.fetchall() for name, query_cursor in cursors.items()}
+    finally:
+        for query_cursor in cursors.values():
+            query_cursor.close()
 
 
 def _one(cur: psycopg.Cursor[DictRow]) -> DictRow:
