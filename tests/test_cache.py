@@ -384,6 +384,77 @@ def test_a_lint_watched_build_is_cached_with_its_findings(dirs: tuple[Path, Path
     assert lint_lines(again) == failing
 
 
+def test_a_miss_reuses_lints_findings_for_the_files_before_the_first_change(dirs: tuple[Path, Path, Path]) -> None:
+    """Writing the newest migration rebuilds on every save; lint judges only what changed, not the history."""
+    project, cache, tmpdir = dirs
+    linted_project(project)
+    code, first = run(project, cache, tmpdir)
+    assert code == 0, first
+    findings = lint_lines(first)
+    assert any("[dropped_column]" in line for line in findings) and any(
+        "[exposed_table_without_rls]" in line for line in findings), first
+
+    drop = project / "supabase" / "migrations" / "20250103000000_drop.sql"
+    with drop.open("a") as f:
+        f.write("-- one more line\n")
+    code, edited = run(project, cache, tmpdir)
+    assert code == 0, edited
+    assert ("cache miss: supabase/migrations/20250103000000_drop.sql changed "
+            "(lint's findings for 2 unchanged earlier file(s) reused)") in edited, edited
+    assert lint_lines(edited) == findings  # the reused files' findings and the edited file's, judged afresh
+
+    # The edited file is judged afresh: a new drop in it is found, at its line.
+    with drop.open("a") as f:
+        f.write("alter table public.tags drop column id;\n")
+    code, dropped = run(project, cache, tmpdir)
+    assert code == 0, dropped
+    assert "(lint's findings for 2 unchanged earlier file(s) reused)" in dropped, dropped
+    assert "lint 20250103000000_drop.sql:10: error [dropped_column] column public.tags.id dropped" in lint_lines(
+        dropped), dropped
+
+    # A seed is applied after every migration: all three files' findings still hold.
+    (project / "supabase" / "seed.sql").write_text("insert into public.notes (body) values ('x');\n")
+    code, seeded = run(project, cache, tmpdir)
+    assert code == 0, seeded
+    assert "(lint's findings for 3 unchanged earlier file(s) reused)" in seeded, seeded
+    assert lint_lines(seeded) == lint_lines(dropped)
+
+    # A change in the first file: nothing before it, nothing reused; the same findings, all judged again.
+    with (project / MIGRATION).open("a") as f:
+        f.write("-- edited\n")
+    code, head = run(project, cache, tmpdir)
+    assert code == 0, head
+    assert f"cache miss: {MIGRATION} changed" in head and "reused" not in head, head
+    assert lint_lines(head) == lint_lines(dropped)
+    code, fresh = run(project, cache, tmpdir, "--schemaguard-no-cache")
+    assert code == 0 and lint_lines(fresh) == lint_lines(dropped), fresh
+
+
+def test_which_files_an_earlier_build_applied_the_same_way() -> None:
+    def made(files: list[str], *, head: str = "1", seed: str = "s", exposed: str = "public",
+             linted: str = "every file") -> Inputs:
+        items = [Input("schemaguard version", head), Input("pytest_schemaguard/build.py", "b")]
+        items += [Input(f"supabase/migrations/{name}", name.upper()) for name in files]
+        items += [Input("seed supabase/seed.sql", seed), Input("lint 1: linted files", linted),
+                  Input("lint 1: exposed schemas", exposed), Input("pytest_schemaguard/lint/rules.py", "r")]
+        return Inputs(tuple(items), (2, 2 + len(files)))
+
+    now = made(["1_a.sql", "2_b.sql", "3_c.sql"])
+    assert now.settled_with(made(["1_a.sql", "2_b.sql", "3_x.sql"])) == 2
+    assert now.settled_with(made(["1_a.sql", "2_b.sql"])) == 2  # a file added after them
+    assert now.settled_with(made(["1_a.sql", "2_b.sql", "3_c.sql", "4_d.sql"])) == 3  # one removed after them
+    assert now.settled_with(made(["1_a.sql", "2_x.sql", "3_c.sql"])) == 1  # what follows a change is not settled
+    assert now.settled_with(made(["0_z.sql", "1_a.sql", "2_b.sql", "3_c.sql"])) == 0  # one inserted before them
+    assert now.settled_with(made(["1_a.sql", "2_b.sql", "3_c.sql"], seed="t", linted="3_c.sql")) == 3
+    assert now.settled_with(made(["1_a.sql", "2_b.sql", "3_c.sql"], head="2")) == 0  # other code or server
+    assert now.settled_with(made(["1_a.sql", "2_b.sql", "3_c.sql"], exposed="api")) == 0  # judged otherwise
+    # An entry that does not say where its migrations are (written by an earlier version) settles nothing.
+    assert now.settled_with(Inputs(made(["1_a.sql", "2_b.sql", "3_c.sql"]).items)) == 0
+    stored = made(["1_a.sql", "2_b.sql"])
+    assert Inputs.from_json(stored.as_json(), list(stored.migrations)) == stored
+    assert Inputs.from_json(stored.as_json(), [3, 99]).migrations == (0, 0)  # out of range: unknown
+
+
 def test_other_build_observers_still_bypass_the_cache(tmp_path: Path) -> None:
     from pytest_schemaguard.agents.proposed import CatalogAround
     from pytest_schemaguard.cache.run import refusal

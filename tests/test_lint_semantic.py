@@ -248,3 +248,59 @@ def test_linting_a_long_history_keeps_one_snapshot_not_all(scratch_conn: psycopg
     # and every file was still judged: each new table is exposed without RLS, each foreign key unindexed
     findings = {m.name: [(f.rule, f.line) for f in lint_file(m, observer)] for m in migrations}
     assert findings["120_step.sql"] == [("exposed_table_without_rls", 2), ("foreign_key_without_index", 2)]
+
+
+SETTLED_HISTORY = {
+    "001_base.sql": BASE,
+    "002_drop.sql": "alter table t drop column b;\ncreate table exposed (id int);\n",
+    "003_rename.sql": "alter table r rename to r2;\nalter view v rename column a to a2;\n",
+    "004_more.sql": "drop function f(int);\nalter table r2 alter column id type bigint;\n"
+                    "create table later (id int);\n",
+}
+
+
+def _fresh_database(admin_dsn: str, name: str) -> psycopg.Connection:
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return psycopg.connect(psycopg.conninfo.make_conninfo(admin_dsn, dbname=name))
+
+
+def test_files_an_earlier_build_judged_are_not_read_around(scratch_conn: psycopg.Connection, admin_dsn: str,
+                                                           tmp_path: Path) -> None:
+    # The build cache hands lint what an earlier build found in the files before the first change
+    # (cache/inputs.py: Inputs.settled_with); the catalog is then read only around the others.
+    for name, text in SETTLED_HISTORY.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    migrations = discover_migrations(tmp_path).migrations
+    names = [m.name for m in migrations]
+    earlier = LintObserver(None, PUBLIC)
+    assert build_database(scratch_conn, root=tmp_path, migrations=migrations, flavor="postgres",
+                          observers=[earlier]).ok
+    assert earlier.snapshots == 5
+    judged = {name: [(f.rule, f.line, f.message) for f in found] for name, found in earlier.findings.items()}
+    assert {rule for found in judged.values() for rule, _, _ in found} >= {
+        "dropped_column", "exposed_table_without_rls", "renamed_table", "renamed_column", "dropped_function",
+        "column_type_changed"}
+
+    for settled, reads in ((names[:3], 2), ([names[0], names[2]], 4), ([], 5)):
+        observer = LintObserver(None, PUBLIC)
+        assert observer.settle(earlier, settled) == len(settled)
+        database = f"sg_test_settled_{len(settled)}_{reads}"
+        try:
+            with _fresh_database(admin_dsn, database) as conn:
+                assert build_database(conn, root=tmp_path, migrations=migrations, flavor="postgres",
+                                      observers=[observer]).ok
+        finally:
+            with psycopg.connect(admin_dsn, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        # Around 004 only (before, after); around 002 and 004 (before 002 whole, after it, before 004
+        # re-reading what 003 changed, after it); around every file.
+        assert (observer.snapshots, observer.reused) == (reads, len(settled)), settled
+        assert {name: [(f.rule, f.line, f.message) for f in found]
+                for name, found in observer.findings.items()} == judged, settled
+        assert observer.analysed == set(names)
+
+    # Only files the earlier build judged, and only those this observer lints.
+    narrow = LintObserver({names[1]}, PUBLIC)
+    assert narrow.settle(earlier, names[:3]) == 1
+    assert LintObserver(None, PUBLIC).settle(narrow, names) == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ class Input:
 @dataclass(frozen=True)
 class Inputs:
     items: tuple[Input, ...]
+    # Where the migrations are among ``items`` (start, stop); (0, 0) when unknown (an entry written
+    # before entries recorded it). Not part of the key: the items alone decide it.
+    migrations: tuple[int, int] = (0, 0)
 
     @property
     def key(self) -> str:
@@ -53,10 +57,39 @@ class Inputs:
         return [[i.label, i.digest] for i in self.items]
 
     @classmethod
-    def from_json(cls, data: object) -> Inputs:
+    def from_json(cls, data: object, migrations: object = None) -> Inputs:
         if not isinstance(data, list):
             return cls(())
-        return cls(tuple(Input(str(p[0]), str(p[1])) for p in data if isinstance(p, list) and len(p) == 2))
+        items = tuple(Input(str(p[0]), str(p[1])) for p in data if isinstance(p, list) and len(p) == 2)
+        span = (0, 0)
+        if (isinstance(migrations, list) and len(migrations) == 2 and all(type(n) is int for n in migrations)
+                and 0 < migrations[0] <= migrations[1] <= len(items) == len(data)):
+            span = (migrations[0], migrations[1])
+        return cls(items, span)
+
+    def settled_with(self, older: Inputs) -> int:
+        """How many leading migrations ``older``'s build applied exactly as this build will: the same
+        code, server and settings before them, the same files (names and bytes) in the same order up
+        to each, and the same lint context (exposed schemas, lint's code).
+
+        What lint found in such a file is what it would find now: a file's findings depend on the
+        database before it and on its own text, never on the files after it, the seeds, or which
+        other files are linted. So a miss caused by the newest migration (the file being written)
+        or a seed need not lint the whole history again."""
+        start, stop = self.migrations
+        their_start, their_stop = older.migrations
+        if start == stop or their_start == their_stop:
+            return 0  # no migrations, or an entry that does not say where they are
+        if self.items[:start] != older.items[:their_start]:
+            return 0
+        if _lint_context(self.items[stop:]) != _lint_context(older.items[their_stop:]):
+            return 0
+        settled = 0
+        for mine, theirs in zip(self.items[start:stop], older.items[their_start:their_stop], strict=False):
+            if mine != theirs:
+                break
+            settled += 1
+        return settled
 
     def first_change(self, older: Inputs) -> str:
         """What differs from ``older``, in build order: the first changed, added or removed input."""
@@ -71,6 +104,16 @@ class Inputs:
         if gone:
             return f"{gone[0]} removed"
         return "no complete entry for these inputs"
+
+
+_LINTED_FILES = re.compile(r"lint \d+: linted files")
+
+
+def _lint_context(tail: Sequence[Input]) -> tuple[Input, ...]:
+    """The inputs after the migrations that a migration's findings depend on: not the seeds (applied
+    after every migration), not which files are linted (that decides whether a file is judged, not
+    what is found in it)."""
+    return tuple(i for i in tail if not i.label.startswith("seed ") and not _LINTED_FILES.fullmatch(i.label))
 
 
 def _sha(data: bytes) -> str:
@@ -144,13 +187,15 @@ def build_inputs(project: Project, *, bindir: Path, account: str | None,
             # must not stand in for a run that would time out.
             Input("project settings", _text(project.flavor, project.settings.stubs, project.statement_timeout)),
             *(Input(f"pytest_schemaguard/{name}", _sha(data)) for name, data in _package_files()),
-            *(Input(_label(m.path, root), _sha(m.path.read_bytes())) for m in project.migrations.migrations),
-            *(Input(f"seed {_label(s, root)}", _sha(s.read_bytes())) for s in project.seeds),
-            *lint_inputs(lint),
         ]
+        start = len(items)
+        items += [Input(_label(m.path, root), _sha(m.path.read_bytes())) for m in project.migrations.migrations]
+        stop = len(items)
+        items += [Input(f"seed {_label(s, root)}", _sha(s.read_bytes())) for s in project.seeds]
+        items += lint_inputs(lint)
     except OSError:
         return None
-    return Inputs(tuple(items))
+    return Inputs(tuple(items), (start, stop))
 
 
 def _label(path: Path, root: Path) -> str:

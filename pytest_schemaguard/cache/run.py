@@ -107,6 +107,9 @@ def _through_cache(session: SchemaguardSession, inputs: Inputs) -> BuildResult:
         latest = cache.entries()
         change = inputs.first_change(latest[0].inputs) if latest else "no earlier build in the cache"
         session.cache_status = f"cache miss: {change}"
+        reused = _settle_lint(session, inputs, latest)
+        if reused:
+            session.cache_status += f" (lint's findings for {reused} unchanged earlier file(s) reused)"
         build = _build(session)
         if build.ok:
             _store(session, cache, inputs, build)
@@ -301,6 +304,29 @@ def _adopt_snapshot(session: SchemaguardSession, folder: Path) -> bool:
     if schema is not None:
         session.adopt_schema(schema, time.perf_counter() - started)
     return schema is not None
+
+
+def _settle_lint(session: SchemaguardSession, inputs: Inputs, entries: list[Entry]) -> int:
+    """On a miss, hand each lint observer what an earlier build found in the leading files it applied
+    exactly as this build will (``Inputs.settled_with``: e.g. all but the newest file, the one being
+    written); returns for how many files. Lint then reads the catalog only around the others."""
+    observers = _lint_observers(session)
+    scored = [(inputs.settled_with(entry.inputs), entry) for entry in entries] if observers else []
+    count, entry = max(scored, key=lambda pair: pair[0], default=(0, None))
+    if entry is None or count == 0:
+        return 0
+    stored = entry.meta.get("lint")
+    if not isinstance(stored, list) or len(stored) != len(observers):
+        return 0
+    earlier = [LintObserver(o.targets, o.exposed) for o in observers]
+    try:
+        for state, data in zip(earlier, stored, strict=True):
+            state.restore(data)
+    except (KeyError, TypeError, ValueError):
+        return 0  # unreadable: this build judges every file itself
+    assert session.project is not None
+    files = [m.name for m in session.project.migrations.migrations[:count]]
+    return max(observer.settle(state, files) for observer, state in zip(observers, earlier, strict=True))
 
 
 def _restore_lint(session: SchemaguardSession, stored: object) -> None:

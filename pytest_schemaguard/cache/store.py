@@ -4,7 +4,7 @@ Layout of the cache root (``SCHEMAGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/sche
 ``~/.cache/schemaguard``)::
 
     <key>/data.tar     the cluster's data directory, archived while its server was stopped cleanly
-    <key>/meta.json    inputs (with per-input hashes), build outcomes, when it was built
+    <key>/meta.json    inputs (with per-input hashes), build outcomes, lint's findings, when it was built
     <key>/complete     written last, before the rename: an entry without it is never used
     <key>.lock         flock'd while the key is built, stored, copied out or removed
     <key>.spare-<t>/   a ready data directory (of the entry built at time t), made in the background
@@ -171,7 +171,7 @@ class Entry:
 
     @property
     def inputs(self) -> Inputs:
-        return Inputs.from_json(self.meta.get("inputs"))
+        return Inputs.from_json(self.meta.get("inputs"), self.meta.get("migration_span"))
 
     @property
     def built(self) -> float:
@@ -275,8 +275,8 @@ class BuildCache:
         try:
             tmp.mkdir(mode=0o700)
             archive_tree(data, tmp / ARCHIVE)
-            meta = {**meta, "inputs": inputs.as_json(), "built": time.time(),
-                    "archive_bytes": (tmp / ARCHIVE).stat().st_size}
+            meta = {**meta, "inputs": inputs.as_json(), "migration_span": list(inputs.migrations),
+                    "built": time.time(), "archive_bytes": (tmp / ARCHIVE).stat().st_size}
             (tmp / META).write_text(json.dumps(meta, indent=1))
             if beside is not None:
                 beside(tmp)

@@ -51,6 +51,8 @@ class LintObserver:
     failed: StepOutcome | None = None
     ran: bool = False
     snapshots: int = 0  # catalog reads so far: one per linted file, plus one when the file before was not
+    reused: int = 0  # files judged by an earlier build (``settle``), not read around here
+    _settled: dict[str, list[Finding]] = field(default_factory=dict)  # file -> an earlier build's findings
     _before: CatalogState | None = None  # of the migration being applied
     _previous_after: CatalogState | None = None  # reused as the next migration's "before"
     _tracker: CatalogTracker = field(default_factory=CatalogTracker)  # re-reads only what each file touched
@@ -63,10 +65,21 @@ class LintObserver:
         """The snapshots held right now (at most two: the current file's before and after)."""
         return tuple(state for state in (self._before, self._previous_after) if state is not None)
 
+    def settle(self, earlier: LintObserver, files: Sequence[str]) -> int:
+        """Take ``earlier``'s findings for those of ``files`` it judged and this observer wants, and
+        return how many: the build cache found them applied exactly as this build will apply them
+        (``Inputs.settled_with``), so the catalog is not read around them. The next file this
+        observer judges reads its "before" afresh (the tracker re-reads what changed since its last
+        read, or everything on its first)."""
+        self._settled = {name: list(earlier.findings[name]) for name in files
+                         if name in earlier.analysed and name in earlier.findings
+                         and (self.targets is None or name in self.targets)}
+        return len(self._settled)
+
     def before_migration(self, conn: psycopg.Connection[Any], migration: Migration) -> None:
         self.ran = True
         previous, self._previous_after = self._previous_after, None
-        if self.wants(migration):
+        if self.wants(migration) and migration.name not in self._settled:
             self._before = previous or self._read(conn)
 
     def after_migration(self, conn: psycopg.Connection[Any], migration: Migration, outcome: StepOutcome) -> None:
@@ -75,6 +88,17 @@ class LintObserver:
             self.applied.append(migration.name)
         else:
             self.failed = outcome
+        settled = self._settled.pop(migration.name, None)
+        if settled is not None:
+            self.reused += 1
+            if outcome.ok:
+                self.findings[migration.name] = settled
+                self.analysed.add(migration.name)
+            else:  # it applied in the earlier build, so something outside the files differs (the clock,
+                # the machine): judged by its text alone, as if every table it names existed before it
+                self.findings[migration.name] = lint_statements(migration.name, migration.statements,
+                                                                no_transaction=migration.no_transaction)
+            return
         if before is None:
             return  # not linted here
         findings = lint_statements(migration.name, migration.statements, no_transaction=migration.no_transaction,
@@ -128,6 +152,7 @@ class LintObserver:
                                                                                  snapshots)
         self.failed = None
         self._before = self._previous_after = None
+        self._settled = {}
 
 
 def exposed_schemas(supabase_config: dict[str, Any], flavor: str) -> frozenset[str]:
