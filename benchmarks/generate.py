@@ -34,6 +34,7 @@ class ProjectSpec:
     migrations: int = 23
     baseline_kb: int = 0  # > 0: the first file is a pg_dump-style baseline of about this size
     seed_tables: int = 5  # the seed inserts a few rows into this many tables
+    locked: bool = False  # every file recorded in a lock file: lint judges none (nothing is new)
 
     def __post_init__(self) -> None:
         if self.tables < 1 or self.migrations < 1:
@@ -330,6 +331,7 @@ def expectations_yaml(spec: ProjectSpec) -> str:
         "  migrations: supabase/migrations",
         "  seed: supabase/seed.sql",
         "  flavor: supabase",
+        *(["  lock: supabase/migrations/schemaguard.lock"] if spec.locked else []),
         "",
         "tables:",
     ]
@@ -359,6 +361,12 @@ def write_project(root: Path, spec: ProjectSpec) -> Path:
     (root / "supabase" / "config.toml").write_text(CONFIG_TOML, encoding="utf-8")
     expectations = root / "schema_expectations.yml"
     expectations.write_text(expectations_yaml(spec), encoding="utf-8")
+    if spec.locked:
+        from pytest_schemaguard.lockfile import render_lock
+        from pytest_schemaguard.migrations import discover_migrations
+
+        (migrations / "schemaguard.lock").write_text(render_lock(discover_migrations(migrations).migrations),
+                                                     encoding="utf-8")
     return expectations
 
 

@@ -26,7 +26,7 @@ from .floor import describe, project_files, read_project, run_floor
 from .generate import ProjectSpec, expectations_yaml, write_project, yaml_tables_for_lines
 from .table import Row, render_markdown, render_text
 
-ROWS = ("baseline", "cold", "edited", "warm", "history", "big", "yaml", "import", "xdist", "pgtap")
+ROWS = ("baseline", "cold", "edited", "warm", "history", "locked", "big", "yaml", "import", "xdist", "pgtap")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -64,6 +64,8 @@ def labels(args: argparse.Namespace) -> dict[str, tuple[str, str]]:
                    "≤ 1.3×"),
         "warm": ("second unchanged run / first", "≤ 0.25"),
         "history": (f"{args.history_files}-file history / floor ({args.tables} tables)", "≤ 1.5×, linear"),
+        "locked": (f"{args.history_files}-file history with every file in the lock file (lint: new files only) / "
+                   "floor", "≤ 1.5×, linear"),
         "big": (f"{args.big_tables:,}-table project / floor", "≤ 1.5×"),
         "yaml": (f"loading a {args.yaml_lines:,}-line expectations file again, unchanged", "≤ 0.5 s"),
         "import": ("plain `pytest` with the plugin installed but `--schemaguard` not given, vs `-p no:schemaguard`",
@@ -240,6 +242,10 @@ def measure_all(args: argparse.Namespace, workdir: Path,
     if "history" not in args.skip:
         history = project("history", ProjectSpec(tables=args.tables, migrations=args.history_files))
         floor_vs_tool(rows["history"], history, args.repeat, lambda: runs.cold_run(history))
+        checkpoint(list(rows.values()))
+    if "locked" not in args.skip:
+        locked = project("locked", ProjectSpec(tables=args.tables, migrations=args.history_files, locked=True))
+        floor_vs_tool(rows["locked"], locked, args.repeat, lambda: runs.cold_run(locked))
         checkpoint(list(rows.values()))
     if not {"big", "xdist"} <= args.skip:
         big = project("big", ProjectSpec(tables=args.big_tables, migrations=args.migrations))

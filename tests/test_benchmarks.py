@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["--tables", "3", "--migrations", "3", "--repeat", "1", "--baseline-files", "3", "--baseline-kb", "8",
-        "--import-runs", "1", "--yaml-lines", "300", "--pgtap-tables", "2", "--skip", "history,big,xdist"]
+        "--import-runs", "1", "--yaml-lines", "300", "--pgtap-tables", "2", "--history-files", "4",
+        "--skip", "history,big,xdist"]
 
 
 @pytest.fixture
@@ -62,6 +63,7 @@ def test_tiny_run_prints_every_row(harness, tmp_path: Path) -> None:  # type: ig
         assert "skipped: --skip" in rows[labels[key][0]]
     # The synthetic project passes its own expectations; a failed run would be marked so.
     assert "(failed)" not in rows[labels["cold"][0]] and "(failed)" not in rows[labels["warm"][0]], out.stdout
+    assert "(failed)" not in rows[labels["locked"][0]] and "×" in rows[labels["locked"][0]], out.stdout
     assert "×" in rows[labels["cold"][0]] and "(first run)" in rows[labels["warm"][0]]
     pgtap_row = rows[labels["pgtap"][0]]
     assert "(pgTAP)" in pgtap_row or "skipped: " in pgtap_row
