@@ -399,8 +399,8 @@ def test_a_miss_reuses_lints_findings_for_the_files_before_the_first_change(dirs
         f.write("-- one more line\n")
     code, edited = run(project, cache, tmpdir)
     assert code == 0, edited
-    assert ("cache miss: supabase/migrations/20250103000000_drop.sql changed "
-            "(lint's findings for 2 unchanged earlier file(s) reused)") in edited, edited
+    assert ("cache miss: supabase/migrations/20250103000000_drop.sql changed (lint reused its findings for the "
+            "first 2 migration(s) from a cached build that applied them alike)") in edited, edited
     assert lint_lines(edited) == findings  # the reused files' findings and the edited file's, judged afresh
 
     # The edited file is judged afresh: a new drop in it is found, at its line.
@@ -408,7 +408,7 @@ def test_a_miss_reuses_lints_findings_for_the_files_before_the_first_change(dirs
         f.write("alter table public.tags drop column id;\n")
     code, dropped = run(project, cache, tmpdir)
     assert code == 0, dropped
-    assert "(lint's findings for 2 unchanged earlier file(s) reused)" in dropped, dropped
+    assert "(lint reused its findings for the first 2 migration(s)" in dropped, dropped
     assert "lint 20250103000000_drop.sql:10: error [dropped_column] column public.tags.id dropped" in lint_lines(
         dropped), dropped
 
@@ -416,7 +416,7 @@ def test_a_miss_reuses_lints_findings_for_the_files_before_the_first_change(dirs
     (project / "supabase" / "seed.sql").write_text("insert into public.notes (body) values ('x');\n")
     code, seeded = run(project, cache, tmpdir)
     assert code == 0, seeded
-    assert "(lint's findings for 3 unchanged earlier file(s) reused)" in seeded, seeded
+    assert "(lint reused its findings for the first 3 migration(s)" in seeded, seeded
     assert lint_lines(seeded) == lint_lines(dropped)
 
     # A change in the first file: nothing before it, nothing reused; the same findings, all judged again.
@@ -428,6 +428,39 @@ def test_a_miss_reuses_lints_findings_for_the_files_before_the_first_change(dirs
     assert lint_lines(head) == lint_lines(dropped)
     code, fresh = run(project, cache, tmpdir, "--schemaguard-no-cache")
     assert code == 0 and lint_lines(fresh) == lint_lines(dropped), fresh
+
+
+def test_damaged_lint_results_in_an_entry_are_judged_again_not_an_internal_error(
+        dirs: tuple[Path, Path, Path]) -> None:
+    project, cache, tmpdir = dirs
+    linted_project(project)
+    code, first = run(project, cache, tmpdir)
+    assert code == 0, first
+    findings = lint_lines(first)
+
+    def damage(how: str) -> None:
+        for entry in BuildCache(cache).entries():
+            meta = json.loads((entry.path / "meta.json").read_text())
+            lint = meta["lint"][0]
+            if how == "findings":
+                lint["findings"] = []  # a list where a mapping belongs
+            elif how == "line":
+                next(found for found in lint["findings"].values() if found)[0][2] = float("inf")
+            else:
+                next(found for found in lint["findings"].values() if found)[0][0] = "no_such_rule"
+            (entry.path / "meta.json").write_text(json.dumps(meta))
+
+    damage("findings")
+    code, hit = run(project, cache, tmpdir)  # unchanged: would have been a hit
+    assert code == 0 and "INTERNALERROR" not in hit, hit
+    assert "cache miss" in hit and lint_lines(hit) == findings, hit  # the entry was dropped and built again
+    for how in ("line", "rule"):
+        damage(how)
+        with (project / "supabase" / "migrations" / "20250103000000_drop.sql").open("a") as f:
+            f.write(f"-- {how}\n")
+        code, miss = run(project, cache, tmpdir)
+        assert code == 0 and "INTERNALERROR" not in miss, miss
+        assert "reused" not in miss and lint_lines(miss) == findings, miss
 
 
 def test_which_files_an_earlier_build_applied_the_same_way() -> None:

@@ -109,7 +109,8 @@ def _through_cache(session: SchemaguardSession, inputs: Inputs) -> BuildResult:
         session.cache_status = f"cache miss: {change}"
         reused = _settle_lint(session, inputs, latest)
         if reused:
-            session.cache_status += f" (lint's findings for {reused} unchanged earlier file(s) reused)"
+            session.cache_status += (f" (lint reused its findings for the first {reused} migration(s) from a "
+                                     "cached build that applied them alike)")
         build = _build(session)
         if build.ok:
             _store(session, cache, inputs, build)
@@ -144,7 +145,7 @@ def _restored(session: SchemaguardSession, meta: dict[str, Any]) -> BuildResult 
     try:
         build = outcomes.load(meta["outcome"], paths)
         _restore_lint(session, meta.get("lint", []))
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # whatever a damaged meta.json holds
         return None
     return build
 
@@ -322,7 +323,7 @@ def _settle_lint(session: SchemaguardSession, inputs: Inputs, entries: list[Entr
     try:
         for state, data in zip(earlier, stored, strict=True):
             state.restore(data)
-    except (KeyError, TypeError, ValueError):
+    except ValueError:
         return 0  # unreadable: this build judges every file itself
     assert session.project is not None
     files = [m.name for m in session.project.migrations.migrations[:count]]

@@ -23,7 +23,7 @@ from ..diff import ONLY_IN_A, ONLY_IN_B, Change, diff_snapshots
 from ..migrations import Migration, Statement
 from ..project import DEFAULT_API_SCHEMAS, api_schemas
 from .locate import ROUTINES, Act, StatementActs, Wanted, catalog_arguments, same_arguments
-from .rules import Finding
+from .rules import RULES, Finding
 from .syntactic import Before, lint_statements
 
 
@@ -66,14 +66,21 @@ class LintObserver:
         return tuple(state for state in (self._before, self._previous_after) if state is not None)
 
     def settle(self, earlier: LintObserver, files: Sequence[str]) -> int:
-        """Take ``earlier``'s findings for those of ``files`` it judged and this observer wants, and
-        return how many: the build cache found them applied exactly as this build will apply them
+        """Take ``earlier``'s findings for those of ``files`` it judged, and return how many: the
+        build cache found them applied exactly as this build will apply them
         (``Inputs.settled_with``), so the catalog is not read around them. The next file this
         observer judges reads its "before" afresh (the tracker re-reads what changed since its last
-        read, or everything on its first)."""
+        read, or everything on its first).
+
+        Only when this observer lints every file, where findings are warnings. Against a lock file
+        or a base, the files linted are the new ones, whose errors fail their items: they are few,
+        and always judged on this build's catalog, so a migration whose effect depends on the clock
+        (a partition named by month) cannot pass on what an earlier build made of it."""
+        if self.targets is not None:
+            self._settled = {}
+            return 0
         self._settled = {name: list(earlier.findings[name]) for name in files
-                         if name in earlier.analysed and name in earlier.findings
-                         and (self.targets is None or name in self.targets)}
+                         if name in earlier.analysed and name in earlier.findings}
         return len(self._settled)
 
     def before_migration(self, conn: psycopg.Connection[Any], migration: Migration) -> None:
@@ -141,18 +148,27 @@ class LintObserver:
                 "snapshots": self.snapshots}
 
     def restore(self, data: dict[str, Any]) -> None:
-        """As if this observer had watched the stored build; raises KeyError/TypeError/ValueError on
-        a malformed ``data`` (the entry is then rebuilt)."""
-        findings = {str(file): [Finding(str(r), str(f), int(line), str(s), str(m)) for r, f, line, s, m in found]
-                    for file, found in data["findings"].items()}
-        analysed = {str(file) for file in data["analysed"]}
-        applied = [str(file) for file in data["applied"]]
-        ran, snapshots = bool(data["ran"]), int(data["snapshots"])
+        """As if this observer had watched the stored build; raises ValueError on a malformed
+        ``data`` (the entry is then rebuilt), whatever is wrong in it."""
+        try:
+            findings = {str(file): [_stored_finding(*finding) for finding in found]
+                        for file, found in data["findings"].items()}
+            analysed = {str(file) for file in data["analysed"]}
+            applied = [str(file) for file in data["applied"]]
+            ran, snapshots = bool(data["ran"]), int(data["snapshots"])
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            raise ValueError(f"malformed lint results: {exc!r}") from None
         self.findings, self.analysed, self.applied, self.ran, self.snapshots = (findings, analysed, applied, ran,
                                                                                  snapshots)
         self.failed = None
         self._before = self._previous_after = None
         self._settled = {}
+
+
+def _stored_finding(rule: object, file: object, line: object, statement: object, message: object) -> Finding:
+    if rule not in RULES:  # a rule this code does not have would fail the item that reports it
+        raise ValueError(f"unknown rule {rule!r}")
+    return Finding(str(rule), str(file), int(line), str(statement), str(message))  # type: ignore[call-overload]
 
 
 def exposed_schemas(supabase_config: dict[str, Any], flavor: str) -> frozenset[str]:
