@@ -10,9 +10,11 @@
 -- system schemas is created after initdb) are left out before grouping: no relation read has them.
 WITH rels AS MATERIALIZED (
     SELECT c.oid, n.nspname, c.relname,
-           c.xmin::text || CASE WHEN EXISTS (
-               SELECT 1 FROM pg_depend d
-               WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e' AND d.objid >= 16384
+           -- Found from the extensions' side (pg_depend_reference_index): from the members' side
+           -- the server scanned every pg_class dependency (12 ms a read at 2,000 tables).
+           c.xmin::text || CASE WHEN c.oid IN (
+               SELECT d.objid FROM pg_depend d
+               WHERE d.refclassid = 'pg_extension'::regclass AND d.classid = 'pg_class'::regclass AND d.deptype = 'e'
            ) THEN 'e' ELSE '' END AS version
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
