@@ -283,7 +283,7 @@ def test_files_an_earlier_build_judged_are_not_read_around(scratch_conn: psycopg
         "column_type_changed"}
 
     for settled, reads in ((names[:3], 2), ([names[0], names[2]], 4), ([], 5)):
-        observer = LintObserver(None, PUBLIC)
+        observer = LintObserver(None, PUBLIC, warnings_only=True)
         assert observer.settle(earlier, settled) == len(settled)
         database = f"sg_test_settled_{len(settled)}_{reads}"
         try:
@@ -300,11 +300,12 @@ def test_files_an_earlier_build_judged_are_not_read_around(scratch_conn: psycopg
                 for name, found in observer.findings.items()} == judged, settled
         assert observer.analysed == set(names)
 
-    # Only files the earlier build judged; and never for an observer linting new files only (against
-    # a lock file or a base), whose errors fail items: those are always judged on this build's catalog.
-    narrow = LintObserver({names[1]}, PUBLIC)
-    assert narrow.settle(earlier, names[:3]) == 0
+    # Only files the earlier build judged; and only where findings are warnings: never for new files
+    # against a lock file or a base (their errors fail items), nor for `schemaguard lint` (its exit
+    # code): those are always judged on this build's catalog.
+    assert LintObserver({names[1]}, PUBLIC, warnings_only=True).settle(earlier, names[:3]) == 0
+    assert LintObserver(None, PUBLIC).settle(earlier, names[:3]) == 0
     narrow_build = LintObserver({names[1]}, PUBLIC)
     narrow_build.restore({"findings": {names[1]: []}, "analysed": [names[1]], "applied": names, "ran": True,
                           "snapshots": 2})
-    assert LintObserver(None, PUBLIC).settle(narrow_build, names) == 1
+    assert LintObserver(None, PUBLIC, warnings_only=True).settle(narrow_build, names) == 1

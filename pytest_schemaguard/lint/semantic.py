@@ -52,6 +52,7 @@ class LintObserver:
     ran: bool = False
     snapshots: int = 0  # catalog reads so far: one per linted file, plus one when the file before was not
     reused: int = 0  # files judged by an earlier build (``settle``), not read around here
+    warnings_only: bool = False  # its findings fail nothing (pytest without a lock file or a base): see settle
     _settled: dict[str, list[Finding]] = field(default_factory=dict)  # file -> an earlier build's findings
     _before: CatalogState | None = None  # of the migration being applied
     _previous_after: CatalogState | None = None  # reused as the next migration's "before"
@@ -72,11 +73,11 @@ class LintObserver:
         observer judges reads its "before" afresh (the tracker re-reads what changed since its last
         read, or everything on its first).
 
-        Only when this observer lints every file, where findings are warnings. Against a lock file
-        or a base, the files linted are the new ones, whose errors fail their items: they are few,
-        and always judged on this build's catalog, so a migration whose effect depends on the clock
-        (a partition named by month) cannot pass on what an earlier build made of it."""
-        if self.targets is not None:
+        Only when its findings are warnings (``warnings_only``: pytest linting every file, with no
+        lock file and no base). Otherwise errors fail items or set ``schemaguard lint``'s exit code,
+        and are always judged on this build's catalog, so a migration whose effect depends on the
+        clock (a partition named by month) cannot pass on what an earlier build made of it."""
+        if not self.warnings_only or self.targets is not None:
             self._settled = {}
             return 0
         self._settled = {name: list(earlier.findings[name]) for name in files

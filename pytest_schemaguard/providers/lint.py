@@ -28,7 +28,9 @@ def prepare(session: SchemaguardSession) -> None:
         return  # the premerge / lock items say what is wrong with the base or the lock file
     if session.project is None or targets == set():
         return  # nothing to lint: no snapshot is worth taking
-    session.observers.append(project_observer(session.project, targets))
+    observer = project_observer(session.project, targets)
+    observer.warnings_only = targets is None  # every file linted: findings are warnings (docs/lint.md)
+    session.observers.append(observer)
 
 
 def _observer(session: SchemaguardSession) -> LintObserver | None:
