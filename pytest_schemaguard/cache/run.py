@@ -316,13 +316,8 @@ def _settle_lint(session: SchemaguardSession, inputs: Inputs, entries: list[Entr
     count, entry = max(scored, key=lambda pair: pair[0], default=(0, None))
     if entry is None or count == 0:
         return 0
-    stored = entry.meta.get("lint")
-    if not isinstance(stored, list) or len(stored) != len(observers):
-        return 0
-    earlier = [LintObserver(o.targets, o.exposed) for o in observers]
     try:
-        for state, data in zip(earlier, stored, strict=True):
-            state.restore(data)
+        earlier = _stored_lint(observers, entry.meta.get("lint"))
     except ValueError:
         return 0  # unreadable: this build judges every file itself
     assert session.project is not None
@@ -334,10 +329,17 @@ def _restore_lint(session: SchemaguardSession, stored: object) -> None:
     """Each lint observer as it was after watching the cached build (the key holds its targets and
     exposed schemas, so the stored state is the one this run's build would have produced)."""
     observers = _lint_observers(session)
+    states = _stored_lint(observers, stored)  # all read before any observer changes: a bad entry leaves them
+    for observer, state in zip(observers, states, strict=True):
+        observer.restore(state.dump())
+
+
+def _stored_lint(observers: list[LintObserver], stored: object) -> list[LintObserver]:
+    """What each of ``observers`` judged in an entry's build, as observers of their own; ValueError
+    when the entry's lint results are malformed or not one per observer."""
     if not isinstance(stored, list) or len(stored) != len(observers):
         raise ValueError("the entry's lint results do not match this run's lint")
     states = [LintObserver(o.targets, o.exposed) for o in observers]
     for state, data in zip(states, stored, strict=True):
-        state.restore(data)  # all read before any observer changes: a bad entry leaves them as they were
-    for observer, state in zip(observers, states, strict=True):
-        observer.restore(state.dump())
+        state.restore(data)
+    return states
