@@ -27,11 +27,11 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from pytest_schemaguard.build import SUPABASE_SEARCH_PATH, shim_sql
+from pytest_schemaguard.database.build import SUPABASE_SEARCH_PATH, shim_sql
+from pytest_schemaguard.database.server import PrivateServer, find_bindir
 from pytest_schemaguard.expectations import load_expectations
 from pytest_schemaguard.migrations import NO_TRANSACTION, split_statements
 from pytest_schemaguard.project import Project, load_project
-from pytest_schemaguard.server import PrivateServer, find_bindir
 
 # psql's rule: a COPY ... FROM stdin statement is followed by data rows up to a line "\.".
 COPY_FROM_STDIN = re.compile(r"^copy\s[^;]*\bfrom\s+stdin\b[^;]*;[ \t]*\r?\n", re.IGNORECASE | re.MULTILINE)

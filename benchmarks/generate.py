@@ -362,7 +362,7 @@ def write_project(root: Path, spec: ProjectSpec) -> Path:
     expectations = root / "schema_expectations.yml"
     expectations.write_text(expectations_yaml(spec), encoding="utf-8")
     if spec.locked:
-        from pytest_schemaguard.lockfile import render_lock
+        from pytest_schemaguard.integrity.lockfile import render_lock
         from pytest_schemaguard.migrations import discover_migrations
 
         (migrations / "schemaguard.lock").write_text(render_lock(discover_migrations(migrations).migrations),

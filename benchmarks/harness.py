@@ -191,7 +191,7 @@ def machine() -> str:
 
 
 def runs_bindir() -> Path:
-    from pytest_schemaguard.server import find_bindir
+    from pytest_schemaguard.database.server import find_bindir
 
     return find_bindir(os.environ.get("SCHEMAGUARD_PG_BIN"))
 

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import psycopg
 
-from pytest_schemaguard.build import SUPABASE_SEARCH_PATH
 from pytest_schemaguard.catalog import inspect_schema
 from pytest_schemaguard.checks import check_all
 from pytest_schemaguard.checks.normalise import Normaliser
+from pytest_schemaguard.database.build import SUPABASE_SEARCH_PATH
+from pytest_schemaguard.database.server import PrivateServer, create_database, find_bindir
 from pytest_schemaguard.expectations import load_expectations
-from pytest_schemaguard.server import PrivateServer, create_database, find_bindir
 
 from .floor import apply_files, project_files, read_project
 from .generate import GROUP, LABELS, ProjectSpec, added_columns, enum, table, view

@@ -14,9 +14,9 @@ from pathlib import Path
 from .commands import discover_commands
 from .database.secret import Secret
 from .database.signals import terminate_as_interrupt
+from .database.timeouts import check_duration
 from .errors import SchemaguardError
 from .locate import EXPECTATIONS_NAME, find_upward
-from .timeouts import check_duration
 
 
 def package_version() -> str:

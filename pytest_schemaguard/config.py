@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the schemaguard command (and its pre-commit hooks) runs wit
     import pytest
 
 from .database.secret import Secret, secret
-from .timeouts import check_duration
+from .database.timeouts import check_duration
 
 
 @dataclass(frozen=True)

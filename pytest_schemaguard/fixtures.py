@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from .catalog.model import Schema
-    from .server import ConnectionInfo
+    from .database.server import ConnectionInfo
     from .session import SchemaguardSession
 
 FIXTURE_NAMES = frozenset({"schemaguard_db", "schemaguard_schema", "schemaguard_conn", "schemaguard_as"})

@@ -294,7 +294,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         return []
     lines = [f"schemaguard: {guard.settings.file.name}"]
     if guard.settings.live_dsn:
-        from .server import parse_dsn
+        from .database.server import parse_dsn
 
         try:
             shown = parse_dsn(guard.settings.live_dsn, what="--schemaguard-live-dsn").display()

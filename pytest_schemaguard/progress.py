@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 if TYPE_CHECKING:
     import pytest
 
-    from .build import StepOutcome
+    from .database.build import StepOutcome
 
 
 class BuildProgress(Protocol):

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .database.timeouts import DEFAULT_STATEMENT_TIMEOUT
 from .errors import ConfigError, SchemaguardError
 from .expectations.model import ProjectSettings
 from .migrations import MigrationSet, discover_migrations
-from .timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -15,23 +15,23 @@ from typing import IO, TYPE_CHECKING
 
 import psycopg
 
-from .build import BuildObserver, BuildProgress, BuildResult, StepOutcome
 from .catalog import inspect_schema
 from .catalog.model import Schema
 from .checks.findings import ObjectReport
 from .config import Settings
-from .errors import SchemaguardError
-from .expectations import load_expectations
-from .expectations.model import Expectations
-from .project import Project, load_project
-from .server import (
+from .database.build import BuildObserver, BuildProgress, BuildResult, StepOutcome
+from .database.server import (
     ConnectionInfo,
     ServerSession,
     ThrowawayDatabase,
     create_database,
     unique_dbname,
 )
-from .standins import requested_preloads
+from .database.standins import requested_preloads
+from .errors import SchemaguardError
+from .expectations import load_expectations
+from .expectations.model import Expectations
+from .project import Project, load_project
 
 if TYPE_CHECKING:
     from .cache.spare import Refill
@@ -180,8 +180,8 @@ class SchemaguardSession:
             return
         from .cache.run import likely_hit
         from .database.headstart import HeadStart
+        from .database.server import find_bindir
         from .database.signals import interrupts_held
-        from .server import find_bindir
 
         try:
             bindir = find_bindir(self.settings.pg_bin)

@@ -22,7 +22,7 @@ import pytest
 from history_support import preload
 from psycopg import sql
 
-from pytest_schemaguard.server import ConnectionInfo, PrivateServer, find_bindir, parse_dsn
+from pytest_schemaguard.database.server import ConnectionInfo, PrivateServer, find_bindir, parse_dsn
 
 preload()
 # The build cache is off for the suite, so that every run builds what its test asserts about; the

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from history_support import MIGRATIONS, YAML, copy_crm, preload, run_cli, run_pytest, write
 
-from pytest_schemaguard.build import build_database
 from pytest_schemaguard.config import command_settings
+from pytest_schemaguard.database.build import build_database
 from pytest_schemaguard.migrations import discover_migrations
 from pytest_schemaguard.providers.baseline import provide
 from pytest_schemaguard.session import SchemaguardSession

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from history_support import MIGRATIONS, YAML, copy_crm, line_of, preload, run_cli, run_pytest
 
-from pytest_schemaguard.build import BuildResult, build_database
+from pytest_schemaguard.database.build import BuildResult, build_database
 from pytest_schemaguard.expectations import load_expectations
 from pytest_schemaguard.failures import StatementFailure
 from pytest_schemaguard.migrations import discover_migrations

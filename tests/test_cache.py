@@ -26,7 +26,7 @@ from pytest_schemaguard.cache.inputs import Input, Inputs
 from pytest_schemaguard.cache.store import COMPLETE, BuildCache, archive_tree, extract_tree
 from pytest_schemaguard.cli import main
 from pytest_schemaguard.config import command_settings, get_settings
-from pytest_schemaguard.lockfile import render_lock
+from pytest_schemaguard.integrity.lockfile import render_lock
 from pytest_schemaguard.migrations import discover_migrations
 
 MIGRATION = "supabase/migrations/20250101000000_notes.sql"

@@ -18,8 +18,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pytest_schemaguard.build import StepOutcome, build_database, build_project
 from pytest_schemaguard.catalog.incremental import CatalogTracker
+from pytest_schemaguard.database.build import StepOutcome, build_database, build_project
 from pytest_schemaguard.expectations import load_expectations
 from pytest_schemaguard.migrations import Migration, discover_migrations
 from pytest_schemaguard.project import load_project

@@ -57,8 +57,8 @@ from docs_support import REPO, Block, Command, all_blocks, shell_commands
 from test_workflows import check_step, check_workflow
 
 from pytest_schemaguard import fixtures
-from pytest_schemaguard.build import shim_sql
 from pytest_schemaguard.cli import build_parser, main
+from pytest_schemaguard.database.build import shim_sql
 from pytest_schemaguard.errors import ConfigError
 from pytest_schemaguard.expectations import load_expectations
 from pytest_schemaguard.expectations.loader import TOP_LEVEL_FIELDS

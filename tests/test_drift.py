@@ -22,13 +22,13 @@ from psycopg import sql
 import pytest_schemaguard.checks
 import pytest_schemaguard.commands.diff
 import pytest_schemaguard.providers.drift  # noqa: F401
-from pytest_schemaguard.build import build_database
 from pytest_schemaguard.catalog import inspect_schema
 from pytest_schemaguard.cli import main
 from pytest_schemaguard.commands.output import output_schema
 from pytest_schemaguard.config import command_settings
+from pytest_schemaguard.database.build import build_database
+from pytest_schemaguard.drift.live import connect_live
 from pytest_schemaguard.errors import ServerError
-from pytest_schemaguard.live import connect_live
 from pytest_schemaguard.migrations import discover_migrations
 from pytest_schemaguard.providers.drift import provide
 from pytest_schemaguard.session import SchemaguardSession

@@ -17,7 +17,7 @@ import pytest
 from lifecycle_support import processes_naming, server_dirs_in, start_pytest, write_tiny_project
 
 from pytest_schemaguard.database.headstart import HeadStart
-from pytest_schemaguard.server import find_bindir
+from pytest_schemaguard.database.server import find_bindir
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ import pytest
 from integrity_support import session_for
 from psycopg import sql
 
-from pytest_schemaguard.build import build_database
 from pytest_schemaguard.cli import main
 from pytest_schemaguard.commands.output import output_schema
+from pytest_schemaguard.database.build import build_database
 from pytest_schemaguard.migrations import discover_migrations
 from pytest_schemaguard.providers import history as history_provider
 
@@ -217,8 +217,8 @@ def test_database_without_a_migration_table(pg_admin, live, capsys) -> None:
 def test_drift_and_history_items_share_one_live_connection(live, admin_dsn, monkeypatch) -> None:
     """drift[live] reads the applied versions while it is connected; history[live] (and a second
     unreachable-server timeout) needs no connection of its own."""
-    from pytest_schemaguard import live_session as live_module
     from pytest_schemaguard.config import command_settings
+    from pytest_schemaguard.drift import live_session as live_module
     from pytest_schemaguard.errors import SchemaguardError
     from pytest_schemaguard.providers import drift as drift_provider
     from pytest_schemaguard.session import command_session

@@ -31,7 +31,7 @@ from lifecycle_support import (
     write_tiny_project,
 )
 
-from pytest_schemaguard import server
+from pytest_schemaguard.database import server
 from pytest_schemaguard.database.owner import read_marker
 from pytest_schemaguard.errors import ServerError
 

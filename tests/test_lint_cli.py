@@ -189,7 +189,7 @@ def test_items_with_base_fail_on_errors_of_new_files(pytester: pytest.Pytester, 
 
 def test_lint_with_a_lock_file_lints_only_files_not_in_it(project: Path, admin_dsn: str,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    from pytest_schemaguard.lockfile import write_lock
+    from pytest_schemaguard.integrity.lockfile import write_lock
     from pytest_schemaguard.migrations import discover_migrations
 
     yaml = project / "schema_expectations.yml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 
-from pytest_schemaguard.build import StepOutcome, build_database
+from pytest_schemaguard.database.build import StepOutcome, build_database
 from pytest_schemaguard.lint import LintObserver, lint_file
 from pytest_schemaguard.lint.semantic import exposed_schemas
 from pytest_schemaguard.migrations import Migration, discover_migrations

@@ -20,7 +20,7 @@ from integrity_support import (
 )
 
 from pytest_schemaguard.cli import main
-from pytest_schemaguard.lockfile import LockError, read_lock, render_lock
+from pytest_schemaguard.integrity.lockfile import LockError, read_lock, render_lock
 from pytest_schemaguard.migrations import discover_migrations
 from pytest_schemaguard.providers import lock as lock_provider
 

@@ -22,8 +22,8 @@ from docs_support import doc_section
 from history_support import EXAMPLES, MIGRATIONS, YAML, copy_crm, line_of
 from psycopg import sql
 
-from pytest_schemaguard.build import build_database
 from pytest_schemaguard.cli import build_parser, main
+from pytest_schemaguard.database.build import build_database
 from pytest_schemaguard.migrations import discover_migrations
 
 pytest.importorskip("mcp.server.mcpserver", reason="the MCP SDK (pip install 'pytest-schemaguard[mcp]') is needed")

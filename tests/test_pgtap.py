@@ -270,9 +270,9 @@ def test_readme_pgtap_section(pytester: pytest.Pytester, pgtap_dsn: str) -> None
 
 
 def test_unreachable_database_is_a_message_without_the_password(tmp_path: Path) -> None:
+    from pytest_schemaguard.database.server import ConnectionInfo
     from pytest_schemaguard.errors import SchemaguardError
     from pytest_schemaguard.pgtap.runner import run_test_file
-    from pytest_schemaguard.server import ConnectionInfo
 
     shutil.copytree(EXAMPLE, tmp_path, dirs_exist_ok=True)
     with command_session(command_settings(tmp_path / YAML)) as session:

@@ -12,11 +12,11 @@ import psycopg
 import pytest
 from rules_support import EXAMPLES, YAML, preload
 
-from pytest_schemaguard.bridges import ServerFacts, plan_statement
 from pytest_schemaguard.config import command_settings
-from pytest_schemaguard.server import find_bindir
+from pytest_schemaguard.database.bridges import ServerFacts, plan_statement
+from pytest_schemaguard.database.server import find_bindir
+from pytest_schemaguard.database.standins import preload_libraries, server_libdir, usable_extensions
 from pytest_schemaguard.session import command_session
-from pytest_schemaguard.standins import preload_libraries, server_libdir, usable_extensions
 
 preload()
 

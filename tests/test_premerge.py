@@ -19,7 +19,7 @@ from integrity_support import (
 )
 
 from pytest_schemaguard.errors import SchemaguardError
-from pytest_schemaguard.premerge import files_at_ref, new_files
+from pytest_schemaguard.integrity.premerge import files_at_ref, new_files
 from pytest_schemaguard.providers import premerge
 
 
@@ -145,7 +145,7 @@ def test_plugin_run_shows_the_integrity_items(pytester: pytest.Pytester, admin_d
 
 def test_git_is_read_once_per_session_even_when_the_ref_is_bad(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The premerge item and every migration item's lint share one read of the base (or its error)."""
-    from pytest_schemaguard import premerge as premerge_module
+    from pytest_schemaguard.integrity import premerge as premerge_module
 
     calls: list[tuple[str, ...]] = []
     real = premerge_module._git

@@ -245,7 +245,7 @@ def test_a_timeout_in_the_batch_is_located_without_waiting_again(scratch_conn, t
 def test_build_and_lint_share_one_scan_of_each_file(scratch_conn, tmp_path, monkeypatch):
     import pytest_schemaguard.lint.suppress as suppress
     import pytest_schemaguard.migrations as migrations_module
-    from pytest_schemaguard.build import build_database
+    from pytest_schemaguard.database.build import build_database
     from pytest_schemaguard.lint.run import lint_file
     from pytest_schemaguard.migrations import discover_migrations
 

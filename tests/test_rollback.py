@@ -90,7 +90,7 @@ def test_every_rollback_proven_in_one_walk(pytester, admin_dsn):
 
 
 def test_unreadable_rollback_script_fails_its_item_and_the_walk_goes_on(tmp_path, admin_dsn):
-    from pytest_schemaguard.rollback import walk_rollbacks
+    from pytest_schemaguard.drift.rollback import walk_rollbacks
 
     root = copy_crm(tmp_path, f"rollbacks: {ROLLBACKS}")
     (root / ROLLBACKS / "20250102000000_deals.sql").mkdir(parents=True)  # a directory, not a script

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_schemaguard.build_checks import check_statements
+from pytest_schemaguard.database.build_checks import check_statements
 from pytest_schemaguard.errors import SchemaguardError
 from pytest_schemaguard.migrations import has_no_transaction_marker
 from pytest_schemaguard.script import scan_script

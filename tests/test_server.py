@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_schemaguard import server
+from pytest_schemaguard.database import server
+from pytest_schemaguard.database.server import ConnectionInfo, check_reachable, find_bindir, parse_dsn, scrub
 from pytest_schemaguard.errors import ServerError
-from pytest_schemaguard.server import ConnectionInfo, check_reachable, find_bindir, parse_dsn, scrub
 
 
 def test_explicit_directory_without_binaries_names_what_is_missing(tmp_path: Path) -> None:

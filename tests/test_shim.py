@@ -16,9 +16,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pytest_schemaguard.bridges import MAINTAIN_DROPPED, MAINTAIN_SKIPPED, Plan, ServerFacts, plan_statement
-from pytest_schemaguard.build import Builder, build_database
 from pytest_schemaguard.catalog import inspect_schema
+from pytest_schemaguard.database.bridges import MAINTAIN_DROPPED, MAINTAIN_SKIPPED, Plan, ServerFacts, plan_statement
+from pytest_schemaguard.database.build import Builder, build_database
 from pytest_schemaguard.migrations import Migration
 
 SHIM_ROLES = ("anon", "authenticated", "service_role", "authenticator", "supabase_admin", "supabase_auth_admin",

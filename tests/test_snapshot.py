@@ -6,10 +6,11 @@ import pytest
 from history_support import MIGRATIONS, YAML, copy_crm, line_of, preload, run_cli, run_pytest, write
 
 from pytest_schemaguard.config import command_settings
+from pytest_schemaguard.database.pg_dump import SnapshotError, find_pg_dump
+from pytest_schemaguard.drift.snapshot_file import clean_dump
 from pytest_schemaguard.errors import SchemaguardError
 from pytest_schemaguard.providers.snapshot import provide
 from pytest_schemaguard.session import SchemaguardSession
-from pytest_schemaguard.snapshot_file import SnapshotError, clean_dump, find_pg_dump
 
 preload()
 

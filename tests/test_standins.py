@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_schemaguard.bridges import Plan, ServerFacts, plan_statement
-from pytest_schemaguard.build import build_database
+from pytest_schemaguard.database.bridges import Plan, ServerFacts, plan_statement
+from pytest_schemaguard.database.build import build_database
+from pytest_schemaguard.database.standins import missing_object_hint
 from pytest_schemaguard.migrations import Migration
-from pytest_schemaguard.standins import missing_object_hint
 
 VECTOR_APP = """\
 create extension if not exists vector with schema extensions;

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_schemaguard.build import build_database
+from pytest_schemaguard.database.build import build_database
 from pytest_schemaguard.migrations import Migration
 
 APP = """\

@@ -16,12 +16,12 @@ from typing import Any
 
 import psycopg
 
-from ..build import StatementFailure, StepOutcome
 from ..catalog import inspect_schema
 from ..catalog.model import Schema
 from ..commands._integrity import loaded_project
 from ..commands.new import existing_versions, next_version, utcnow, validate_name
 from ..config import Settings
+from ..database.build import StatementFailure, StepOutcome
 from ..diff import changes_as_json, diff_snapshots, render_changes
 from ..errors import SchemaguardError
 from ..lint.rules import Finding, shorten

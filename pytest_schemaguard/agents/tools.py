@@ -21,7 +21,7 @@ from ..commands.snapshot import require_build
 from ..commands.status import StatusReport, status_report
 from ..config import Settings, command_settings
 from ..errors import ConfigError, SchemaguardError
-from ..history import DEFAULT_WINDOW_HOURS
+from ..integrity.history import DEFAULT_WINDOW_HOURS
 from ..project import relative_path
 from ..session import command_session
 from .proposed import lint_proposed
@@ -119,7 +119,7 @@ class Toolbox:
                 "note": "nothing was written; `schemaguard types` writes project.types"}
 
     def snapshot(self, check: bool = False, file: str | None = None, dsn: str | None = None) -> dict[str, Any]:
-        from ..snapshot_file import check_snapshot, dump_schema, render_snapshot, session_pg_dump
+        from ..drift.snapshot_file import check_snapshot, dump_schema, render_snapshot, session_pg_dump
 
         with command_session(self._settings(file, dsn)) as session:
             project = loaded_project(session)

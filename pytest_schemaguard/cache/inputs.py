@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 # The modules whose code decides what a build does: an edit to one of them (a development
 # checkout, a patched install) must not reuse a database an older version built.
-BUILD_MODULES = ("build.py", "batch.py", "build_checks.py", "bridges.py", "script.py", "standins.py", "migrations.py",
-                 "project.py", "server.py", "timeouts.py")
+BUILD_MODULES = ("database/build.py", "database/batch.py", "database/build_checks.py", "database/bridges.py",
+                 "script.py", "database/standins.py", "migrations.py", "project.py", "database/server.py",
+                 "database/timeouts.py")
 # What lint's findings also depend on, when a lint observer watches the build: its rules, the
 # catalog reading and the diff they judge (the package version alone misses a development edit).
 LINT_MODULES = ("lint", "catalog", "diff.py")
@@ -140,7 +141,7 @@ def _package_files() -> list[tuple[str, bytes]]:
     shim = package.joinpath("shim")
     files = [(f"shim/{f.name}", f.read_bytes()) for f in sorted(shim.iterdir(), key=lambda f: f.name)
              if f.name.endswith(".sql")]
-    return files + [(name, package.joinpath(name).read_bytes()) for name in BUILD_MODULES]
+    return files + [(name, package.joinpath(*name.split("/")).read_bytes()) for name in BUILD_MODULES]
 
 
 def code_files(entry: Traversable, prefix: str) -> list[tuple[str, bytes]]:

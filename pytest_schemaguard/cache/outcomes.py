@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..build import BuildResult, StepOutcome
+from ..database.build import BuildResult, StepOutcome
 
 
 def _step(step: StepOutcome) -> dict[str, Any]:

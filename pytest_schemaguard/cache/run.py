@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from psycopg import sql
 
-from ..build import BuildResult, build_project
+from ..database.build import BuildResult, build_project
+from ..database.server import ConnectionInfo, find_bindir, server_account
 from ..errors import ServerError
 from ..lint.semantic import LintObserver
-from ..server import ConnectionInfo, find_bindir, server_account
 from . import outcomes, share, spare
 from .inputs import Inputs, build_inputs
 from .snapshot import read_snapshot, write_snapshot

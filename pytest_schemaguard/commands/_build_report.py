@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from ..build import StepOutcome
+from ..database.build import StepOutcome
 from ..session import SchemaguardSession
 
 

@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..baseline import SUMMARY_NAME, make_baseline
+    from ..drift.baseline import SUMMARY_NAME, make_baseline
 
     settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin,
                                 statement_timeout=args.statement_timeout)
@@ -54,7 +54,7 @@ def next_steps(project: Project, versions: list[int]) -> list[str]:
     Not done here on purpose: the lock and the snapshot are the team's review artefacts, and the
     Supabase history lives on databases this command never writes to.
     """
-    from ..baseline import archive_directory
+    from ..drift.baseline import archive_directory
 
     root = project.root
     steps = []

@@ -14,6 +14,7 @@ from pathlib import Path
 import psycopg
 
 from ..database.owner import read_marker
+from ..database.server import parse_dsn, scrub
 from ..database.sweep import (
     ServerDir,
     owned_databases,
@@ -24,7 +25,6 @@ from ..database.sweep import (
     sweep_server_dirs,
 )
 from ..errors import ConfigError, ServerError
-from ..server import parse_dsn, scrub
 
 NAME = "cleanup"
 HELP = "remove private servers and throwaway databases left by killed runs; --kept also those kept on purpose"

@@ -18,8 +18,8 @@ from typing import Any
 from ..config import Settings, command_settings
 from ..database.secret import Secret
 from ..diff import changes_as_json
+from ..drift.live import LIVE_LABEL, MIGRATIONS_LABEL, Drift, diff_with_live, open_live, requested_extensions
 from ..errors import SchemaguardError
-from ..live import LIVE_LABEL, MIGRATIONS_LABEL, Drift, diff_with_live, open_live, requested_extensions
 from ..session import command_session
 from ._build_report import report_build
 from ._integrity import loaded_project

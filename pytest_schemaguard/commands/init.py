@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from ..config import command_settings
+from ..drift.live import requested_extensions, shim_only_extensions
 from ..errors import ConfigError, SchemaguardError
 from ..expectations import load_expectations
 from ..expectations.model import Expectations, ProjectSettings
 from ..init_keep import Kept, placed, read_kept
 from ..init_yaml import InitInput, RuleStatus, present_keys, render_expectations
-from ..live import requested_extensions, shim_only_extensions
-from ..lockfile import HEADER as LOCK_HEADER
+from ..integrity.lockfile import HEADER as LOCK_HEADER
 from ..migrations import naming_problems
 from ..project import Project, load_project
 from ..providers.naming import mixed, stray_hint, strays

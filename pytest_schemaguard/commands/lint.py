@@ -11,10 +11,10 @@ from typing import Any
 
 from ..config import command_settings
 from ..errors import ConfigError
+from ..integrity.premerge import new_files
 from ..lint.rules import RULES
 from ..lint.run import LintResult, lint_project, project_observer, render_file, summary
 from ..lint.syntax_only import lint_paths
-from ..premerge import new_files
 from ..session import command_session
 from ._build_report import report_build
 from ._integrity import load_files_only, loaded_project, shown

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..errors import ConfigError
-from ..lockfile import lock_report, write_lock
+from ..integrity.lockfile import lock_report, write_lock
 from ._integrity import load_files_only, shown
 from .output import JSON, add_format_option, print_json
 

@@ -30,7 +30,7 @@ def require_build(session: SchemaguardSession) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..snapshot_file import check_snapshot, snapshot_path, write_snapshot
+    from ..drift.snapshot_file import check_snapshot, snapshot_path, write_snapshot
 
     settings = command_settings(args.file, dsn=args.dsn, pg_bin=args.pg_bin,
                                 statement_timeout=args.statement_timeout, update=False)

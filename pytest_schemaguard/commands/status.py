@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..database.secret import Secret
+from ..drift.live import open_live
 from ..errors import ConfigError, SchemaguardError
-from ..history import (
+from ..integrity.history import (
     DEFAULT_WINDOW_HOURS,
     HistoryEntry,
     WindowEntry,
@@ -26,7 +27,6 @@ from ..history import (
     read_rollback_window,
     summarise,
 )
-from ..live import open_live
 from ._integrity import load_files_only
 from .output import JSON, add_format_option, print_json
 

@@ -18,8 +18,8 @@ import contextlib
 import threading
 from pathlib import Path
 
-from ..server import PrivateServer
 from .processes import stop_server_processes
+from .server import PrivateServer
 
 
 class HeadStart:

@@ -1,3 +1,8 @@
-"""Drift between two descriptions of one schema: here, the declared schema files
-(``supabase/schemas/``) versus the migration history (``declarative``), and the SQL that closes
-the gap (``migration_sql``), proven by applying it (``proof``)."""
+"""Drift between two descriptions of one schema, each proven on a real database.
+
+The migrations' build against: a live database (``live``, ``live_session``), the ``schema.sql``
+snapshot (``snapshot_file``), itself after the rollback scripts ran (``rollback``), the history a
+squashed baseline replaced (``baseline``), and the declared schema files (``declarative``), with
+the SQL that closes that gap (``migration_sql``), proven by applying it (``proof``). The
+structural diff they all report with is ``pytest_schemaguard.diff`` (a documented library API).
+"""

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..catalog.model import Schema
+from ..database.scratch import ScratchBuild, build_scratch
 from ..diff import DIFFERS, ONLY_IN_A, ONLY_IN_B, Change, diff_snapshots
 from ..errors import ConfigError, SchemaguardError
 from ..migrations import Migration
 from ..project import Project, pattern_matches, relative_path
-from ..snapshot_file import ScratchBuild, build_scratch
 
 if TYPE_CHECKING:
     from ..session import SchemaguardSession

@@ -21,11 +21,11 @@ from psycopg.rows import dict_row
 from ..catalog import inspect_schema
 from ..catalog.model import Schema
 from ..catalog.reader import READ_SEARCH_PATH
+from ..database.server import ConnectionInfo
 from ..diff import Change
 from ..lint.rules import Finding, sort_findings
 from ..lint.syntactic import Before, lint_statements
 from ..migrations import split_statements
-from ..server import ConnectionInfo
 from .declarative import Comparison, relevant_changes
 from .migration_sql import MigrationPlan, Todo, generate_migration
 

@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 
 from yaml.nodes import Node, SequenceNode
 
-from ..timeouts import check_duration
+from ..database.timeouts import check_duration
 from .fields import Field, Where, one_of, read_bool, read_fields, read_names, read_qualified, read_text, spellings
 from .model import ProjectSettings
 from .yamlnodes import Reader

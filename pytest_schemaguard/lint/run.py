@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from ..build import StepOutcome, build_project
+from ..database.build import StepOutcome, build_project
 from ..migrations import Migration
 from ..project import Project
 from ..session import SchemaguardSession

@@ -16,9 +16,9 @@ from typing import Any
 
 import psycopg
 
-from ..build import StepOutcome
 from ..catalog.incremental import CatalogState, CatalogTracker
 from ..catalog.model import Constraint, Schema, Table
+from ..database.build import StepOutcome
 from ..diff import ONLY_IN_A, ONLY_IN_B, Change, diff_snapshots
 from ..migrations import Migration, Statement
 from ..project import DEFAULT_API_SCHEMAS, api_schemas

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from ..build import SUPABASE_SEARCH_PATH, _failure
-from ..build_checks import rule_failure
+from ..database.build import SUPABASE_SEARCH_PATH, _failure
+from ..database.build_checks import rule_failure
 from ..errors import SchemaguardError
 from ..failures import StatementFailure
 from ..project import read_text, relative_path
@@ -35,8 +35,8 @@ from ..script import Statement, split_statements
 from .tap import TapLine, TapRun, parse_tap
 
 if TYPE_CHECKING:
+    from ..database.server import ConnectionInfo
     from ..project import Project
-    from ..server import ConnectionInfo
 
 TESTS_DIRECTORY = "supabase/tests"
 SUFFIXES = (".sql", ".pg")  # what the Supabase CLI passes to pg_prove (--ext .pg --ext .sql)

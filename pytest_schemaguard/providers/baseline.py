@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def _check(session: SchemaguardSession) -> str | None:
-    from ..baseline import check_baseline  # two scratch builds, only when the item runs
+    from ..drift.baseline import check_baseline  # two scratch builds, only when the item runs
 
     return check_baseline(session)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..live_session import drift_from_session
+from ..drift.live_session import drift_from_session
 from . import ItemSpec
 
 if TYPE_CHECKING:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..drift.live_session import read_live
 from ..errors import SchemaguardError
-from ..history import archived_migrations, compare_history, render_history_failure
-from ..live_session import read_live
+from ..integrity.history import archived_migrations, compare_history, render_history_failure
 from ..session import SchemaguardSession
 from . import ItemSpec
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 
 from ..errors import SchemaguardError
+from ..integrity.premerge import new_files
 from ..lint.rules import ERROR
 from ..lint.run import LintResult, lint_file, project_observer, render_file, replay, summary
 from ..lint.semantic import LintObserver
 from ..migrations import Migration
-from ..premerge import new_files
 from ..session import SchemaguardSession
 
 

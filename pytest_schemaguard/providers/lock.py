@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
-from ..lockfile import LockError, lock_report, write_lock
+from ..integrity.lockfile import LockError, lock_report, write_lock
 from ..session import PendingWrite, SchemaguardSession
 from . import ItemSpec
 

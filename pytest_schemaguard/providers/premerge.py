@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import SchemaguardError
-from ..premerge import base_files, compare_with_base
+from ..integrity.premerge import base_files, compare_with_base
 from ..session import SchemaguardSession
 from . import ItemSpec
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def _proof(migration: str) -> Callable[[SchemaguardSession], str | None]:
     def check(session: SchemaguardSession) -> str | None:
-        from ..rollback import walk_rollbacks  # the walk runs when the first rollback item does
+        from ..drift.rollback import walk_rollbacks  # the walk runs when the first rollback item does
 
         results = walk_rollbacks(session)
         if migration not in results:
@@ -31,7 +31,7 @@ def _fixed(message: str) -> Callable[[SchemaguardSession], str | None]:
 
 
 def provide(session: SchemaguardSession) -> Iterator[ItemSpec]:
-    from ..rollback import plan_rollbacks
+    from ..drift.rollback import plan_rollbacks
 
     project = session.project
     if project is None:

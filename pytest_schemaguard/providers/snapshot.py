@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def _check(session: SchemaguardSession) -> str | None:
-    from ..snapshot_file import check_snapshot, current_snapshot, snapshot_path  # pg_dump work: only when run
+    from ..drift.snapshot_file import check_snapshot, current_snapshot, snapshot_path  # pg_dump work: only when run
 
     if session.settings.update:
         from ..session import PendingWrite
@@ -38,7 +38,7 @@ def provide(session: SchemaguardSession) -> Iterator[ItemSpec]:
 
 
 def _write_snapshot(path: Path, text: str) -> bool:
+    from ..database.pg_dump import SnapshotError
     from ..project import write_text_if_changed
-    from ..snapshot_file import SnapshotError
 
     return write_text_if_changed(path, text, SnapshotError)

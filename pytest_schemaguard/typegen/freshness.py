@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from ..build import SHIM_VERSION, shim_sql
+from ..database.build import SHIM_VERSION, shim_sql
 from ..project import Project
 
 GENERATOR_VERSION = "1"

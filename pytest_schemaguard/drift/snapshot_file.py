@@ -15,29 +15,21 @@ so a stale ``schema.sql`` is found without building anything twice.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import os
 import re
-import shutil
-import subprocess
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import psycopg
-
-from .build import SHIM_VERSION, BuildResult, StepOutcome, build_project, shim_extensions, shim_sql
-from .catalog import DEFAULT_EXCLUDED_SCHEMAS, inspect_schema
-from .catalog.model import Schema
-from .errors import SchemaguardError
-from .migrations import Migration
-from .project import Project, read_text, relative_path, write_text_if_changed
-from .server import ConnectionInfo, ServerError, find_bindir, scrub
+from ..catalog import DEFAULT_EXCLUDED_SCHEMAS
+from ..database.build import SHIM_VERSION, shim_extensions, shim_sql
+from ..database.pg_dump import SnapshotError, find_pg_dump, run_pg_dump
+from ..database.scratch import as_migration, build_scratch
+from ..database.server import ConnectionInfo
+from ..project import Project, read_text, relative_path, write_text_if_changed
 
 if TYPE_CHECKING:
-    from .session import SchemaguardSession
+    from ..session import SchemaguardSession
 
 HASH_LINE = re.compile(r"^-- schemaguard-inputs: sha256:(?P<hash>[0-9a-f]{64})\b", re.MULTILINE)
 TOC_HEADER = re.compile(r"^--\n-- Name: (?P<name>.*?); Type: (?P<type>.*?); Schema: (?P<schema>.*?); Owner: .*\n--\n",
@@ -53,10 +45,6 @@ PREAMBLE = (
     "SET client_min_messages = warning;\n"
     "SELECT pg_catalog.set_config('search_path', '', false);\n"
 )
-
-
-class SnapshotError(SchemaguardError):
-    """pg_dump is missing or failed."""
 
 
 # --------------------------------------------------------------------------- inputs
@@ -78,63 +66,6 @@ def inputs_hash(project: Project) -> str:
 def recorded_hash(text: str) -> str | None:
     match = HASH_LINE.search(text[:4000])
     return match["hash"] if match else None
-
-
-# --------------------------------------------------------------------------- pg_dump
-
-
-def _pg_dump_places(pg_bin: str | None, server_bindir: Path | None) -> Iterator[tuple[str, Path | None]]:
-    """(description, directory or None) of where pg_dump may be, best first; lazy, so pg_config
-    only runs when the private server's bindir has no pg_dump."""
-    if server_bindir is not None:
-        yield f"the private server's bindir {server_bindir}", server_bindir
-    if pg_bin:  # client tools alone are enough here, unlike for find_bindir
-        yield f"--schemaguard-pg-bin {pg_bin}", Path(pg_bin).expanduser()
-    try:
-        bindir = find_bindir(pg_bin)
-        yield f"PostgreSQL bindir {bindir}", bindir
-    except ServerError:
-        yield "PostgreSQL server bindir: not found (--schemaguard-pg-bin / pg_config / usual places)", None
-    on_path = shutil.which("pg_dump")
-    yield ("PATH", Path(on_path).parent) if on_path else ("PATH: no pg_dump", None)
-
-
-def find_pg_dump(pg_bin: str | None, server_bindir: Path | None = None) -> Path:
-    """pg_dump of the server's installation (so versions match), else the one on PATH."""
-    tried: list[str] = []
-    for description, directory in _pg_dump_places(pg_bin, server_bindir):
-        if directory is not None and os.access(directory / "pg_dump", os.X_OK):
-            return directory / "pg_dump"
-        tried.append(f"{description}: no pg_dump there" if directory is not None else description)
-    places = "\n".join(f"  - {t}" for t in tried)
-    raise SnapshotError(
-        "pg_dump is needed to write and check the schema snapshot, but it was not found.\n"
-        f"Looked in:\n{places}\n"
-        "Install the PostgreSQL client tools of your server's version (e.g. `apt-get install postgresql-client-15`) "
-        "or name the directory with --schemaguard-pg-bin DIR."
-    )
-
-
-def run_pg_dump(pg_dump: Path, info: ConnectionInfo, exclude_schemas: Iterable[str]) -> str:
-    """The raw ``--schema-only`` dump (grants kept: they are part of the schema), password via env only."""
-    args = [str(pg_dump), "--schema-only", "--no-owner"]
-    for schema in sorted(exclude_schemas):
-        args += ["--exclude-schema", schema]
-    args += ["--dbname", dataclasses.replace(info, password=None).conninfo()]
-    env = dict(os.environ)
-    if info.password:
-        env["PGPASSWORD"] = info.password
-    try:
-        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise SnapshotError(f"{pg_dump} could not run: {exc}") from None
-    if done.returncode != 0:
-        message = scrub(done.stderr.strip(), info.password)
-        hint = ""
-        if "version mismatch" in message:
-            hint = "\nUse a pg_dump at least as new as the server: --schemaguard-pg-bin DIR."
-        raise SnapshotError(f"{pg_dump} failed on {info.display()}:\n  {message}{hint}")
-    return done.stdout
 
 
 @dataclass(frozen=True)
@@ -225,35 +156,6 @@ def render_snapshot(project: Project, snapshot_name: str, body: str) -> str:
     return f"{header}\n{body.rstrip()}\n"
 
 
-# --------------------------------------------------------------------------- scratch builds
-
-
-@dataclass(frozen=True)
-class ScratchBuild:
-    """A throwaway database built from some files: what happened and the schema it holds."""
-
-    info: ConnectionInfo
-    result: BuildResult
-    schema: Schema | None  # None when a file failed
-
-    @property
-    def failure(self) -> StepOutcome | None:
-        return self.result.failed_step
-
-
-def build_scratch(session_scratch: ConnectionInfo, project: Project, files: Sequence[Migration]) -> ScratchBuild:
-    """Apply the shim (supabase flavor) and ``files`` to an empty database and snapshot it."""
-    with psycopg.connect(session_scratch.conninfo(), autocommit=True) as conn:
-        result = build_project(conn, project, migrations=files)
-        schema = inspect_schema(conn) if result.ok else None
-    return ScratchBuild(info=session_scratch, result=result, schema=schema)
-
-
-def as_migration(path: Path, version: int = 0) -> Migration:
-    """Any SQL file, applied the way a migration is (one transaction, failures with file:line)."""
-    return Migration(path=path, version=version, name=path.name)
-
-
 # --------------------------------------------------------------------------- the snapshot of a session
 
 
@@ -297,7 +199,7 @@ def stale_message(session: SchemaguardSession, text: str) -> str | None:
 
 def reload_difference(session: SchemaguardSession) -> str | None:
     """Load ``schema.sql`` into an empty database; the failure, or the structural diff, or None."""
-    from .diff import diff_snapshots, render_changes  # the diff module is only needed here
+    from ..diff import diff_snapshots, render_changes  # the diff module is only needed here
 
     assert session.project is not None
     path = snapshot_path(session)

@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .errors import SchemaguardError
+from ..errors import SchemaguardError
+from ..migrations import MIGRATION_NAME, Migration
 from .lockfile import read_lock
-from .migrations import MIGRATION_NAME, Migration
 
 if TYPE_CHECKING:
-    from .session import SchemaguardSession
+    from ..session import SchemaguardSession
 
 
 class GitError(SchemaguardError):

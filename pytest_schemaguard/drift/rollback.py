@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from .build import StepOutcome, project_builder
-from .catalog import inspect_schema
-from .catalog.model import Schema
-from .errors import SchemaguardError
-from .migrations import Migration
-from .project import Project, relative_path
+from ..catalog import inspect_schema
+from ..catalog.model import Schema
+from ..database.build import StepOutcome, project_builder
+from ..errors import SchemaguardError
+from ..migrations import Migration
+from ..project import Project, relative_path
 
 if TYPE_CHECKING:
-    from .diff import Change
-    from .session import SchemaguardSession
+    from ..diff import Change
+    from ..session import SchemaguardSession
 
 _CACHE_ATTRIBUTE = "_schemaguard_rollback_results"
 
@@ -70,7 +70,7 @@ def _describe(change: Change) -> str:
 
 
 def _difference(title: str, changes: list[Change], a_label: str, b_label: str) -> str:
-    from .diff import render_changes
+    from ..diff import render_changes
 
     summary = "\n".join(f"  {_describe(c)}" for c in changes)
     return f"{title}\n{summary}\n\n{render_changes(changes, a_label, b_label)}"
@@ -141,7 +141,7 @@ class RollbackWalk:
     def _down_up(self, migration: Migration, rollback: Migration, before: Schema,
                  after: Schema) -> tuple[str | None, bool]:
         """(verdict, whether re-applying failed) of rollback then migration again."""
-        from .diff import diff_snapshots
+        from ..diff import diff_snapshots
 
         script = relative_path(rollback.path, self.project.root)
         undone = self._apply(rollback)

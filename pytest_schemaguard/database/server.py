@@ -35,16 +35,16 @@ from mirakuru.exceptions import ExecutorError, TimeoutExpired
 from psycopg import sql
 from pytest_postgresql.executors import PostgreSQLExecutor
 
-from .cache.store import extract_tree
-from .database.location import server_base
-from .database.owner import current_owner, database_comment, write_marker
-from .database.pristine import Pristine
-from .database.processes import postmaster_ready, shut_down, stop_server_processes
-from .database.secret import Secret, mask_dsn
-from .database.signals import interrupts_held
-from .database.sweep import SERVER_DIR_PREFIX, drop_database, sweep_databases, sweep_server_dirs
-from .errors import ServerError
+from ..cache.store import extract_tree
+from ..errors import ServerError
+from .location import server_base
+from .owner import current_owner, database_comment, write_marker
+from .pristine import Pristine
+from .processes import postmaster_ready, shut_down, stop_server_processes
+from .secret import Secret, mask_dsn
+from .signals import interrupts_held
 from .standins import preload_libraries, server_libdir
+from .sweep import SERVER_DIR_PREFIX, drop_database, sweep_databases, sweep_server_dirs
 
 SERVER_BINARIES = ("initdb", "pg_ctl", "postgres")
 SESSION_DBNAME = "schemaguard"  # the session's database on a private server, known before it starts
@@ -437,7 +437,7 @@ class PrivateServer:
             workdir=str(self.basedir),
         )
         if self.reuse_initdb:
-            from .cache.inputs import server_version
+            from ..cache.inputs import server_version
 
             self.executor.pristine = Pristine([str(self.bindir), server_version(self.bindir), str(self.account),
                                                self.user, "--auth=trust"])

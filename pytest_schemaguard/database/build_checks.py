@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..failures import StatementFailure
+from ..script import COPY_FROM_STDIN, Statement
 from .bridges import cluster_wide
-from .failures import StatementFailure
-from .script import COPY_FROM_STDIN, Statement
 
 NO_TRANSACTION_FIX = ("mark the file `-- schemaguard: no-transaction` (a line of its own) to run its statements "
                       "as written")

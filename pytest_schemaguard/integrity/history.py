@@ -21,17 +21,17 @@ from typing import TYPE_CHECKING
 import psycopg
 from psycopg import sql
 
-from .errors import SchemaguardError
-from .lazy import LazyAttribute, LazyModule
-from .migrations import Migration, discover_migrations, split_statements
-from .project import Project
+from ..errors import SchemaguardError
+from ..lazy import LazyAttribute, LazyModule
+from ..migrations import Migration, discover_migrations, split_statements
+from ..project import Project
 
 if TYPE_CHECKING:
     from sqlglot import errors as sqlglot_errors
     from sqlglot.dialects.postgres import Postgres
     from sqlglot.tokens import TokenType
 
-    from .live import LiveDatabase
+    from ..drift.live import LiveDatabase
 else:
     sqlglot_errors = LazyModule("sqlglot.errors")
     Postgres = LazyAttribute("sqlglot.dialects.postgres", "Postgres")

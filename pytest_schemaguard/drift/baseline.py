@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import SchemaguardError
-from .migrations import Migration, discover_migrations
-from .project import Project, read_text, relative_path
-from .snapshot_file import ScratchBuild, as_migration, build_scratch, dump_schema, session_pg_dump
+from ..database.scratch import ScratchBuild, as_migration, build_scratch
+from ..errors import SchemaguardError
+from ..migrations import Migration, discover_migrations
+from ..project import Project, read_text, relative_path
+from .snapshot_file import dump_schema, session_pg_dump
 
 if TYPE_CHECKING:
-    from .session import SchemaguardSession
+    from ..session import SchemaguardSession
 
 SUMMARY_NAME = "BASELINE.md"
 BASELINE_LINE = re.compile(r"^baseline: (?P<name>\S+\.sql)\s*$", re.MULTILINE)
@@ -120,7 +121,7 @@ def _warn_data(session: SchemaguardSession, found: list[DataStatement]) -> None:
 
 def check_baseline(session: SchemaguardSession) -> str | None:
     """The ``baseline`` item: replaying the archive gives exactly the baseline's schema."""
-    from .diff import diff_snapshots, render_changes
+    from ..diff import diff_snapshots, render_changes
 
     project = session.project
     assert project is not None
@@ -234,7 +235,7 @@ class BaselineOutcome:
 
 def make_baseline(session: SchemaguardSession, through: int | None, *, allow_data_loss: bool) -> BaselineOutcome:
     """Build, dump, prove, then (only then) move the files and write the baseline and summary."""
-    from .diff import diff_snapshots, render_changes
+    from ..diff import diff_snapshots, render_changes
 
     project = session.project
     assert project is not None

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SchemaguardError
-from .migrations import MIGRATION_NAME, Migration
+from ..errors import SchemaguardError
+from ..migrations import MIGRATION_NAME, Migration
 
 HEADER = (
     "# schemaguard lock file: written by `schemaguard lock` (or pytest --schemaguard --schemaguard-update).\n"

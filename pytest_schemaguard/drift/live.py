@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import IsolationLevel
 
-from .build import CREATE_EXTENSION, shim_extensions
-from .catalog import inspect_schema
-from .catalog.model import Schema
-from .diff import ONLY_IN_B, Change, diff_snapshots, render_changes
-from .errors import ServerError
-from .migrations import Migration
-from .server import ConnectionInfo, parse_dsn, scrub
+from ..catalog import inspect_schema
+from ..catalog.model import Schema
+from ..database.build import CREATE_EXTENSION, shim_extensions
+from ..database.server import ConnectionInfo, parse_dsn, scrub
+from ..diff import ONLY_IN_B, Change, diff_snapshots, render_changes
+from ..errors import ServerError
+from ..migrations import Migration
 
 STATEMENT_TIMEOUT = "30s"
 APPLICATION_NAME = "schemaguard-drift (read-only)"

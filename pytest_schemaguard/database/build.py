@@ -34,6 +34,10 @@ import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
+from ..failures import StatementFailure
+from ..migrations import Migration, Statement, split_statements
+from ..progress import DEFAULT_PROGRESS, BuildProgress
+from ..project import read_text, relative_path
 from .batch import BatchInterrupted, run_batch
 from .bridges import (
     CREATE_EXTENSION,
@@ -44,15 +48,11 @@ from .bridges import (
     role_change,
 )
 from .build_checks import check_statements, rule_failure
-from .failures import StatementFailure
-from .migrations import Migration, Statement, split_statements
-from .progress import DEFAULT_PROGRESS, BuildProgress
-from .project import read_text, relative_path
 from .standins import STUB_WARNINGS, install_stubs, missing_object_hint, skipped_extension, usable_extensions
 from .timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if TYPE_CHECKING:
-    from .project import Project
+    from ..project import Project
 
 SUPABASE_SEARCH_PATH = '"$user", public, extensions'
 SHIM_VERSION = "1"

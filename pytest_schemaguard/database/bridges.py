@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .lazy import LazyAttribute, LazyModule
+from ..lazy import LazyAttribute, LazyModule
 
 if TYPE_CHECKING:
     from sqlglot import errors as sqlglot_errors

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import psycopg
 
+from ..migrations import Migration, split_statements
 from .bridges import CREATE_EXTENSION, EXTENSION_SCHEMAS, STUBBED_EXTENSIONS
-from .migrations import Migration, split_statements
 
 STUB_SECTION = re.compile(r"^-- @stub (?P<ext>[\w-]+)\s*$", re.MULTILINE)
 STUB_WARNINGS = {

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .catalog.model import Schema
-from .errors import SchemaguardError
-from .history import AppliedVersion, applied_versions
+from ..catalog.model import Schema
+from ..errors import SchemaguardError
+from ..integrity.history import AppliedVersion, applied_versions
 from .live import Drift, connect_live, diff_with_live, requested_extensions
 
 if TYPE_CHECKING:
-    from .session import SchemaguardSession
+    from ..session import SchemaguardSession
 
 
 
