@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,11 +122,17 @@ class _Ahead:
                 self.claimed.add(text)
                 done = self.running[text] = threading.Event()
             facts = _analysed(text)
+            # Hand the interpreter to the build's thread if it waits for it. That thread wakes for
+            # every result the server sends and needs the GIL to read it; a thread that never
+            # blocks keeps the GIL for the whole switch interval (5 ms) before Python makes it
+            # let go, so the build waited up to 5 ms per wake-up: 2,000 tables over 23 files built
+            # in 8.7 s with this thread running and 7.2 s with it yielding after each statement.
             with self.lock:
                 del self.running[text]
                 if not self.cancelled:
                     self.ready[text] = facts
             done.set()
+            time.sleep(0)
 
     def take(self, text: str) -> Facts | None:
         """The facts analysed ahead (waiting when they are being analysed right now, up to
