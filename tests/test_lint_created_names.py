@@ -17,7 +17,11 @@ from psycopg import sql
 
 from pytest_schemaguard.lint.statements import analyse
 
-SCHEMAS = ("app", "My.Schema", "UPPER")  # created first; none is on the search_path but public
+SCHEMAS = ("app", "My.Schema", "UPPER", "only")  # created first; none is on the search_path but public
+# Quoted names that spell the keywords the readers look for: a name is never a keyword.
+KEYWORDS = ("on", "ON", "On", "only", "ONLY", "concurrently", "CONCURRENTLY", "if", "not", "exists", "index",
+            "unique", "using", "table", "check")
+TABLES = ("base", "on", "only", "ONLY", "concurrently", "CONCURRENTLY")  # in public and in every schema
 
 
 def quoted(name: str) -> str:
@@ -27,7 +31,8 @@ def quoted(name: str) -> str:
 # (how the statement spells the name, how PostgreSQL stores it)
 UNQUOTED = st.from_regex(r"[a-zA-Z_][a-zA-Z0-9_]{0,10}", fullmatch=True).map(lambda w: (w, w.lower()))
 QUOTED = st.text(st.sampled_from('abcXYZ09_ .-"é'), min_size=1, max_size=12).map(lambda w: (quoted(w), w))
-NAMES = st.one_of(UNQUOTED, QUOTED)
+KEYWORD_NAMES = st.sampled_from(KEYWORDS).map(lambda w: (quoted(w), w))
+NAMES = st.one_of(UNQUOTED, QUOTED, KEYWORD_NAMES)
 SCHEMA = st.one_of(st.none(), st.sampled_from(SCHEMAS).map(lambda s: (quoted(s), s)),
                    st.sampled_from([("public", "public"), ("PUBLIC", "public"), ("app", "app")]))
 GAPS = st.sampled_from([" ", "  ", "\n", " /* a comment */ ", " -- a comment\n"])
@@ -53,8 +58,9 @@ def create_table(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @st.composite
-def create_index(draw: st.DrawFn) -> tuple[str, str, str]:
-    table_spelled, table_stored = qualified(draw(SCHEMA), ("base", "base"))
+def create_index(draw: st.DrawFn) -> tuple[str, str, str, bool]:
+    table = draw(st.sampled_from(TABLES))
+    table_spelled, table_stored = qualified(draw(SCHEMA), (quoted(table), table))
     name = draw(st.one_of(st.none(), NAMES))
     gap = draw(GAPS)
     unique = draw(st.sampled_from(["", "UNIQUE "]))
@@ -66,7 +72,7 @@ def create_index(draw: st.DrawFn) -> tuple[str, str, str]:
     if concurrently:
         only = ""  # the server refuses CONCURRENTLY with ONLY
     text = f"CREATE {unique}INDEX{gap}{concurrently}{named}ON {only}{table_spelled}{gap}(a)"
-    return text, table_stored, name[1] if name is not None else ""
+    return text, table_stored, name[1] if name is not None else "", bool(concurrently)
 
 
 def relations(conn: psycopg.Connection) -> set[tuple[str, str, str]]:
@@ -76,12 +82,12 @@ def relations(conn: psycopg.Connection) -> set[tuple[str, str, str]]:
         "AND n.nspname NOT LIKE 'pg\\_toast%'")}
 
 
-def created_by(conn: psycopg.Connection, text: str) -> set[tuple[str, str, str]]:
+def created_by(conn: psycopg.Connection, text: str, *, concurrently: bool = False) -> set[tuple[str, str, str]]:
     """The relations ``text`` created, undone afterwards; none when the server refused it. CREATE
     INDEX CONCURRENTLY cannot run in a transaction: its index is dropped instead."""
     before = relations(conn)
     try:
-        if "CONCURRENTLY" in text:
+        if concurrently:
             conn.execute(text)
             made = relations(conn) - before
             for schema, name, _ in made:
@@ -99,8 +105,9 @@ def names_db(scratch_conn: psycopg.Connection) -> psycopg.Connection:
     scratch_conn.autocommit = True
     for schema in SCHEMAS:
         scratch_conn.execute(f"CREATE SCHEMA {quoted(schema)}")
-        scratch_conn.execute(f"CREATE TABLE {quoted(schema)}.base (a int)")
-    scratch_conn.execute("CREATE TABLE public.base (a int)")
+    for schema in ("public", *SCHEMAS):
+        for table in TABLES:
+            scratch_conn.execute(f"CREATE TABLE {quoted(schema)}.{quoted(table)} (a int)")
     scratch_conn.execute("CREATE TYPE public.pair AS (a int, b int)")
     scratch_conn.execute("CREATE TABLE public.parent (a int) PARTITION BY LIST (a)")
     return scratch_conn
@@ -125,14 +132,15 @@ def test_the_table_a_create_table_names_is_the_one_postgresql_creates(names_db: 
 @SETTINGS
 @given(create_index())
 def test_the_index_and_table_a_create_index_names_are_the_ones_postgresql_uses(names_db: psycopg.Connection,
-                                                                             case: tuple[str, str, str]) -> None:
-    text, table, index = case
-    made = {(schema, name) for schema, name, kind in created_by(names_db, text) if kind in ("i", "I")}
+                                                                             case: tuple[str, str, str, bool]) -> None:
+    text, table, index, concurrently = case
+    made = {(schema, name) for schema, name, kind in created_by(names_db, text, concurrently=concurrently)
+            if kind in ("i", "I")}
     assume(made)
     facts = analyse(text)
-    assert (facts.kind, facts.tables, facts.concurrently) == ("create_index", (table,), "CONCURRENTLY" in text), text
+    assert (facts.kind, facts.tables, facts.concurrently) == ("create_index", (table,), concurrently), text
     [(made_schema, made_name)] = made
-    assert made_schema == (table[: -len(".base")]), text  # an index lives in its table's schema
+    assert f"{made_schema}." == table[: len(made_schema) + 1], text  # an index lives in its table's schema
     if index:
         assert facts.indexes == (f"{made_schema}.{index}",) and made_name == index, text
     else:

@@ -311,3 +311,25 @@ def test_a_stuck_analysis_thread_does_not_hang_the_build(monkeypatch: pytest.Mon
             assert statements.analyse(text) == expected
     finally:
         lock.release()
+
+
+def test_a_quoted_name_is_never_read_as_the_keyword_it_spells() -> None:
+    # ENABLE ROW LEVEL SECURITY makes sqlglot return a Command: these are read from the tokens.
+    rls = ", ENABLE ROW LEVEL SECURITY"
+    cases = {
+        'ALTER TABLE t ADD "check" int': ([], [], []),
+        'ALTER TABLE t ADD COLUMN b "serial"': ([], [("b", "serial")], []),  # "serial" is serial ...
+        'ALTER TABLE t ADD COLUMN b "SERIAL"': ([], [], []),  # ... "SERIAL" a type of that name
+        'ALTER TABLE t ADD COLUMN b int DEFAULT "random"()': ([], [("b", "random()")], []),
+        'ALTER TABLE t ADD COLUMN b int DEFAULT "RANDOM"()': ([], [], []),
+        'ALTER TABLE t ALTER COLUMN "set" SET NOT NULL': ([], [], ["set"]),
+        'ALTER TABLE t ADD CONSTRAINT "not" CHECK (a > 0)': (["CHECK constraint not"], [], []),
+    }
+    for text, expected in cases.items():
+        facts = analyse(text + rls)
+        assert facts.parsed_by == "tokens", text
+        assert (facts.unvalidated_constraints, facts.volatile_defaults, facts.set_not_null) == expected, text
+    facts = analyse('CREATE INDEX "on" ON "UPPER".base (a)')
+    assert (facts.tables, facts.indexes, facts.concurrently) == (("UPPER.base",), ("UPPER.on",), False)
+    facts = analyse('CREATE INDEX "concurrently" ON "only".base (a)')
+    assert (facts.tables, facts.indexes, facts.concurrently) == (("only.base",), ("only.concurrently",), False)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..lazy import LazyAttribute
 from ..migrations import Statement
-from .statements import _tokenize
+from .statements import _tokenize, word_of
 
 if TYPE_CHECKING:
     from sqlglot.tokens import Token, TokenType
@@ -98,7 +98,7 @@ def acts_of(text: str) -> list[Act]:
 class _Reader:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
-        self.words = ["" if t.token_type == TokenType.STRING else t.text.upper() for t in tokens]
+        self.words = [word_of(t) for t in tokens]
         self.i = 0
 
     # -- cursor helpers

@@ -191,7 +191,7 @@ def _analyse(text: str) -> Facts:
         tokens = _tokenize(text)
     except sqlglot_errors.SqlglotError:
         return Facts()
-    words = [_word(t) for t in tokens]
+    words = [word_of(t) for t in tokens]
     kind = _leading_kind(words)
     if kind is None:
         return Facts()
@@ -223,8 +223,19 @@ def _tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def _word(token: Token) -> str:
-    return "" if token.token_type == TokenType.STRING else token.text.upper()
+def word_of(token: Token) -> str:
+    """A keyword as the readers compare it: upper case. A quoted name keeps its quotes, so that
+    ``CREATE INDEX "on" ON t`` or ``ADD COLUMN "check" int`` is never read as the keyword it spells."""
+    if token.token_type == TokenType.STRING:
+        return ""
+    if token.token_type == TokenType.IDENTIFIER:
+        return f'"{token.text}"'
+    return token.text.upper()
+
+
+def _folded(word: str) -> str:
+    """The name a word stands for, as PostgreSQL looks it up: a quoted one exactly, others in lower case."""
+    return word[1:-1] if word.startswith('"') else word.lower()
 
 
 def _leading_kind(words: list[str]) -> str | None:
@@ -511,15 +522,16 @@ def _token_added_column(tokens: list[Token], words: list[str], facts: Facts) -> 
     if i >= len(tokens):
         return
     column = tokens[i].text if tokens[i].token_type == TokenType.IDENTIFIER else tokens[i].text.lower()
-    if i + 1 < len(words) and words[i + 1] in SERIAL_TYPES:
-        facts.volatile_defaults.append((column, words[i + 1].lower()))
+    type_name = _folded(words[i + 1]) if i + 1 < len(words) else ""
+    if type_name.upper() in SERIAL_TYPES and type_name == type_name.lower():  # "serial" is serial, "SERIAL" no type
+        facts.volatile_defaults.append((column, type_name))
     if "IDENTITY" in words:
         facts.volatile_defaults.append((column, "identity/serial"))
     if "DEFAULT" in words:
         after = words[words.index("DEFAULT") + 1:]
         for k, word in enumerate(after[:-1]):
-            if word.lower() in VOLATILE_FUNCTIONS and after[k + 1] == "(":
-                facts.volatile_defaults.append((column, f"{word.lower()}()"))
+            if _folded(word) in VOLATILE_FUNCTIONS and after[k + 1] == "(":
+                facts.volatile_defaults.append((column, f"{_folded(word)}()"))
 
 
 def _tokens_update_delete(tokens: list[Token], words: list[str], kind: str) -> Facts:
