@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..lazy import LazyAttribute
 from ..migrations import Statement
-from .statements import _tokenize, word_of
+from .statements import _tokenize, name_of, word_of
 
 if TYPE_CHECKING:
     from sqlglot.tokens import Token, TokenType
@@ -126,7 +126,7 @@ class _Reader:
         parts: list[str] = []
         while self.i < len(self.tokens):
             token = self.tokens[self.i]
-            parts.append(token.text if token.token_type == TokenType.IDENTIFIER else token.text.lower())
+            parts.append(name_of(token))
             self.i += 1
             if self.i < len(self.tokens) and self.tokens[self.i].token_type == TokenType.DOT:
                 self.i += 1

@@ -233,9 +233,27 @@ def word_of(token: Token) -> str:
     return token.text.upper()
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+MAX_NAME_BYTES = 63  # NAMEDATALEN - 1: the server cuts longer names (at a character's edge)
+
+
+def fold_name(text: str, *, quoted: bool) -> str:
+    """A name as the server stores it: an unquoted one with only its ASCII letters in lower case
+    (``TÉST`` is ``tÉst`` there, not ``tést``), either kind cut to 63 bytes."""
+    name = text if quoted else text.translate(_ASCII_LOWER)
+    encoded = name.encode()
+    if len(encoded) <= MAX_NAME_BYTES:
+        return name
+    return encoded[:MAX_NAME_BYTES].decode(errors="ignore")
+
+
+def name_of(token: Token) -> str:
+    return fold_name(token.text, quoted=token.token_type == TokenType.IDENTIFIER)
+
+
 def _folded(word: str) -> str:
     """The name a word stands for, as PostgreSQL looks it up: a quoted one exactly, others in lower case."""
-    return word[1:-1] if word.startswith('"') else word.lower()
+    return fold_name(word[1:-1], quoted=True) if word.startswith('"') else fold_name(word, quoted=False)
 
 
 def _leading_kind(words: list[str]) -> str | None:
@@ -285,8 +303,8 @@ def _from_tree(text: str, kind: str) -> Facts | None:
 
 def _ident(node: exp.Expression | None) -> str:
     if isinstance(node, exp.Identifier):
-        return node.name if node.quoted else node.name.lower()
-    return node.name.lower() if node is not None else ""
+        return fold_name(node.name, quoted=bool(node.quoted))
+    return fold_name(node.name, quoted=False) if node is not None else ""
 
 
 def _table_name(table: exp.Expression | None) -> str:
@@ -393,7 +411,7 @@ def _name_parts_at(tokens: list[Token], i: int) -> tuple[str, str, int]:
     parts: list[str] = []
     while i < len(tokens):
         token = tokens[i]
-        parts.append(token.text if token.token_type == TokenType.IDENTIFIER else token.text.lower())
+        parts.append(name_of(token))
         if i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.DOT:
             i += 2
             continue
@@ -500,7 +518,7 @@ def _token_action(action: list[tuple[Token, str]], facts: Facts) -> None:
         rest = _skip(words, 1, "CONSTRAINT")
         name = ""
         if words[1:2] == ["CONSTRAINT"] and rest < len(words):
-            name = tokens[rest].text if tokens[rest].token_type == TokenType.IDENTIFIER else tokens[rest].text.lower()
+            name = name_of(tokens[rest])
             rest += 1
         head = words[rest] if rest < len(words) else ""
         if head in {"CHECK", "FOREIGN"}:
@@ -511,8 +529,7 @@ def _token_action(action: list[tuple[Token, str]], facts: Facts) -> None:
             _token_added_column(tokens, words, facts)
     elif words[:1] == ["ALTER"]:
         i = _skip(words, 1, "COLUMN")
-        column = tokens[i].text if i < len(tokens) else ""
-        column = column if i < len(tokens) and tokens[i].token_type == TokenType.IDENTIFIER else column.lower()
+        column = name_of(tokens[i]) if i < len(tokens) else ""
         if words[i + 1:i + 4] == ["SET", "NOT", "NULL"]:
             facts.set_not_null.append(column)
 
@@ -521,7 +538,7 @@ def _token_added_column(tokens: list[Token], words: list[str], facts: Facts) -> 
     i = _skip(words, 1, "COLUMN", "IF NOT EXISTS")
     if i >= len(tokens):
         return
-    column = tokens[i].text if tokens[i].token_type == TokenType.IDENTIFIER else tokens[i].text.lower()
+    column = name_of(tokens[i])
     type_name = _folded(words[i + 1]) if i + 1 < len(words) else ""
     if type_name.upper() in SERIAL_TYPES and type_name == type_name.lower():  # "serial" is serial, "SERIAL" no type
         facts.volatile_defaults.append((column, type_name))
