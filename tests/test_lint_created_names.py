@@ -37,7 +37,20 @@ UNQUOTED = st.one_of(st.from_regex(r"[a-zA-Z_É][a-zA-Z0-9_Éé]{0,10}", fullmat
 LONG_QUOTED = st.text(st.sampled_from("aBé. "), min_size=60, max_size=70).map(lambda w: (quoted(w), None))
 QUOTED = st.text(st.sampled_from('abcXYZ09_ .-"é'), min_size=1, max_size=12).map(lambda w: (quoted(w), w))
 KEYWORD_NAMES = st.sampled_from(KEYWORDS).map(lambda w: (quoted(w), w))
-NAMES = st.one_of(UNQUOTED, QUOTED, KEYWORD_NAMES, LONG_QUOTED)
+
+
+@st.composite
+def unicode_escaped(draw: st.DrawFn) -> tuple[str, str | None]:
+    """``U&"..."``: some characters as ``\\XXXX`` or ``\\+XXXXXX``, perhaps with another escape character."""
+    name = draw(st.text(st.sampled_from('abcXYZ09_ .é"'), min_size=1, max_size=8))
+    escape = draw(st.sampled_from(["\\", "!"]))
+    spelled = "".join(draw(st.sampled_from([c.replace('"', '""'), f"{escape}{ord(c):04x}", f"{escape}+{ord(c):06X}"]))
+                      for c in name)
+    uescape = f" UESCAPE '{escape}'" if escape != "\\" or draw(st.booleans()) else ""
+    return f'{draw(st.sampled_from(["U", "u"]))}&"{spelled}"{uescape}', name
+
+
+NAMES = st.one_of(UNQUOTED, QUOTED, KEYWORD_NAMES, LONG_QUOTED, unicode_escaped())
 SCHEMA = st.one_of(st.none(), st.sampled_from(SCHEMAS).map(lambda s: (quoted(s), s)),
                    st.sampled_from([("public", "public"), ("PUBLIC", "public"), ("app", "app")]))
 GAPS = st.sampled_from([" ", "  ", "\n", " /* a comment */ ", " -- a comment\n"])

@@ -333,3 +333,13 @@ def test_a_quoted_name_is_never_read_as_the_keyword_it_spells() -> None:
     assert (facts.tables, facts.indexes, facts.concurrently) == (("UPPER.base",), ("UPPER.on",), False)
     facts = analyse('CREATE INDEX "concurrently" ON "only".base (a)')
     assert (facts.tables, facts.indexes, facts.concurrently) == (("only.base",), ("only.concurrently",), False)
+
+
+def test_unicode_escaped_names_are_read_decoded_by_every_reader() -> None:
+    # The server stores U&"d\0061ta" as data; sqlglot's tokens give U, & and the undecoded text
+    # (and its parser fails). A bad escape is left alone: the server refuses the statement.
+    assert analyse(r'DROP TABLE U&"d\0061ta", app.U&"!0078" UESCAPE ' + "'!'").tables == ("public.data", "app.x")
+    assert analyse(r'TRUNCATE U&"\+000061b"').tables == ("public.ab",)
+    assert analyse(r'CREATE INDEX U&"\0069" ON U&"t\0020" (a)').tables == ("public.t ",)
+    assert analyse(r'ALTER TABLE U&"\0074" ADD COLUMN b int DEFAULT random()').tables == ("public.t",)
+    assert analyse(r'CREATE TABLE U&"\00zz" (a int)').tables == ("public.u",)  # the server: invalid escape

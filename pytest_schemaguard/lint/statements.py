@@ -37,6 +37,7 @@ else:
     sqlglot_errors = LazyModule("sqlglot.errors")
     exp = LazyModule("sqlglot.expressions")
     Postgres = LazyAttribute("sqlglot.dialects.postgres", "Postgres")
+    Token = LazyAttribute("sqlglot.tokens", "Token")
     TokenType = LazyAttribute("sqlglot.tokens", "TokenType")
 
 # sqlglot logs "contains unsupported syntax. Falling back to parsing as a 'Command'" for every
@@ -219,8 +220,70 @@ def _tokenize(text: str) -> list[Token]:
     statement as one string, which is tokenized again so keywords and names inside it are seen."""
     tokens = Postgres().tokenize(text)
     if len(tokens) == 2 and tokens[0].token_type == TokenType.COMMAND and tokens[1].token_type == TokenType.STRING:
-        return [tokens[0], *Postgres().tokenize(tokens[1].text)]
-    return tokens
+        tokens = [tokens[0], *Postgres().tokenize(tokens[1].text)]
+    return _unicode_names(tokens)
+
+
+def _unicode_names(tokens: list[Token]) -> list[Token]:
+    r"""``U&"d\0061ta" [UESCAPE '!']`` as the one quoted name it is to the server (``data``);
+    sqlglot gives the letter U, an ampersand and the undecoded name (its parser fails on them, so
+    such statements are read from these tokens). One the server would refuse (a bad escape) is left
+    as it was: the statement never ran."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (token.token_type == TokenType.VAR and token.text in ("U", "u") and i + 2 < len(tokens)
+                and tokens[i + 1].token_type == TokenType.AMP and tokens[i + 2].token_type == TokenType.IDENTIFIER
+                and token.end + 1 == tokens[i + 1].start and tokens[i + 1].end + 1 == tokens[i + 2].start):
+            escape, stop = "\\", i + 3
+            if (stop + 1 < len(tokens) and tokens[stop].text.upper() == "UESCAPE"
+                    and tokens[stop + 1].token_type == TokenType.STRING):
+                escape, stop = tokens[stop + 1].text, stop + 2
+            name = _unescaped(tokens[i + 2].text, escape)
+            if name is not None:
+                out.append(Token(TokenType.IDENTIFIER, name, token.line, token.col, token.start, tokens[stop - 1].end,
+                                 token.comments))
+                i = stop
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def _unescaped(text: str, escape: str) -> str | None:
+    r"""The text of a U& name: ``\XXXX`` and ``\+XXXXXX`` code points (a surrogate pair makes one),
+    the escape character doubled for itself; None where the server reports an error."""
+    if len(escape) != 1 or escape in "0123456789abcdefABCDEF+'\" \t\n\r":
+        return None
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char != escape:
+            out.append(char)
+            i += 1
+            continue
+        if text[i + 1:i + 2] == escape:
+            out.append(escape)
+            i += 2
+            continue
+        digits = 6 if text[i + 1:i + 2] == "+" else 4
+        start = i + 2 if digits == 6 else i + 1
+        code = text[start:start + digits]
+        if len(code) != digits or any(c not in "0123456789abcdefABCDEF" for c in code):
+            return None
+        point = int(code, 16)
+        if 0xDC00 <= point <= 0xDFFF and out and 0xD800 <= ord(out[-1]) <= 0xDBFF:
+            out[-1] = chr(0x10000 + ((ord(out[-1]) - 0xD800) << 10) + (point - 0xDC00))
+        elif point > 0x10FFFF or point == 0:
+            return None
+        else:
+            out.append(chr(point))
+        i = start + digits
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in out):
+        return None  # a lone surrogate
+    return "".join(out)
 
 
 def word_of(token: Token) -> str:
