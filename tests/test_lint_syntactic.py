@@ -343,3 +343,16 @@ def test_unicode_escaped_names_are_read_decoded_by_every_reader() -> None:
     assert analyse(r'CREATE INDEX U&"\0069" ON U&"t\0020" (a)').tables == ("public.t ",)
     assert analyse(r'ALTER TABLE U&"\0074" ADD COLUMN b int DEFAULT random()').tables == ("public.t",)
     assert analyse(r'CREATE TABLE U&"\00zz" (a int)').tables == ("public.u",)  # the server: invalid escape
+    for literal in ("'!'", "E'!'", "E'\\041'", "$$!$$", "$q$!$q$"):  # any plain string literal names the escape
+        assert analyse(f'CREATE TABLE U&"d!0061ta" UESCAPE {literal} (a int)').tables == ("public.data",), literal
+    # sqlglot would parse this one, with the function's name undecoded: the tokens read it.
+    facts = analyse(r'ALTER TABLE t ADD COLUMN c float8 DEFAULT U&"r\0061ndom"()')
+    assert facts.volatile_defaults == [("c", "random()")]
+
+
+def test_a_volatile_default_is_found_however_its_function_is_spelled() -> None:
+    for spelled in ("random()", "pg_catalog.random()", '"random"()', 'pg_catalog."random"()', "RANDOM ()",
+                    "extensions.gen_random_uuid()", '"gen_random_uuid"()'):
+        facts = analyse(f"ALTER TABLE t ADD COLUMN c float8 DEFAULT {spelled}")
+        assert [v for _, v in facts.volatile_defaults] in (["random()"], ["gen_random_uuid()"]), spelled
+    assert analyse('ALTER TABLE t ADD COLUMN c int DEFAULT "my_random"()').volatile_defaults == []

@@ -128,16 +128,16 @@ class _Ahead:
                 self.claimed.add(text)
                 done = self.running[text] = threading.Event()
             facts = _analysed(text)
-            # Hand the interpreter to the build's thread if it waits for it. That thread wakes for
-            # every result the server sends and needs the GIL to read it; a thread that never
-            # blocks keeps the GIL for the whole switch interval (5 ms) before Python makes it
-            # let go, so the build waited up to 5 ms per wake-up: 2,000 tables over 23 files built
-            # in 8.7 s with this thread running and 7.2 s with it yielding after each statement.
             with self.lock:
                 del self.running[text]
                 if not self.cancelled:
                     self.ready[text] = facts
             done.set()
+            # Hand the interpreter to the build's thread if it waits for it. That thread wakes for
+            # every result the server sends and needs the GIL to read it; a thread that never
+            # blocks keeps the GIL for the whole switch interval (5 ms) before Python makes it
+            # let go, so the build waited up to 5 ms per wake-up: 2,000 tables over 23 files built
+            # in 8.7 s with this thread running and 7.2 s with it yielding after each statement.
             time.sleep(0)
 
     def take(self, text: str) -> Facts | None:
@@ -196,7 +196,9 @@ def _analyse(text: str) -> Facts:
     kind = _leading_kind(words)
     if kind is None:
         return Facts()
-    if kind in TREE_KINDS and _depth(tokens) <= MAX_TREE_DEPTH:
+    # sqlglot parses a U& name inside an expression (DEFAULT U&"r\0061ndom"()) without decoding
+    # it; the tokens hold it decoded (_tokenize).
+    if kind in TREE_KINDS and _depth(tokens) <= MAX_TREE_DEPTH and not UNICODE_NAME.search(text):
         facts = _from_tree(text, kind)
         if facts is not None:
             return facts
@@ -224,11 +226,14 @@ def _tokenize(text: str) -> list[Token]:
     return _unicode_names(tokens)
 
 
+UNICODE_NAME = re.compile(r'\bu&"', re.IGNORECASE)
+
+
 def _unicode_names(tokens: list[Token]) -> list[Token]:
     r"""``U&"d\0061ta" [UESCAPE '!']`` as the one quoted name it is to the server (``data``);
-    sqlglot gives the letter U, an ampersand and the undecoded name (its parser fails on them, so
-    such statements are read from these tokens). One the server would refuse (a bad escape) is left
-    as it was: the statement never ran."""
+    sqlglot gives the letter U, an ampersand and the undecoded name (statements holding one are read
+    from these tokens). One the server would refuse (a bad escape) is left as it was: the statement
+    never ran."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -237,8 +242,8 @@ def _unicode_names(tokens: list[Token]) -> list[Token]:
                 and tokens[i + 1].token_type == TokenType.AMP and tokens[i + 2].token_type == TokenType.IDENTIFIER
                 and token.end + 1 == tokens[i + 1].start and tokens[i + 1].end + 1 == tokens[i + 2].start):
             escape, stop = "\\", i + 3
-            if (stop + 1 < len(tokens) and tokens[stop].text.upper() == "UESCAPE"
-                    and tokens[stop + 1].token_type == TokenType.STRING):
+            if (stop + 1 < len(tokens) and tokens[stop].text.upper() == "UESCAPE" and tokens[stop + 1].token_type
+                    in (TokenType.STRING, TokenType.BYTE_STRING, TokenType.HEREDOC_STRING)):  # '!', E'!', $$!$$
                 escape, stop = tokens[stop + 1].text, stop + 2
             name = _unescaped(tokens[i + 2].text, escape)
             if name is not None:
@@ -254,7 +259,7 @@ def _unicode_names(tokens: list[Token]) -> list[Token]:
 def _unescaped(text: str, escape: str) -> str | None:
     r"""The text of a U& name: ``\XXXX`` and ``\+XXXXXX`` code points (a surrogate pair makes one),
     the escape character doubled for itself; None where the server reports an error."""
-    if len(escape) != 1 or escape in "0123456789abcdefABCDEF+'\" \t\n\r":
+    if len(escape.encode()) != 1 or escape in "0123456789abcdefABCDEF+'\" \t\n\r\f":
         return None
     out: list[str] = []
     i = 0
@@ -403,6 +408,9 @@ def _tree_alter_table(tree: exp.Expression) -> Facts | None:
     return facts
 
 
+CALLED = re.compile(r'(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))\s*\(')  # a function called: "quoted" exactly, plain folded
+
+
 def _tree_added_column(column: exp.ColumnDef, facts: Facts) -> None:
     name = _ident(column.this)
     data_type = column.args.get("kind")
@@ -414,9 +422,10 @@ def _tree_added_column(column: exp.ColumnDef, facts: Facts) -> None:
             facts.volatile_defaults.append((name, "identity/serial"))
         elif isinstance(kind, exp.DefaultColumnConstraint) and kind.this is not None:
             rendered = kind.this.sql(dialect="postgres")
-            for function in re.findall(r"([A-Za-z_][\w$]*)\s*\(", rendered):
-                if function.lower() in VOLATILE_FUNCTIONS:
-                    facts.volatile_defaults.append((name, f"{function.lower()}()"))
+            for quoted, plain in CALLED.findall(rendered):
+                function = quoted.replace('""', '"') if quoted else plain.lower()
+                if function in VOLATILE_FUNCTIONS:
+                    facts.volatile_defaults.append((name, f"{function}()"))
 
 
 def _tree_constraint_labels(action: exp.AddConstraint) -> list[str]:
