@@ -356,3 +356,8 @@ def test_a_volatile_default_is_found_however_its_function_is_spelled() -> None:
         facts = analyse(f"ALTER TABLE t ADD COLUMN c float8 DEFAULT {spelled}")
         assert [v for _, v in facts.volatile_defaults] in (["random()"], ["gen_random_uuid()"]), spelled
     assert analyse('ALTER TABLE t ADD COLUMN c int DEFAULT "my_random"()').volatile_defaults == []
+
+
+def test_a_name_no_utf8_file_can_hold_is_still_read() -> None:
+    # A lone surrogate (text decoded leniently somewhere) made cutting a name to 63 bytes raise.
+    assert analyse("DROP TABLE \ud800").kind == "drop_table"

@@ -309,7 +309,7 @@ def fold_name(text: str, *, quoted: bool) -> str:
     """A name as the server stores it: an unquoted one with only its ASCII letters in lower case
     (``TÉST`` is ``tÉst`` there, not ``tést``), either kind cut to 63 bytes."""
     name = text if quoted else text.translate(_ASCII_LOWER)
-    encoded = name.encode()
+    encoded = name.encode(errors="surrogatepass")  # a lone surrogate (no file read as UTF-8 has one) never raises
     if len(encoded) <= MAX_NAME_BYTES:
         return name
     return encoded[:MAX_NAME_BYTES].decode(errors="ignore")
